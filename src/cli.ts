@@ -1,0 +1,86 @@
+// `psr`: one entry point for the server, the scan, the Plex check and the emulator.
+
+import { UsageError } from "./cli/args.js";
+import { ConfigError } from "./config/env.js";
+import { PlexError } from "./plex/index.js";
+import { loadRuntimeConfig } from "./runtime.js";
+import { VERSION } from "./version.js";
+
+const USAGE = `Plex Smart Refresher ${VERSION}
+
+Usage: psr <command> [options]
+
+Commands:
+  serve                 Web UI and API (PSR_HOST:PSR_PORT, default 127.0.0.1:8501)
+  plex check [--json]   Test the connection to Plex: server, version, libraries and counts
+  emulator [options]    Run the bundled Plex emulator
+                        --port N (32400) --token T --seed N --items N --broken SHARE
+                        --workers N --min-ms N --max-ms N --latency MS --error-rate R
+  demo [--items N]      Emulator and web UI together, to try the app without Plex
+  help                  This text
+
+Configuration comes from the environment and .env (see .env.example).
+`;
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(USAGE);
+      return 0;
+    case "--version":
+    case "-v":
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    case "serve": {
+      const { serveCommand } = await import("./cli/serve.js");
+      return serveCommand(rest, loadRuntimeConfig());
+    }
+    case "plex": {
+      const [sub, ...args] = rest;
+      if (sub !== "check")
+        throw new UsageError(`Unknown command "plex ${sub ?? ""}". Did you mean "psr plex check"?`);
+      const { plexCheckCommand } = await import("./cli/plex-check.js");
+      return plexCheckCommand(args, loadRuntimeConfig());
+    }
+    case "emulator": {
+      const { emulatorCommand } = await import("./cli/emulator.js");
+      return emulatorCommand(rest);
+    }
+    case "demo": {
+      const { demoCommand } = await import("./cli/demo.js");
+      return demoCommand(rest, loadRuntimeConfig(), process.env);
+    }
+    default:
+      throw new UsageError(`Unknown command "${command}".`);
+  }
+}
+
+/** Maps failures to one line on stderr and an exit code: 2 for bad input, 1 for the rest. */
+function report(error: unknown): number {
+  if (error instanceof UsageError) {
+    process.stderr.write(`psr: ${error.message}\nRun "psr help" for usage.\n`);
+    return 2;
+  }
+  if (error instanceof ConfigError) {
+    process.stderr.write(`psr: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof PlexError) {
+    process.stderr.write(`psr: ${error.message}\n`);
+    return 1;
+  }
+  const exitCode = (error as { exitCode?: unknown }).exitCode;
+  process.stderr.write(`psr: ${error instanceof Error ? error.message : String(error)}\n`);
+  return typeof exitCode === "number" ? exitCode : 1;
+}
+
+// Exit explicitly: idle keep-alive sockets to Plex must not hold a finished command open.
+// (stdout/stderr writes are synchronous for files, pipes and terminals on Linux.)
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => process.exit(report(error)),
+);

@@ -1,0 +1,58 @@
+// `psr plex check`: can we reach Plex with this token, and what libraries does it have?
+import type { Config } from "../config/env.js";
+import type { PlexClient } from "../plex/index.js";
+import { createPlexClient } from "../runtime.js";
+import { parseCommandArgs } from "./args.js";
+
+export interface PlexCheckResult {
+  server: { name: string; version: string; machineIdentifier: string };
+  libraries: { id: string; title: string; type: string; agent: string; count: number }[];
+}
+
+/** Metadata type numbers to count per section type: shows count shows, not episodes. */
+const COUNT_TYPE: Record<string, number> = { movie: 1, show: 2, artist: 8, photo: 13 };
+
+export async function checkPlex(client: PlexClient): Promise<PlexCheckResult> {
+  const [server, sections] = await Promise.all([client.server(), client.sections()]);
+  const libraries = await Promise.all(
+    sections.map(async (s) => {
+      const type = COUNT_TYPE[s.type];
+      return {
+        id: s.id,
+        title: s.title,
+        type: s.type,
+        agent: s.agent,
+        count: await client.count(s.id, type === undefined ? {} : { type }),
+      };
+    }),
+  );
+  return {
+    server: {
+      name: server.friendlyName,
+      version: server.version,
+      machineIdentifier: server.machineIdentifier,
+    },
+    libraries,
+  };
+}
+
+export function formatPlexCheck(result: PlexCheckResult): string {
+  const lines = [`Connected to ${result.server.name} (Plex ${result.server.version})`];
+  if (result.libraries.length === 0) lines.push("No libraries found.");
+  const width = Math.max(5, ...result.libraries.map((l) => l.title.length));
+  for (const l of result.libraries) {
+    lines.push(
+      `  ${l.id.padStart(3)}  ${l.title.padEnd(width)}  ${l.type.padEnd(6)}  ${l.count.toLocaleString("en-US").padStart(8)} items  ${l.agent}`,
+    );
+  }
+  return lines.join("\n");
+}
+
+export async function plexCheckCommand(argv: string[], config: Config): Promise<number> {
+  const { values } = parseCommandArgs(argv, { json: { type: "boolean", default: false } });
+  // One retry only: a connection test should answer quickly rather than wait out back-offs.
+  const client = createPlexClient(config, { retries: 1 });
+  const result = await checkPlex(client);
+  process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${formatPlexCheck(result)}\n`);
+  return 0;
+}

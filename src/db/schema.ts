@@ -1,0 +1,64 @@
+// Kysely table types. Columns mirror the migrations; JSON columns hold serialised text.
+import type { Generated } from "kysely";
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: Generated<number>;
+}
+
+export type ScanStatus = "queued" | "running" | "success" | "failed" | "cancelled" | "interrupted";
+
+export interface ScanRunsTable {
+  id: Generated<number>;
+  status: ScanStatus;
+  source: string;
+  settings_json: Generated<string>;
+  stats_json: string | null;
+  progress_json: string | null;
+  error: string | null;
+  cancel_requested: Generated<number>;
+  pid: number | null;
+  heartbeat_at: number | null;
+  log_path: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export interface ItemsTable {
+  rating_key: string;
+  section_id: string | null;
+  library: string | null;
+  type: string;
+  title: string;
+  year: number | null;
+  parent_rating_key: string | null;
+  state: string;
+  problems_json: Generated<string>;
+  note: string | null;
+  candidates_json: string | null;
+  attempts: Generated<number>;
+  last_job_id: number | null;
+  last_checked_at: number;
+  last_failed_at: number | null;
+  fixed_at: number | null;
+}
+
+export interface ItemHistoryTable {
+  id: Generated<number>;
+  rating_key: string;
+  job_id: number | null;
+  at: number;
+  action: string;
+  outcome: string;
+  problems_json: Generated<string>;
+  note: string | null;
+}
+
+export interface Database {
+  settings: SettingsTable;
+  scan_runs: ScanRunsTable;
+  items: ItemsTable;
+  item_history: ItemHistoryTable;
+}

@@ -1,0 +1,106 @@
+// Pure checks: which metadata problems does an item have? No I/O here; the engine feeds items
+// read from Plex (listed with includeGuids=1) and acts on the answer.
+import type { PlexItem } from "../plex/index.js";
+
+/** Stable problem codes, shown to the user and stored with each item. */
+export const PROBLEM_CODES = [
+  "unmatched",
+  "no_poster",
+  "no_ids",
+  "no_summary",
+  "season_no_poster",
+  "episode_no_poster",
+  "episode_no_summary",
+] as const;
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+/** The Plex field a refresh would have to change to clear a problem; a lock on it blocks the fix. */
+const FIELD_OF: Partial<Record<ProblemCode, string>> = {
+  no_poster: "thumb",
+  season_no_poster: "thumb",
+  episode_no_poster: "thumb",
+  no_summary: "summary",
+  episode_no_summary: "summary",
+};
+
+export type GuidKind = "unmatched" | "personal" | "legacy" | "plex" | "other" | "none";
+
+/** Classifies an item's primary guid (REFERENCE §2.4, DESIGN §2). */
+export function guidKind(guid: string | undefined): GuidKind {
+  if (!guid) return "none";
+  if (guid.startsWith("local://")) return "unmatched";
+  if (guid.startsWith("com.plexapp.agents.none://")) return "personal";
+  if (guid.startsWith("plex://")) return "plex";
+  if (guid.startsWith("com.plexapp.agents.")) return "legacy";
+  return "other";
+}
+
+export interface Detection {
+  /** Every problem found, in PROBLEM_CODES order. */
+  problems: ProblemCode[];
+  /** Problems a refresh cannot fix because the field they live in is locked. */
+  locked: ProblemCode[];
+  /** True for personal media (agent "none"): never refreshed or matched. */
+  personal: boolean;
+}
+
+const NONE: Detection = { problems: [], locked: [], personal: false };
+
+/**
+ * Checks one movie, show, season or episode. Other types (music, photos) are not checked.
+ * - unmatched: guid local://… (or no guid at all on a top-level item);
+ * - no poster: thumb absent, or the item is unmatched so its thumb can only be a frame grab;
+ * - no external IDs: a new-agent (plex://) item whose Guid[] is empty; legacy agents keep their
+ *   ID inside guid and count as matched;
+ * - no summary: summary absent or blank.
+ * Seasons are checked for a poster only (Plex leaves most season summaries empty); episodes for
+ * a poster and a summary.
+ */
+export function detectProblems(item: PlexItem): Detection {
+  const kind = guidKind(item.guid);
+  if (kind === "personal") return { ...NONE, personal: true };
+  const found = new Set<ProblemCode>();
+  switch (item.type) {
+    case "movie":
+    case "show": {
+      const unmatched = kind === "unmatched" || kind === "none";
+      if (unmatched) found.add("unmatched");
+      if (!item.thumb || unmatched) found.add("no_poster");
+      if (kind === "plex" && item.guids.length === 0) found.add("no_ids");
+      if (!item.summary) found.add("no_summary");
+      break;
+    }
+    case "season":
+      if (!item.thumb) found.add("season_no_poster");
+      break;
+    case "episode":
+      if (!item.thumb) found.add("episode_no_poster");
+      if (!item.summary) found.add("episode_no_summary");
+      break;
+    default:
+      return NONE;
+  }
+  const problems = PROBLEM_CODES.filter((code) => found.has(code));
+  const lockedFields = new Set(item.lockedFields);
+  const locked = problems.filter((code) => {
+    const field = FIELD_OF[code];
+    return field !== undefined && lockedFields.has(field);
+  });
+  return { problems, locked, personal: false };
+}
+
+/** An item whose every problem sits in a locked field: a refresh can change nothing. */
+export function isFullyLocked(d: Detection): boolean {
+  return d.problems.length > 0 && d.locked.length === d.problems.length;
+}
+
+/** Human-readable text for each code (English; the UI translates codes itself). */
+export const PROBLEM_TEXT: Record<ProblemCode, string> = {
+  unmatched: "not matched to any agent",
+  no_poster: "no poster",
+  no_ids: "no external IDs",
+  no_summary: "no summary",
+  season_no_poster: "season has no poster",
+  episode_no_poster: "episode has no thumbnail",
+  episode_no_summary: "episode has no summary",
+};

@@ -1,0 +1,150 @@
+// Pure match decisions for unmatched items. The rule is deliberately conservative: a wrong
+// match is worse than none, so anything not clearly right becomes "needs review".
+//
+// The confidence rule, in order:
+// 1. ID in the path. A file or folder named the way Plex's naming guide allows,
+//    `Heat (1995) {imdb-tt0113277}`, `{tmdb-949}` or `{tvdb-…}`, is looked up by that ID
+//    (matches?title=imdb-tt0113277). Exactly one result is taken; several go to review.
+// 2. Scored results (legacy and music agents send `score`, and Plex treats > 85 as positive):
+//    take the best when its score ≥ 85, its year is within ±1 of the item's (when both are
+//    known), and it leads the runner-up by at least 10 points.
+// 3. Unscored results (the new Plex agents): keep candidates whose normalised title equals the
+//    item's and whose year is within ±1. One such candidate is taken. With several, the one
+//    whose year matches exactly is taken when it is the only exact one; otherwise review.
+// An item with no usable title, or no candidates at all, is not matched.
+
+export const SCORE_THRESHOLD = 85;
+export const SCORE_GAP = 10;
+export const YEAR_TOLERANCE = 1;
+
+export interface Candidate {
+  guid: string;
+  name: string;
+  year?: number;
+  score?: number;
+  thumb?: string;
+  summary?: string;
+}
+
+export interface ExternalId {
+  source: "imdb" | "tmdb" | "tvdb";
+  id: string;
+}
+
+export type MatchChoice =
+  | { decision: "match"; candidate: Candidate; reason: string }
+  | { decision: "review"; candidates: Candidate[]; reason: string }
+  | { decision: "none"; reason: string };
+
+const ID_PATTERN = /\{(imdb|tmdb|tvdb)-(tt\d+|\d+)\}/i;
+
+/**
+ * Finds an external ID in file or folder names (closest to the file first). IMDb IDs must look
+ * like tt123…, TMDB/TVDB IDs are numbers.
+ */
+export function externalIdFromPaths(paths: readonly string[]): ExternalId | undefined {
+  for (const path of paths) {
+    const segments = path.split(/[\\/]/).reverse();
+    for (const segment of segments) {
+      const m = segment.match(ID_PATTERN);
+      if (!m) continue;
+      const source = m[1]!.toLowerCase() as ExternalId["source"];
+      const id = m[2]!.toLowerCase();
+      if (source === "imdb" ? /^tt\d+$/.test(id) : /^\d+$/.test(id)) return { source, id };
+    }
+  }
+  return undefined;
+}
+
+/** The `title` value that makes a Plex agent resolve an external ID (REFERENCE §3.5). */
+export function idLookupTitle(id: ExternalId): string {
+  return `${id.source}-${id.id}`;
+}
+
+/**
+ * Folds a title for comparison: Unicode-normalised, accents removed, lower case, "&" as "and",
+ * punctuation dropped, a leading English/German article dropped, whitespace collapsed.
+ */
+export function normaliseTitle(title: string): string {
+  return title
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase()
+    .replace(/&/g, " and ")
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim()
+    .replace(/^(the|a|an|der|die|das|le|la|les) /, "")
+    .replace(/\s+/g, " ");
+}
+
+function yearClose(a: number | undefined, b: number | undefined): boolean {
+  return a === undefined || b === undefined || Math.abs(a - b) <= YEAR_TOLERANCE;
+}
+
+/** Chooses among results of an ID lookup: an ID names one work, so exactly one result wins. */
+export function chooseById(id: ExternalId, candidates: readonly Candidate[]): MatchChoice {
+  const label = idLookupTitle(id);
+  if (candidates.length === 0) return { decision: "none", reason: `no result for ${label}` };
+  if (candidates.length === 1) {
+    return { decision: "match", candidate: candidates[0]!, reason: `ID ${label} from the file name` };
+  }
+  return {
+    decision: "review",
+    candidates: [...candidates],
+    reason: `${candidates.length} results for ${label}`,
+  };
+}
+
+/** Chooses among results of a title/year search, by the rule at the top of this file. */
+export function chooseByTitle(
+  item: { title: string; year?: number },
+  candidates: readonly Candidate[],
+): MatchChoice {
+  const wanted = normaliseTitle(item.title);
+  if (wanted === "") return { decision: "none", reason: "the item has no usable title" };
+  if (candidates.length === 0) return { decision: "none", reason: "Plex found no match candidates" };
+
+  const scored = candidates.filter((c) => c.score !== undefined);
+  if (scored.length > 0) {
+    const ranked = [...scored].sort((a, b) => b.score! - a.score!);
+    const [best, runnerUp] = ranked as [Candidate, Candidate | undefined];
+    const gap = runnerUp ? best.score! - runnerUp.score! : Number.POSITIVE_INFINITY;
+    if (best.score! >= SCORE_THRESHOLD && gap >= SCORE_GAP && yearClose(item.year, best.year)) {
+      return {
+        decision: "match",
+        candidate: best,
+        reason: `score ${best.score} (runner-up ${runnerUp?.score ?? "none"})`,
+      };
+    }
+    return {
+      decision: "review",
+      candidates: ranked,
+      reason: `best score ${best.score}${runnerUp ? `, runner-up ${runnerUp.score}` : ""} is not conclusive`,
+    };
+  }
+
+  const sameTitle = candidates.filter(
+    (c) => normaliseTitle(c.name) === wanted && yearClose(item.year, c.year),
+  );
+  if (sameTitle.length === 1) {
+    return { decision: "match", candidate: sameTitle[0]!, reason: "exact title, year within ±1" };
+  }
+  if (sameTitle.length > 1 && item.year !== undefined) {
+    const exactYear = sameTitle.filter((c) => c.year === item.year);
+    if (exactYear.length === 1) {
+      return { decision: "match", candidate: exactYear[0]!, reason: "exact title and the only exact year" };
+    }
+  }
+  if (sameTitle.length > 1) {
+    return {
+      decision: "review",
+      candidates: sameTitle,
+      reason: `${sameTitle.length} candidates share title and year`,
+    };
+  }
+  return {
+    decision: "review",
+    candidates: [...candidates],
+    reason: "no candidate has the same title and year",
+  };
+}

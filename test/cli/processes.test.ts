@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { runPsr, type StartedProcess, startPsr } from "../helpers/cli.js";
+import { tempDir } from "../helpers/tmp.js";
+
+const started: StartedProcess[] = [];
+const dirs: ReturnType<typeof tempDir>[] = [];
+afterEach(async () => {
+  for (const p of started.splice(0)) await p.stop("SIGKILL");
+  for (const d of dirs.splice(0)) d.cleanup();
+});
+function work() {
+  const d = tempDir();
+  dirs.push(d);
+  return d.dir;
+}
+
+describe("psr emulator", () => {
+  it("announces its address once it accepts connections and stops on SIGTERM", async () => {
+    const dir = work();
+    const p = await startPsr(
+      ["emulator", "--port", "0", "--token", "t0k3n-emu", "--items", "120", "--seed", "3"],
+      {},
+      dir,
+      /Plex emulator listening on (http:\/\/127\.0\.0\.1:(\d+))\n/,
+    );
+    started.push(p);
+    const url = p.match[1]!;
+    const identity = await fetch(`${url}/identity`);
+    expect(identity.status).toBe(200);
+    const sections = await fetch(`${url}/library/sections`, {
+      headers: { "X-Plex-Token": "t0k3n-emu", Accept: "application/json" },
+    });
+    expect(sections.status).toBe(200);
+    expect(
+      ((await sections.json()) as { MediaContainer: { Directory: unknown[] } }).MediaContainer.Directory
+        .length,
+    ).toBeGreaterThan(0);
+    expect(await p.stop("SIGTERM")).toBe(0);
+  });
+
+  it("rejects a bad option value with exit code 2", async () => {
+    const { code, stderr } = await runPsr(["emulator", "--items", "lots"], {}, work());
+    expect(code).toBe(2);
+    expect(stderr).toContain('--items expects a whole number, got "lots"');
+  });
+});
+
+describe("psr serve", () => {
+  it("serves the health endpoint and shuts down cleanly on SIGTERM", async () => {
+    const dir = work();
+    const p = await startPsr(
+      ["serve"],
+      { PSR_PORT: "0", PSR_DATA_DIR: dir, PSR_LOG_LEVEL: "silent" },
+      dir,
+      /listening on (http:\/\/\S+)\n/,
+    );
+    started.push(p);
+    const res = await fetch(`${p.match[1]}/api/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "ok" });
+    expect(await p.stop("SIGTERM")).toBe(0);
+  });
+
+  it("refuses an out-of-range PSR_PORT and names it", async () => {
+    const dir = work();
+    const { code, stderr } = await runPsr(["serve"], { PSR_PORT: "99999", PSR_DATA_DIR: dir }, dir);
+    expect(code).toBe(2);
+    expect(stderr).toContain("PSR_PORT: must be at most 65535");
+  });
+
+  it("rejects unknown commands with exit code 2", async () => {
+    const { code, stderr } = await runPsr(["frobnicate"], {}, work());
+    expect(code).toBe(2);
+    expect(stderr).toContain('Unknown command "frobnicate"');
+  });
+});
+
+describe("psr demo", () => {
+  it("starts the emulator and the web server together", async () => {
+    const dir = work();
+    const p = await startPsr(
+      ["demo", "--items", "150"],
+      { PSR_PORT: "0", PSR_LOG_LEVEL: "silent" },
+      dir,
+      /demo running at (http:\/\/\S+)\n/,
+    );
+    started.push(p);
+    expect(p.output()).toMatch(/Plex emulator listening on http:\/\/127\.0\.0\.1:\d+/);
+    const res = await fetch(`${p.match[1]}/api/health`);
+    expect(res.status).toBe(200);
+    expect(await p.stop("SIGINT")).toBe(0);
+  });
+});

@@ -1,0 +1,121 @@
+import { join } from "node:path";
+import { type Kysely, sql } from "kysely";
+import { afterEach, describe, expect, it } from "vitest";
+import { createKysely, openDatabase, openSqlite } from "../../src/db/connection.js";
+import { migrateTo, migrateToLatest } from "../../src/db/migrate.js";
+import { migrations } from "../../src/db/migrations/index.js";
+import { tempDir } from "../helpers/tmp.js";
+
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function rawDb(file: string) {
+  const sqlite = openSqlite(file);
+  const kysely = createKysely<unknown>(sqlite);
+  cleanups.push(() => kysely.destroy());
+  return { sqlite, kysely };
+}
+
+/** The schema as SQLite stores it, minus the migrator's own bookkeeping tables. */
+function schemaOf(sqlite: import("better-sqlite3").Database): string[] {
+  const rows = sqlite
+    .prepare(
+      "select type, name, sql from sqlite_master where name not like 'kysely_%' and name not like 'sqlite_%' order by name",
+    )
+    .all() as { type: string; name: string; sql: string | null }[];
+  return rows.map((r) => `${r.type} ${r.name}: ${r.sql ?? ""}`);
+}
+
+describe("database", () => {
+  it("creates a fresh database file with WAL, foreign keys and every table", async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const db = await openDatabase(join(dir, "nested", "data"));
+    cleanups.push(() => db.close());
+    expect(db.sqlite.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(db.sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
+    expect(db.sqlite.pragma("busy_timeout", { simple: true })).toBe(5000);
+    const tables = (
+      db.sqlite.prepare("select name from sqlite_master where type='table'").all() as { name: string }[]
+    )
+      .map((r) => r.name)
+      .filter((n) => !n.startsWith("kysely_") && !n.startsWith("sqlite_"))
+      .sort();
+    expect(tables).toEqual(["item_history", "items", "scan_runs", "settings"]);
+    await db.kysely.insertInto("settings").values({ key: "days", value: "30" }).execute();
+    const row = await db.kysely.selectFrom("settings").selectAll().executeTakeFirstOrThrow();
+    expect(row.value).toBe("30");
+  });
+
+  it("is idempotent: opening an up-to-date database applies nothing", async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const first = await openDatabase(dir);
+    await first.close();
+    const second = await openDatabase(dir, { migrate: false });
+    cleanups.push(() => second.close());
+    expect(await migrateToLatest(second.kysely)).toEqual([]);
+  });
+
+  const names = Object.keys(migrations).sort();
+  it.each(names.map((name, i) => [name, i === 0 ? "none" : names[i - 1]!] as const))(
+    "upgrades to %s from %s and ends with the same schema as a fresh database",
+    async (_name, previous) => {
+      const { dir, cleanup } = tempDir();
+      cleanups.push(cleanup);
+      const fresh = rawDb(join(dir, "fresh.sqlite"));
+      await migrateToLatest(fresh.kysely);
+
+      const upgraded = rawDb(join(dir, "upgraded.sqlite"));
+      await migrateTo(upgraded.kysely, previous);
+      if (previous !== "none") {
+        // Data written under the older schema survives the upgrade.
+        await sql`insert into settings (key, value) values ('days', '7')`.execute(upgraded.kysely);
+      }
+      await migrateToLatest(upgraded.kysely);
+      expect(schemaOf(upgraded.sqlite)).toEqual(schemaOf(fresh.sqlite));
+      if (previous !== "none") {
+        const kept = upgraded.sqlite.prepare("select value from settings where key='days'").get() as {
+          value: string;
+        };
+        expect(kept.value).toBe("7");
+      }
+    },
+  );
+
+  it("rolls back a failing migration completely", async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const { sqlite, kysely } = rawDb(join(dir, "broken.sqlite"));
+    const broken = {
+      ...migrations,
+      "999_broken": {
+        async up(db: Kysely<unknown>) {
+          await db.schema.createTable("half_done").addColumn("id", "integer").execute();
+          throw new Error("boom");
+        },
+      },
+    };
+    await expect(migrateToLatest(kysely, broken)).rejects.toThrow(/migration 999_broken failed: boom/);
+    const names = (
+      sqlite.prepare("select name from sqlite_master where type='table'").all() as { name: string }[]
+    ).map((r) => r.name);
+    expect(names).not.toContain("half_done");
+    expect(names).not.toContain("settings");
+  });
+
+  it("allows only one queued or running scan at a time", async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const db = await openDatabase(dir);
+    cleanups.push(() => db.close());
+    const insert = (status: "running" | "queued" | "success") =>
+      db.kysely.insertInto("scan_runs").values({ status, source: "test", created_at: Date.now() }).execute();
+    await insert("success");
+    await insert("running");
+    await expect(insert("queued")).rejects.toThrow(/UNIQUE/);
+    await insert("success");
+  });
+});

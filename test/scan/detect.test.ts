@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import type { PlexItem } from "../../src/plex/index.js";
+import { detectProblems, guidKind, isFullyLocked } from "../../src/scan/detect.js";
+
+function item(overrides: Partial<PlexItem>): PlexItem {
+  return {
+    ratingKey: "1",
+    key: "/library/metadata/1",
+    type: "movie",
+    title: "Heat",
+    year: 1995,
+    guid: "plex://movie/5d7768",
+    thumb: "/library/metadata/1/thumb/1700000000",
+    summary: "A crew of thieves…",
+    guids: ["imdb://tt0113277", "tmdb://949"],
+    lockedFields: [],
+    files: ["/movies/Heat (1995)/Heat (1995).mkv"],
+    locations: [],
+    ...overrides,
+  };
+}
+
+describe("guidKind", () => {
+  it.each([
+    ["local://123", "unmatched"],
+    ["com.plexapp.agents.none://abc?lang=xn", "personal"],
+    ["plex://movie/5d77", "plex"],
+    ["com.plexapp.agents.imdb://tt0165832?lang=en", "legacy"],
+    ["com.plexapp.agents.thetvdb://12345?lang=en", "legacy"],
+    ["tv.plex.agents.custom://x", "other"],
+    [undefined, "none"],
+    ["", "none"],
+  ])("%s → %s", (guid, kind) => {
+    expect(guidKind(guid)).toBe(kind);
+  });
+});
+
+describe("detectProblems", () => {
+  it.each<[string, Partial<PlexItem>, string[], string[]]>([
+    ["healthy new-agent movie", {}, [], []],
+    ["no poster", { thumb: undefined }, ["no_poster"], []],
+    ["no summary", { summary: undefined }, ["no_summary"], []],
+    ["plex:// with empty Guid[] has no external IDs", { guids: [] }, ["no_ids"], []],
+    [
+      "legacy agent without Guid[] counts as matched",
+      { guid: "com.plexapp.agents.imdb://tt1?lang=en", guids: [] },
+      [],
+      [],
+    ],
+    [
+      "unmatched with a frame grab: unmatched and no poster",
+      { guid: "local://1", guids: [], summary: undefined },
+      ["unmatched", "no_poster", "no_summary"],
+      [],
+    ],
+    [
+      "unmatched without any thumb",
+      { guid: "local://1", guids: [], thumb: undefined },
+      ["unmatched", "no_poster"],
+      [],
+    ],
+    ["missing guid counts as unmatched", { guid: undefined, guids: [] }, ["unmatched", "no_poster"], []],
+    [
+      "poster missing and thumb locked",
+      { thumb: undefined, lockedFields: ["thumb"] },
+      ["no_poster"],
+      ["no_poster"],
+    ],
+    [
+      "summary lock does not cover the poster",
+      { thumb: undefined, summary: undefined, lockedFields: ["summary"] },
+      ["no_poster", "no_summary"],
+      ["no_summary"],
+    ],
+    ["a lock on a healthy field is no problem", { lockedFields: ["thumb", "title"] }, [], []],
+    ["show without poster", { type: "show", thumb: undefined }, ["no_poster"], []],
+    [
+      "season without poster",
+      { type: "season", thumb: undefined, summary: undefined, guids: [] },
+      ["season_no_poster"],
+      [],
+    ],
+    ["season with poster but no summary is fine", { type: "season", summary: undefined, guids: [] }, [], []],
+    [
+      "episode without thumbnail and summary",
+      { type: "episode", thumb: undefined, summary: undefined },
+      ["episode_no_poster", "episode_no_summary"],
+      [],
+    ],
+    [
+      "episode with locked summary",
+      { type: "episode", summary: undefined, lockedFields: ["summary"] },
+      ["episode_no_summary"],
+      ["episode_no_summary"],
+    ],
+    ["music is not checked", { type: "track", thumb: undefined, summary: undefined }, [], []],
+  ])("%s", (_name, overrides, problems, locked) => {
+    const d = detectProblems(item(overrides));
+    expect(d.problems).toEqual(problems);
+    expect(d.locked).toEqual(locked);
+    expect(d.personal).toBe(false);
+  });
+
+  it("never reports personal media, whatever is missing", () => {
+    const d = detectProblems(
+      item({ guid: "com.plexapp.agents.none://9?lang=xn", thumb: undefined, summary: undefined, guids: [] }),
+    );
+    expect(d).toEqual({ problems: [], locked: [], personal: true });
+  });
+
+  it.each<[string, Partial<PlexItem>, boolean]>([
+    ["every problem locked", { thumb: undefined, lockedFields: ["thumb"] }, true],
+    ["one problem still fixable", { thumb: undefined, summary: undefined, lockedFields: ["thumb"] }, false],
+    ["no problems at all", { lockedFields: ["thumb"] }, false],
+  ])("isFullyLocked: %s", (_name, overrides, expected) => {
+    expect(isFullyLocked(detectProblems(item(overrides)))).toBe(expected);
+  });
+});

@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import {
+  type Candidate,
+  chooseById,
+  chooseByTitle,
+  externalIdFromPaths,
+  normaliseTitle,
+} from "../../src/scan/match-choice.js";
+
+const c = (
+  name: string,
+  year?: number,
+  score?: number,
+  guid = `plex://movie/${name}-${year}`,
+): Candidate => ({
+  guid,
+  name,
+  ...(year === undefined ? {} : { year }),
+  ...(score === undefined ? {} : { score }),
+});
+
+describe("externalIdFromPaths", () => {
+  it.each<[string[], ReturnType<typeof externalIdFromPaths>]>([
+    [["/movies/Heat (1995) {imdb-tt0113277}/Heat (1995).mkv"], { source: "imdb", id: "tt0113277" }],
+    [["/movies/Heat (1995)/Heat (1995) {tmdb-949}.mkv"], { source: "tmdb", id: "949" }],
+    [["/tv/Dark (2017) {tvdb-334824}"], { source: "tvdb", id: "334824" }],
+    [["/movies/Heat {IMDB-TT0113277}/x.mkv"], { source: "imdb", id: "tt0113277" }],
+    [["/movies/Heat (1995)/Heat.mkv"], undefined],
+    [["/movies/Heat {imdb-0113277}/Heat.mkv"], undefined],
+    [["/movies/Heat {tmdb-abc}/Heat.mkv"], undefined],
+    [["/movies/A {tmdb-1}/B {tmdb-2}.mkv"], { source: "tmdb", id: "2" }],
+    [["/a/plain.mkv", "/b/Other {imdb-tt42}/x.mkv"], { source: "imdb", id: "tt42" }],
+    [[], undefined],
+  ])("%j", (paths, expected) => {
+    expect(externalIdFromPaths(paths)).toEqual(expected);
+  });
+});
+
+describe("normaliseTitle", () => {
+  it.each([
+    ["The Matrix", "matrix"],
+    ["Amélie", "amelie"],
+    ["Fast & Furious", "fast and furious"],
+    ["Das Boot – Director's Cut", "boot director s cut"],
+    ["  Léon:  The Professional ", "leon the professional"],
+    ["千と千尋の神隠し", "千と千尋の神隠し"],
+    ["!!!", ""],
+  ])("%s → %s", (input, output) => {
+    expect(normaliseTitle(input)).toBe(output);
+  });
+});
+
+describe("chooseById", () => {
+  const id = { source: "imdb", id: "tt0113277" } as const;
+  it("takes the single result", () => {
+    const r = chooseById(id, [c("Heat", 1995)]);
+    expect(r.decision).toBe("match");
+  });
+  it("sends several results to review", () => {
+    expect(chooseById(id, [c("Heat", 1995), c("Heat", 1986)]).decision).toBe("review");
+  });
+  it("reports no result", () => {
+    expect(chooseById(id, [])).toEqual({ decision: "none", reason: "no result for imdb-tt0113277" });
+  });
+});
+
+describe("chooseByTitle", () => {
+  it.each<
+    [string, { title: string; year?: number }, Candidate[], "match" | "review" | "none", string | undefined]
+  >([
+    [
+      "exact title and year",
+      { title: "Heat", year: 1995 },
+      [c("Heat", 1995), c("Heat Wave", 1995)],
+      "match",
+      "Heat-1995",
+    ],
+    ["year off by one is accepted", { title: "Heat", year: 1996 }, [c("Heat", 1995)], "match", "Heat-1995"],
+    ["year off by two is not", { title: "Heat", year: 1997 }, [c("Heat", 1995)], "review", undefined],
+    [
+      "accents and articles are folded",
+      { title: "The Amelie", year: 2001 },
+      [c("Amélie", 2001)],
+      "match",
+      "Amélie-2001",
+    ],
+    [
+      "two remakes, one exact year",
+      { title: "Dune", year: 2021 },
+      [c("Dune", 2021), c("Dune", 2020)],
+      "match",
+      "Dune-2021",
+    ],
+    [
+      "two same-year namesakes go to review",
+      { title: "Dune", year: 2021 },
+      [c("Dune", 2021, undefined, "plex://a"), c("Dune", 2021, undefined, "plex://b")],
+      "review",
+      undefined,
+    ],
+    [
+      "no year on the item: unique title wins",
+      { title: "Heat" },
+      [c("Heat", 1995), c("Heatwave", 2022)],
+      "match",
+      "Heat-1995",
+    ],
+    [
+      "no year on the item: namesakes go to review",
+      { title: "Heat" },
+      [c("Heat", 1995), c("Heat", 1986)],
+      "review",
+      undefined,
+    ],
+    ["different titles only", { title: "Heat", year: 1995 }, [c("Heated", 1995)], "review", undefined],
+    ["no candidates", { title: "Heat", year: 1995 }, [], "none", undefined],
+    ["no usable title", { title: "???", year: 1995 }, [c("Heat", 1995)], "none", undefined],
+    [
+      "score above threshold with a clear gap",
+      { title: "Heat", year: 1995 },
+      [c("Heat", 1995, 96), c("Heat", 1986, 70)],
+      "match",
+      "Heat-1995",
+    ],
+    [
+      "score may exceed 100",
+      { title: "Heat", year: 1995 },
+      [c("Heat", 1995, 106), c("Heat", 1986, 86)],
+      "match",
+      "Heat-1995",
+    ],
+    ["score below threshold", { title: "Heat", year: 1995 }, [c("Heat", 1995, 80)], "review", undefined],
+    [
+      "runner-up too close",
+      { title: "Heat", year: 1995 },
+      [c("Heat", 1995, 95), c("Heat", 1996, 90)],
+      "review",
+      undefined,
+    ],
+    ["high score but wrong year", { title: "Heat", year: 2005 }, [c("Heat", 1995, 99)], "review", undefined],
+    [
+      "scores are ranked whatever the order",
+      { title: "Heat", year: 1995 },
+      [c("Heat", 1986, 60), c("Heat", 1995, 97)],
+      "match",
+      "Heat-1995",
+    ],
+  ])("%s", (_name, item, candidates, decision, chosen) => {
+    const r = chooseByTitle(item, candidates);
+    expect(r.decision).toBe(decision);
+    if (r.decision === "match") expect(`${r.candidate.name}-${r.candidate.year}`).toBe(chosen);
+    if (r.decision === "review") expect(r.candidates.length).toBeGreaterThan(0);
+  });
+});
