@@ -1,0 +1,71 @@
+// Pure scan policy: which known item states are skipped, retried or re-checked, and what a
+// re-read after a fix means. The engine supplies times; nothing here reads a clock.
+import { type Detection, PROBLEM_TEXT, type ProblemCode } from "./detect.js";
+
+/** The latest state of an item, as stored after each scan. */
+export const ITEM_STATES = [
+  "fixed",
+  "failed",
+  "would_fix",
+  "needs_review",
+  "locked",
+  "skipped",
+  "error",
+] as const;
+export type ItemState = (typeof ITEM_STATES)[number];
+
+export interface KnownItem {
+  state: ItemState;
+  lastFailedAt: number | null;
+}
+
+export const HOUR_MS = 3_600_000;
+
+/**
+ * A failed item waits `backoffHours` before it is tried again. An `error` (Plex unreachable,
+ * timeout, 5xx) is not the item's fault: it is retried at the next scan with no back-off.
+ */
+export function inBackoff(known: KnownItem | undefined, now: number, backoffHours: number): boolean {
+  if (!known || known.state !== "failed" || known.lastFailedAt === null) return false;
+  return now - known.lastFailedAt < backoffHours * HOUR_MS;
+}
+
+/** When a failed item becomes eligible again (for notes such as "retry after …"). */
+export function retryAt(known: KnownItem, backoffHours: number): number | undefined {
+  return known.state === "failed" && known.lastFailedAt !== null
+    ? known.lastFailedAt + backoffHours * HOUR_MS
+    : undefined;
+}
+
+/** Items the retry pool brings back regardless of age: past failures and transport errors. */
+export function inRetryPool(known: KnownItem): boolean {
+  return known.state === "failed" || known.state === "error";
+}
+
+export interface Verdict {
+  state: "fixed" | "failed";
+  remaining: ProblemCode[];
+  cleared: ProblemCode[];
+  note: string;
+}
+
+/** Compares the problems before and after a refresh or match. */
+export function verdictAfterFix(before: Detection, after: Detection): Verdict {
+  const remaining = after.problems.filter((p) => !after.locked.includes(p));
+  const cleared = before.problems.filter((p) => !after.problems.includes(p));
+  if (remaining.length === 0) {
+    const lockedLeft = after.locked.length > 0 ? `; locked: ${describe(after.locked)}` : "";
+    return {
+      state: "fixed",
+      remaining,
+      cleared,
+      note: `fixed: ${describe(cleared) || "no problems left"}${lockedLeft}`,
+    };
+  }
+  const partly = cleared.length > 0 ? ` (fixed: ${describe(cleared)})` : "";
+  return { state: "failed", remaining, cleared, note: `still ${describe(remaining)} after refresh${partly}` };
+}
+
+export function describe(codes: readonly ProblemCode[]): string {
+  return codes.map((c) => PROBLEM_TEXT[c]).join(", ");
+}

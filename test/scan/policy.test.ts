@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import type { Detection } from "../../src/scan/detect.js";
+import {
+  HOUR_MS,
+  inBackoff,
+  inRetryPool,
+  type KnownItem,
+  retryAt,
+  verdictAfterFix,
+} from "../../src/scan/policy.js";
+
+const NOW = 1_800_000_000_000;
+
+describe("inBackoff", () => {
+  it.each<[string, KnownItem | undefined, boolean]>([
+    ["never seen", undefined, false],
+    ["failed an hour ago", { state: "failed", lastFailedAt: NOW - HOUR_MS }, true],
+    ["failed just under 24 h ago", { state: "failed", lastFailedAt: NOW - 24 * HOUR_MS + 1 }, true],
+    ["failed exactly 24 h ago", { state: "failed", lastFailedAt: NOW - 24 * HOUR_MS }, false],
+    ["failed two days ago", { state: "failed", lastFailedAt: NOW - 48 * HOUR_MS }, false],
+    ["transport error a minute ago is retried", { state: "error", lastFailedAt: NOW - 60_000 }, false],
+    ["needs review is not a failure", { state: "needs_review", lastFailedAt: NOW - 60_000 }, false],
+    ["fixed earlier", { state: "fixed", lastFailedAt: null }, false],
+  ])("%s", (_name, known, expected) => {
+    expect(inBackoff(known, NOW, 24)).toBe(expected);
+  });
+
+  it("honours a configured back-off", () => {
+    const known: KnownItem = { state: "failed", lastFailedAt: NOW - 2 * HOUR_MS };
+    expect(inBackoff(known, NOW, 1)).toBe(false);
+    expect(inBackoff(known, NOW, 3)).toBe(true);
+    expect(retryAt(known, 3)).toBe(NOW + HOUR_MS);
+  });
+});
+
+describe("inRetryPool", () => {
+  it.each<[KnownItem["state"], boolean]>([
+    ["failed", true],
+    ["error", true],
+    ["fixed", false],
+    ["needs_review", false],
+    ["locked", false],
+    ["would_fix", false],
+    ["skipped", false],
+  ])("%s → %s", (state, expected) => {
+    expect(inRetryPool({ state, lastFailedAt: null })).toBe(expected);
+  });
+});
+
+describe("verdictAfterFix", () => {
+  const d = (problems: Detection["problems"], locked: Detection["locked"] = []): Detection => ({
+    problems,
+    locked,
+    personal: false,
+  });
+  it.each<[string, Detection, Detection, "fixed" | "failed", string]>([
+    ["everything cleared", d(["no_poster", "no_summary"]), d([]), "fixed", "fixed: no poster, no summary"],
+    [
+      "one problem left",
+      d(["no_poster", "no_summary"]),
+      d(["no_summary"]),
+      "failed",
+      "still no summary after refresh (fixed: no poster)",
+    ],
+    ["nothing changed", d(["no_poster"]), d(["no_poster"]), "failed", "still no poster after refresh"],
+    [
+      "only a locked problem left",
+      d(["no_poster", "no_summary"]),
+      d(["no_poster"], ["no_poster"]),
+      "fixed",
+      "fixed: no summary; locked: no poster",
+    ],
+  ])("%s", (_name, before, after, state, note) => {
+    const v = verdictAfterFix(before, after);
+    expect(v.state).toBe(state);
+    expect(v.note).toBe(note);
+  });
+});
