@@ -1,5 +1,5 @@
 // The fastify application: it only translates HTTP into calls on the core (DESIGN §3).
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Config } from "../config/env.js";
 import type { Db } from "../db/connection.js";
 import type { Logger } from "../log.js";
@@ -14,7 +14,7 @@ export interface AppDeps {
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.logger,
+    loggerInstance: deps.logger as FastifyBaseLogger,
     trustProxy: deps.config.server.trustProxy,
     bodyLimit: 64 * 1024,
     disableRequestLogging: false,

@@ -26,7 +26,7 @@ export const HOUR_MS = 3_600_000;
  * timeout, 5xx) is not the item's fault: it is retried at the next scan with no back-off.
  */
 export function inBackoff(known: KnownItem | undefined, now: number, backoffHours: number): boolean {
-  if (!known || known.state !== "failed" || known.lastFailedAt === null) return false;
+  if (known?.state !== "failed" || known.lastFailedAt === null) return false;
   return now - known.lastFailedAt < backoffHours * HOUR_MS;
 }
 

@@ -1,0 +1,363 @@
+// A thin typed client for the few Plex endpoints this app uses. Plex's protocol details and
+// their sources are in shared/plex-api/REFERENCE.md (section numbers below refer to it).
+import { createHash } from "node:crypto";
+import { hostname } from "node:os";
+import { PlexNotFoundError, PlexResponseError } from "./errors.js";
+import { type PlexRequestLogEvent, PlexTransport, type Query } from "./http.js";
+import { PlexNotificationListener, type PlexNotificationListenerOptions } from "./listener.js";
+import { collect, paginate } from "./pager.js";
+import {
+  type ItemsPage,
+  type PlexIdentity,
+  type PlexItem,
+  type PlexSearchResult,
+  type PlexSection,
+  type PlexServerInfo,
+  parseIdentity,
+  parseItemsPage,
+  parseSearchResults,
+  parseSections,
+  parseServer,
+} from "./parse.js";
+
+export interface PlexClientOptions {
+  /** PLEX_URL, e.g. `http://192.168.1.10:32400`. A query string in it is ignored. */
+  baseUrl: string;
+  token: string;
+  /** Per-request timeout in milliseconds (PLEX_TIMEOUT is in seconds: the caller converts). */
+  timeoutMs: number;
+  /** Retries after the first attempt for transport errors and 5xx (GET/PUT only). Default 3. */
+  retries?: number;
+  /** First back-off delay; doubles per retry, with jitter. Default 250. */
+  retryBaseMs?: number;
+  /** Stable id of this installation; defaults to one derived from the host name. */
+  clientIdentifier?: string;
+  /** Default "Plex Smart Refresher". */
+  product?: string;
+  version?: string;
+  /** Called once per HTTP attempt; the URL is sanitised. */
+  log?: (event: PlexRequestLogEvent) => void;
+  fetch?: typeof fetch;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+export interface CountOptions extends RequestOptions {
+  /** Metadata type number: movie 1, show 2, season 3, episode 4, artist 8, album 9, track 10. */
+  type?: number;
+  /** Only items added at or after this time (epoch seconds). */
+  addedSince?: number;
+}
+
+export interface ListSectionOptions extends CountOptions {
+  /** Default "addedAt:desc". */
+  sort?: string;
+  /** Rows asked for per request. Default 300. */
+  pageSize?: number;
+  /** Default true: each item carries its `Guid[]`. */
+  includeGuids?: boolean;
+}
+
+export interface PagedOptions extends RequestOptions {
+  pageSize?: number;
+}
+
+export interface MatchesOptions extends RequestOptions {
+  title?: string;
+  year?: number;
+  /** Full agent identifier, e.g. `tv.plex.agents.movie`. */
+  agent?: string;
+  /** Section language, e.g. `en-US`. */
+  language?: string;
+}
+
+export interface MatchTarget {
+  guid: string;
+  name: string;
+  year?: number;
+}
+
+export interface ThumbOptions extends RequestOptions {
+  /** When given, Plex scales the image (`/photo/:/transcode`). */
+  width?: number;
+  height?: number;
+}
+
+export interface PlexImage {
+  contentType: string;
+  body: Uint8Array;
+}
+
+export const DEFAULT_PRODUCT = "Plex Smart Refresher";
+const DEFAULT_PAGE_SIZE = 300;
+const CHILDREN_PAGE_SIZE = 200;
+/** Keys per `/library/metadata/1,2,3` request: keeps URLs far below common 8 KB limits. */
+const METADATA_CHUNK = 50;
+
+/** Plex lists every new client identifier as a device of the account: keep it stable per host. */
+function defaultClientIdentifier(): string {
+  return `psr-${createHash("sha256").update(`plex-smart-refresher:${hostname()}`).digest("hex").slice(0, 24)}`;
+}
+
+/** Header values must be Latin-1 for fetch; keep them plain ASCII. */
+function headerValue(value: string): string {
+  return value.replace(/[^\x20-\x7e]/g, "?");
+}
+
+function idPath(ratingKey: string): string {
+  const key = String(ratingKey).trim();
+  if (key === "") throw new TypeError("ratingKey must not be empty");
+  return encodeURIComponent(key);
+}
+
+export class PlexClient {
+  private readonly transport: PlexTransport;
+  private readonly identityHeaders: Record<string, string>;
+  private readonly token: string;
+
+  constructor(options: PlexClientOptions) {
+    if (!options.token) throw new TypeError("PLEX_TOKEN is empty");
+    if (!(options.timeoutMs > 0)) throw new TypeError("timeoutMs must be a positive number of milliseconds");
+    this.token = options.token;
+    const product = options.product ?? DEFAULT_PRODUCT;
+    this.identityHeaders = {
+      "X-Plex-Client-Identifier": headerValue(options.clientIdentifier ?? defaultClientIdentifier()),
+      "X-Plex-Product": headerValue(product),
+      "X-Plex-Version": headerValue(options.version ?? "0.1.0"),
+      "X-Plex-Platform": "Node.js",
+      "X-Plex-Platform-Version": process.versions.node,
+      "X-Plex-Device-Name": headerValue(product),
+      "X-Plex-Provides": "controller",
+    };
+    this.transport = new PlexTransport({
+      baseUrl: options.baseUrl,
+      token: options.token,
+      timeoutMs: options.timeoutMs,
+      retries: Math.max(0, options.retries ?? 3),
+      retryBaseMs: Math.max(0, options.retryBaseMs ?? 250),
+      retryMaxMs: 10_000,
+      headers: { Accept: "application/json", ...this.identityHeaders },
+      log: options.log,
+      fetch: options.fetch ?? globalThis.fetch,
+    });
+  }
+
+  /** The server URL without credentials, for messages. */
+  get baseUrl(): string {
+    return this.transport.displayUrl;
+  }
+
+  /** GET /identity: liveness and server id (needs no token, but we send it anyway). */
+  async identity(opts: RequestOptions = {}): Promise<PlexIdentity> {
+    const spec = { method: "GET", path: "/identity", signal: opts.signal } as const;
+    const result = parseIdentity(await this.transport.json(spec));
+    if (!result) throw this.notPlex(spec.path);
+    return result;
+  }
+
+  /** GET /: server name, version, platform. */
+  async server(opts: RequestOptions = {}): Promise<PlexServerInfo> {
+    const spec = { method: "GET", path: "/", signal: opts.signal } as const;
+    const result = parseServer(await this.transport.json(spec));
+    if (!result) throw this.notPlex(spec.path);
+    return result;
+  }
+
+  /** GET /library/sections. */
+  async sections(opts: RequestOptions = {}): Promise<PlexSection[]> {
+    return parseSections(
+      await this.transport.json({ method: "GET", path: "/library/sections", signal: opts.signal }),
+    );
+  }
+
+  /** Number of items in a section (X-Plex-Container-Size=0 returns only totalSize). */
+  async count(sectionId: string, opts: CountOptions = {}): Promise<number> {
+    const page = await this.fetchPage(
+      `/library/sections/${idPath(sectionId)}/all`,
+      { type: opts.type, ...addedSinceFilter(opts.addedSince) },
+      0,
+      0,
+      opts.signal,
+    );
+    return page.totalSize ?? page.size ?? page.received;
+  }
+
+  /** Pages through a section, newest first by default; one array per page. */
+  listSection(sectionId: string, opts: ListSectionOptions = {}): AsyncGenerator<PlexItem[], void, void> {
+    const path = `/library/sections/${idPath(sectionId)}/all`;
+    const query: Query = {
+      type: opts.type,
+      sort: opts.sort ?? "addedAt:desc",
+      includeGuids: opts.includeGuids ?? true,
+      ...addedSinceFilter(opts.addedSince),
+    };
+    return paginate(
+      (start, size) => this.fetchPage(path, query, start, size, opts.signal),
+      opts.pageSize ?? DEFAULT_PAGE_SIZE,
+    );
+  }
+
+  /**
+   * Several items by ratingKey, in chunks. Order is not guaranteed; missing keys are absent.
+   * `skipRefresh=1` stops Plex from running a synchronous local refresh on read (§3.1).
+   */
+  async metadata(ratingKeys: readonly string[], opts: RequestOptions = {}): Promise<PlexItem[]> {
+    const keys = [...new Set(ratingKeys.map((k) => String(k).trim()).filter((k) => k !== ""))];
+    const out: PlexItem[] = [];
+    for (let i = 0; i < keys.length; i += METADATA_CHUNK) {
+      out.push(...(await this.metadataChunk(keys.slice(i, i + METADATA_CHUNK), opts.signal)));
+    }
+    return out;
+  }
+
+  /** Direct children: a show's seasons, a season's episodes, an artist's albums… */
+  async children(ratingKey: string, opts: PagedOptions = {}): Promise<PlexItem[]> {
+    const path = `/library/metadata/${idPath(ratingKey)}/children`;
+    // excludeAllLeaves drops the "All episodes" pseudo-entry from a show's season list.
+    return this.collectPaged(path, { includeGuids: true, excludeAllLeaves: true }, opts);
+  }
+
+  /** All leaves below an item: every episode of a show, every track of an artist. */
+  async allLeaves(ratingKey: string, opts: PagedOptions = {}): Promise<PlexItem[]> {
+    return this.collectPaged(
+      `/library/metadata/${idPath(ratingKey)}/allLeaves`,
+      { includeGuids: true },
+      opts,
+    );
+  }
+
+  /** PUT …/refresh: returns at once; Plex refreshes in the background (§3.3). */
+  async refresh(ratingKey: string, opts: RequestOptions = {}): Promise<void> {
+    await this.put(`/library/metadata/${idPath(ratingKey)}/refresh`, {}, opts.signal);
+  }
+
+  /**
+   * GET …/matches?manual=1 — match candidates, best first. title/year/agent/language are sent
+   * only when given (REFERENCE §3.5). Zero results → [].
+   */
+  async matches(ratingKey: string, opts: MatchesOptions = {}): Promise<PlexSearchResult[]> {
+    const body = await this.transport.json({
+      method: "GET",
+      path: `/library/metadata/${idPath(ratingKey)}/matches`,
+      query: { manual: 1, title: opts.title, year: opts.year, agent: opts.agent, language: opts.language },
+      signal: opts.signal,
+    });
+    return parseSearchResults(body);
+  }
+
+  /** PUT …/match?guid=&name=[&year=]: applies a candidate from matches(). */
+  async match(ratingKey: string, target: MatchTarget, opts: RequestOptions = {}): Promise<void> {
+    if (!target.guid) throw new TypeError("match needs a guid");
+    await this.put(
+      `/library/metadata/${idPath(ratingKey)}/match`,
+      { guid: target.guid, name: target.name, year: target.year },
+      opts.signal,
+    );
+  }
+
+  /** PUT …/unmatch. */
+  async unmatch(ratingKey: string, opts: RequestOptions = {}): Promise<void> {
+    await this.put(`/library/metadata/${idPath(ratingKey)}/unmatch`, {}, opts.signal);
+  }
+
+  /**
+   * An image from this server (an item's `thumb`/`art` path) for the poster proxy. Only
+   * server-relative paths are accepted, so the token can never be sent to another host.
+   */
+  async thumb(path: string, opts: ThumbOptions = {}): Promise<PlexImage> {
+    if (!path.startsWith("/") || path.startsWith("//") || path.includes("\\")) {
+      throw new TypeError("thumb path must be a server-relative path such as /library/metadata/1/thumb/123");
+    }
+    const scaled = opts.width !== undefined || opts.height !== undefined;
+    const res = await this.transport.request({
+      method: "GET",
+      path: scaled ? "/photo/:/transcode" : path,
+      query: scaled ? { width: opts.width, height: opts.height, minSize: 1, upscale: 1, url: path } : {},
+      headers: { Accept: "image/*" },
+      signal: opts.signal,
+    });
+    return { contentType: res.headers.get("content-type") ?? "application/octet-stream", body: res.bytes };
+  }
+
+  /** A notification listener for this server (not started: call `start()`). */
+  notifications(
+    opts: Partial<Omit<PlexNotificationListenerOptions, "baseUrl" | "token">> = {},
+  ): PlexNotificationListener {
+    return new PlexNotificationListener({
+      ...opts,
+      baseUrl: this.transport.baseUrl.href,
+      token: this.token,
+      headers: { ...this.identityHeaders, ...opts.headers },
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private async fetchPage(
+    path: string,
+    query: Query,
+    start: number,
+    size: number,
+    signal: AbortSignal | undefined,
+  ): Promise<ItemsPage> {
+    const body = await this.transport.json({
+      method: "GET",
+      path,
+      query,
+      headers: { "X-Plex-Container-Start": String(start), "X-Plex-Container-Size": String(size) },
+      signal,
+    });
+    return parseItemsPage(body);
+  }
+
+  private collectPaged(path: string, query: Query, opts: PagedOptions): Promise<PlexItem[]> {
+    return collect(
+      paginate(
+        (start, size) => this.fetchPage(path, query, start, size, opts.signal),
+        opts.pageSize ?? CHILDREN_PAGE_SIZE,
+      ),
+    );
+  }
+
+  /** A 404 for a batch may mean "none of these exist": split until single keys, which are simply absent. */
+  private async metadataChunk(keys: string[], signal: AbortSignal | undefined): Promise<PlexItem[]> {
+    try {
+      const body = await this.transport.json({
+        method: "GET",
+        path: `/library/metadata/${keys.map(idPath).join(",")}`,
+        query: { includeGuids: 1, skipRefresh: 1 },
+        signal,
+      });
+      return parseItemsPage(body).items;
+    } catch (error) {
+      if (!(error instanceof PlexNotFoundError)) throw error;
+      if (keys.length <= 1) return [];
+      const half = Math.ceil(keys.length / 2);
+      return [
+        ...(await this.metadataChunk(keys.slice(0, half), signal)),
+        ...(await this.metadataChunk(keys.slice(half), signal)),
+      ];
+    }
+  }
+
+  private async put(path: string, query: Query, signal: AbortSignal | undefined): Promise<void> {
+    // The body of a PUT action is empty or HTML: never parsed.
+    await this.transport.request({ method: "PUT", path, query, signal });
+  }
+
+  private notPlex(path: string): PlexResponseError {
+    return new PlexResponseError("no machineIdentifier, this does not look like Plex: check PLEX_URL", {
+      url: this.transport.buildUrl(path).href,
+      method: "GET",
+    });
+  }
+}
+
+/** `addedAt>>=<epoch>` (Plex's "after" operator for dates, REFERENCE §2.4). */
+function addedSinceFilter(addedSince: number | undefined): Query {
+  if (addedSince === undefined) return {};
+  if (!Number.isFinite(addedSince)) throw new TypeError("addedSince must be epoch seconds");
+  return { "addedAt>>": Math.floor(addedSince) };
+}

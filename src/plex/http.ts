@@ -1,0 +1,263 @@
+// The one place that talks HTTP to Plex: URL building, headers, per-request timeout, retries
+// with back-off, status → error mapping, body decoding, and sanitised request logging.
+import { backoffDelay, sleep } from "./backoff.js";
+import {
+  PlexAuthError,
+  type PlexError,
+  PlexHttpError,
+  PlexNotFoundError,
+  PlexResponseError,
+  PlexUnreachableError,
+} from "./errors.js";
+import { oneLine, redactSecrets, sanitizeUrl } from "./sanitize.js";
+import { xmlToJson } from "./xml.js";
+
+export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE";
+export type Query = Record<string, string | number | boolean | undefined>;
+
+/** One line per attempt; `url` never contains the token. */
+export interface PlexRequestLogEvent {
+  method: string;
+  url: string;
+  status?: number;
+  ms: number;
+  attempt: number;
+  error?: string;
+}
+
+export interface TransportOptions {
+  baseUrl: string;
+  token: string;
+  timeoutMs: number;
+  retries: number;
+  retryBaseMs: number;
+  /** Cap for a single back-off delay. */
+  retryMaxMs: number;
+  /** Headers sent with every request (identification, Accept); the token is added here. */
+  headers: Record<string, string>;
+  log?: ((event: PlexRequestLogEvent) => void) | undefined;
+  fetch: typeof fetch;
+}
+
+export interface RequestSpec {
+  method: HttpMethod;
+  path: string;
+  query?: Query;
+  headers?: Record<string, string>;
+  signal?: AbortSignal | undefined;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  bytes: Uint8Array;
+}
+
+/** GET is safe and PUT/DELETE are idempotent in HTTP (refresh, match, unmatch): retrying is harmless. */
+const IDEMPOTENT = new Set<HttpMethod>(["GET", "PUT", "DELETE"]);
+
+export class PlexTransport {
+  readonly baseUrl: URL;
+
+  constructor(private readonly options: TransportOptions) {
+    let base: URL;
+    try {
+      base = new URL(options.baseUrl);
+    } catch {
+      throw new TypeError(`PLEX_URL is not a valid URL: ${sanitizeUrl(options.baseUrl)}`);
+    }
+    if (base.protocol !== "http:" && base.protocol !== "https:") {
+      throw new TypeError(`PLEX_URL must start with http:// or https://: ${sanitizeUrl(options.baseUrl)}`);
+    }
+    // A token pasted into PLEX_URL (`?X-Plex-Token=…`) must not end up in every URL we build.
+    base.search = "";
+    base.hash = "";
+    this.prefix = base.pathname.replace(/\/+$/, "");
+    this.baseUrl = base;
+  }
+
+  /** Path of PLEX_URL without a trailing slash ("" or e.g. "/plex" behind a proxy). */
+  private readonly prefix: string;
+
+  /** The base URL as it may be shown to people. */
+  get displayUrl(): string {
+    return sanitizeUrl(this.baseUrl.href.replace(/\/$/, ""));
+  }
+
+  buildUrl(path: string, query: Query = {}): URL {
+    const rel = path.startsWith("/") ? path : `/${path}`;
+    const url = new URL(this.baseUrl.href);
+    const [pathname = "", search = ""] = rel.split("?", 2);
+    url.pathname = `${this.prefix}${pathname}`;
+    url.search = search;
+    for (const [name, value] of Object.entries(query)) {
+      if (value === undefined) continue;
+      url.searchParams.append(name, typeof value === "boolean" ? (value ? "1" : "0") : String(value));
+    }
+    // Never let a caller-supplied path smuggle a token into the URL.
+    for (const name of [...url.searchParams.keys()]) {
+      if (name.toLowerCase() === "x-plex-token") url.searchParams.delete(name);
+    }
+    return url;
+  }
+
+  /** Sends a request with retries; resolves with a 2xx response or throws a PlexError / the abort reason. */
+  async request(spec: RequestSpec): Promise<RawResponse> {
+    const { retries, retryBaseMs, retryMaxMs, timeoutMs, token } = this.options;
+    const url = this.buildUrl(spec.path, spec.query);
+    const safeUrl = sanitizeUrl(url.href);
+    const details = { url: safeUrl, method: spec.method };
+    const headers = { ...this.options.headers, ...spec.headers, "X-Plex-Token": token };
+    const retryable = IDEMPOTENT.has(spec.method);
+    const userSignal = spec.signal;
+
+    for (let attempt = 1; ; attempt++) {
+      userSignal?.throwIfAborted();
+      const started = performance.now();
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = userSignal ? AbortSignal.any([userSignal, timeout]) : timeout;
+      let failure: PlexError;
+      try {
+        // redirect "manual": fetch would forward X-Plex-Token to whatever host a redirect names.
+        const res = await this.options.fetch(url, {
+          method: spec.method,
+          headers,
+          signal,
+          redirect: "manual",
+        });
+        if (res.ok) {
+          const bytes = new Uint8Array(await res.arrayBuffer());
+          this.log({ method: spec.method, url: safeUrl, status: res.status, ms: since(started), attempt });
+          return { status: res.status, headers: res.headers, bytes };
+        }
+        // Error bodies are HTML (or anything); read them only to free the connection, never parse.
+        await res.arrayBuffer().catch(() => undefined);
+        failure = statusError(res.status, res.statusText, details);
+        this.log({
+          method: spec.method,
+          url: safeUrl,
+          status: res.status,
+          ms: since(started),
+          attempt,
+          error: failure.message,
+        });
+        if (!(res.status >= 500 && retryable && attempt <= retries)) throw failure;
+      } catch (error) {
+        if (isPlexStatusError(error)) throw error;
+        if (userSignal?.aborted) {
+          this.log({ method: spec.method, url: safeUrl, ms: since(started), attempt, error: "aborted" });
+          throw userSignal.reason;
+        }
+        const { reason, code } = timeout.aborted
+          ? { reason: `no answer within ${formatSeconds(timeoutMs)}`, code: "ETIMEDOUT" }
+          : transportReason(error);
+        failure = new PlexUnreachableError(this.displayUrl, redactSecrets(reason, [token]), {
+          ...details,
+          code,
+        });
+        this.log({ method: spec.method, url: safeUrl, ms: since(started), attempt, error: failure.message });
+        if (!(retryable && attempt <= retries)) throw failure;
+      }
+      await sleep(backoffDelay(attempt, retryBaseMs, retryMaxMs), userSignal);
+    }
+  }
+
+  /** Sends a request and decodes a JSON or XML body (undefined when empty). */
+  async json(spec: RequestSpec): Promise<unknown> {
+    const res = await this.request(spec);
+    return decodeBody(res, {
+      url: sanitizeUrl(this.buildUrl(spec.path, spec.query).href),
+      method: spec.method,
+    });
+  }
+
+  private log(event: PlexRequestLogEvent): void {
+    if (!this.options.log) return;
+    try {
+      this.options.log({ ...event, url: sanitizeUrl(event.url) });
+    } catch {
+      // a broken logger must not break a request
+    }
+  }
+}
+
+const statusErrors = [PlexAuthError, PlexNotFoundError, PlexHttpError];
+function isPlexStatusError(error: unknown): boolean {
+  return statusErrors.some((cls) => error instanceof cls);
+}
+
+function statusError(
+  status: number,
+  statusText: string,
+  details: { url: string; method: string },
+): PlexError {
+  if (status === 401) return new PlexAuthError(details);
+  if (status === 404) return new PlexNotFoundError(details);
+  return new PlexHttpError(status, statusText, details);
+}
+
+function since(started: number): number {
+  return Math.round(performance.now() - started);
+}
+
+function formatSeconds(ms: number): string {
+  if (ms % 1000 === 0) return `${ms / 1000} s`;
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+interface SystemErrorLike {
+  code?: unknown;
+  syscall?: unknown;
+  message?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+}
+
+/** `fetch failed` hides the real reason in `cause` (sometimes an AggregateError); dig it out. */
+export function transportReason(error: unknown): { reason: string; code?: string } {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== null && typeof current === "object"; depth++) {
+    const e = current as SystemErrorLike;
+    if (typeof e.code === "string" && e.code !== "") {
+      const reason = typeof e.syscall === "string" ? `${e.syscall} ${e.code}` : e.code;
+      return { reason, code: e.code };
+    }
+    if (Array.isArray(e.errors) && e.errors.length > 0) {
+      current = e.errors[0];
+      continue;
+    }
+    if (e.cause === undefined) break;
+    current = e.cause;
+  }
+  const message =
+    current instanceof Error ? current.message : error instanceof Error ? error.message : String(error);
+  return { reason: oneLine(message, 120) };
+}
+
+/** JSON, or XML converted to the JSON shape; undefined for an empty body. */
+export function decodeBody(
+  res: { headers: Headers; bytes: Uint8Array },
+  details: { url: string; method: string },
+): unknown {
+  const text = new TextDecoder().decode(res.bytes).replace(/^\uFEFF/, "");
+  const trimmed = text.trimStart();
+  if (trimmed === "") return undefined;
+  const contentType = res.headers.get("content-type") ?? "";
+  if (trimmed.startsWith("<") || /xml/i.test(contentType)) {
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = xmlToJson(text);
+    } catch {
+      throw new PlexResponseError("the body is neither JSON nor XML", details);
+    }
+    if ("html" in parsed || "HTML" in parsed) {
+      throw new PlexResponseError("an HTML page instead of Plex's API: check PLEX_URL", details);
+    }
+    return parsed;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new PlexResponseError("the body is neither JSON nor XML", details);
+  }
+}

@@ -1,0 +1,137 @@
+// Knowing when Plex has really finished an item. The notification websocket says so within
+// milliseconds (REFERENCE §4.5); when it is unavailable, a batched poll compares each waiting
+// item with its state before the refresh. A per-item timeout bounds both.
+import type { PlexItem, PlexNotificationListener } from "../plex/index.js";
+import { abortError } from "./limits.js";
+
+export type Completion = "event" | "poll" | "timeout";
+
+interface Waiter {
+  key: string;
+  before: PlexItem | undefined;
+  done: (how: Completion) => void;
+}
+
+/** Has a re-read item changed since before the refresh? */
+export function changedSince(before: PlexItem | undefined, after: PlexItem): boolean {
+  if (!before) return true;
+  return (
+    (after.updatedAt ?? 0) > (before.updatedAt ?? 0) ||
+    after.thumb !== before.thumb ||
+    after.summary !== before.summary ||
+    after.guid !== before.guid ||
+    after.guids.length !== before.guids.length
+  );
+}
+
+export class CompletionTracker {
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private polling = false;
+  private readonly onFinished = (ratingKey: string) => this.settle(ratingKey, "event");
+
+  constructor(
+    private readonly listener: PlexNotificationListener | undefined,
+    private readonly read: (keys: string[]) => Promise<PlexItem[]>,
+    private readonly pollIntervalMs = 2000,
+  ) {
+    listener?.on("finished", this.onFinished);
+  }
+
+  /** True while completion events can be trusted to arrive. */
+  get live(): boolean {
+    return this.listener?.connected ?? false;
+  }
+
+  /** Call before sending the request, so an instant completion is not missed. */
+  expect(
+    ratingKey: string,
+    before: PlexItem | undefined,
+  ): { wait: (timeoutMs: number, signal: AbortSignal) => Promise<Completion> } {
+    this.listener?.forget(ratingKey); // an earlier "finished" for this item must not be de-duplicated away
+    let settled: Completion | undefined;
+    let resolveWait: ((how: Completion) => void) | undefined;
+    const waiter: Waiter = {
+      key: ratingKey,
+      before,
+      done: (how) => {
+        if (settled) return;
+        settled = how;
+        this.remove(waiter);
+        resolveWait?.(how);
+      },
+    };
+    const set = this.waiters.get(ratingKey) ?? new Set();
+    set.add(waiter);
+    this.waiters.set(ratingKey, set);
+    this.schedulePoll();
+    return {
+      wait: (timeoutMs, signal) =>
+        new Promise<Completion>((resolve, reject) => {
+          if (settled) return resolve(settled);
+          if (signal.aborted) {
+            this.remove(waiter);
+            return reject(abortError(signal));
+          }
+          const timer = setTimeout(() => waiter.done("timeout"), timeoutMs);
+          const onAbort = () => {
+            clearTimeout(timer);
+            this.remove(waiter);
+            reject(abortError(signal));
+          };
+          signal.addEventListener("abort", onAbort, { once: true });
+          resolveWait = (how) => {
+            clearTimeout(timer);
+            signal.removeEventListener("abort", onAbort);
+            resolve(how);
+          };
+        }),
+    };
+  }
+
+  close(): void {
+    this.listener?.off("finished", this.onFinished);
+    clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+  }
+
+  private settle(ratingKey: string, how: Completion): void {
+    const set = this.waiters.get(ratingKey);
+    if (!set) return;
+    for (const w of [...set]) w.done(how);
+  }
+
+  private remove(waiter: Waiter): void {
+    const set = this.waiters.get(waiter.key);
+    if (!set) return;
+    set.delete(waiter);
+    if (set.size === 0) this.waiters.delete(waiter.key);
+  }
+
+  private schedulePoll(): void {
+    if (this.pollTimer || this.waiters.size === 0) return;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      void this.poll().finally(() => this.schedulePoll());
+    }, this.pollIntervalMs);
+    this.pollTimer.unref?.();
+  }
+
+  /** Only while events are unavailable: re-read every waiting item in one batched call. */
+  private async poll(): Promise<void> {
+    if (this.live || this.polling || this.waiters.size === 0) return;
+    this.polling = true;
+    try {
+      const items = await this.read([...this.waiters.keys()]);
+      for (const item of items) {
+        for (const w of [...(this.waiters.get(item.ratingKey) ?? [])]) {
+          if (changedSince(w.before, item)) w.done("poll");
+        }
+      }
+    } catch {
+      // A failed poll is retried at the next tick; the per-item timeout bounds the wait.
+    } finally {
+      this.polling = false;
+    }
+  }
+}

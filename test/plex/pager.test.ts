@@ -1,0 +1,149 @@
+// The pager against a loopback server that pages by the X-Plex-Container-* headers only.
+import { afterEach, describe, expect, it } from "vitest";
+import type { PlexItem } from "../../src/plex/index.js";
+import { makeClient, pagingHeader, sendJson, startServer, type TestServer } from "./helpers.js";
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+interface Library {
+  total: number;
+  /** Server-side cap per page: forced pagination. */
+  cap?: number;
+  withTotalSize?: boolean;
+  /** Insert one broken row (no ratingKey) at this absolute position. */
+  brokenAt?: number;
+}
+
+async function library(opts: Library): Promise<TestServer> {
+  const rows = Array.from({ length: opts.total }, (_, i) => ({
+    ratingKey: String(1000 - i),
+    type: "movie",
+    title: `Movie ${i}`,
+    addedAt: 1_700_000_000 - i,
+  })) as Record<string, unknown>[];
+  if (opts.brokenAt !== undefined) rows.splice(opts.brokenAt, 0, { title: "no ratingKey" });
+  const server = await startServer((req, res) => {
+    // Only headers: proves header-based paging is what the client uses.
+    const start = pagingHeader(req, "X-Plex-Container-Start") ?? 0;
+    const asked = pagingHeader(req, "X-Plex-Container-Size") ?? 50;
+    const size = Math.min(asked, opts.cap ?? asked);
+    const page = rows.slice(start, start + size);
+    sendJson(res, {
+      MediaContainer: {
+        size: page.length,
+        offset: start,
+        ...(opts.withTotalSize === false ? {} : { totalSize: rows.length }),
+        ...(page.length > 0 ? { Metadata: page } : {}),
+      },
+    });
+  });
+  servers.push(server);
+  return server;
+}
+
+async function all(pages: AsyncGenerator<PlexItem[]>): Promise<{ keys: string[]; pageSizes: number[] }> {
+  const keys: string[] = [];
+  const pageSizes: number[] = [];
+  for await (const page of pages) {
+    pageSizes.push(page.length);
+    keys.push(...page.map((i) => i.ratingKey));
+  }
+  return { keys, pageSizes };
+}
+
+const expected = (n: number) => Array.from({ length: n }, (_, i) => String(1000 - i));
+
+describe("listSection pager", () => {
+  it("forced pagination: advances by rows actually returned, no row skipped or duplicated", async () => {
+    const server = await library({ total: 23, cap: 7 });
+    const { client } = makeClient(server.url);
+    const { keys, pageSizes } = await all(client.listSection("1", { pageSize: 10 }));
+    expect(keys).toEqual(expected(23));
+    expect(pageSizes).toEqual([7, 7, 7, 2]);
+    expect(server.requests.map((r) => r.headers["x-plex-container-start"])).toEqual(["0", "7", "14", "21"]);
+    expect(server.requests.every((r) => r.headers["x-plex-container-size"] === "10")).toBe(true);
+    const url = new URL(server.requests[0]?.url ?? "", "http://x");
+    expect(url.pathname).toBe("/library/sections/1/all");
+    expect(url.searchParams.get("includeGuids")).toBe("1");
+    expect(url.searchParams.get("sort")).toBe("addedAt:desc");
+    expect(url.searchParams.has("X-Plex-Container-Start")).toBe(false);
+  });
+
+  it("stops at totalSize without an extra request", async () => {
+    const server = await library({ total: 20 });
+    const { client } = makeClient(server.url);
+    const { keys } = await all(client.listSection("1", { pageSize: 10 }));
+    expect(keys).toEqual(expected(20));
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("without totalSize: stops on a short page, and on an empty page", async () => {
+    const short = await library({ total: 25, withTotalSize: false });
+    const a = makeClient(short.url).client;
+    expect((await all(a.listSection("1", { pageSize: 10 }))).keys).toEqual(expected(25));
+    expect(short.requests).toHaveLength(3);
+
+    const exact = await library({ total: 20, withTotalSize: false });
+    const b = makeClient(exact.url).client;
+    expect((await all(b.listSection("1", { pageSize: 10 }))).keys).toEqual(expected(20));
+    expect(exact.requests).toHaveLength(3); // the third page is empty: stop
+  });
+
+  it("an empty library sends one request", async () => {
+    const server = await library({ total: 0 });
+    const { client } = makeClient(server.url);
+    expect((await all(client.listSection("1"))).keys).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("breaking out early sends no further request", async () => {
+    const server = await library({ total: 100 });
+    const { client } = makeClient(server.url);
+    let pages = 0;
+    for await (const _page of client.listSection("1", { pageSize: 10 })) {
+      pages++;
+      if (pages === 2) break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("a broken row is dropped but still counted for paging", async () => {
+    const server = await library({ total: 20, cap: 5, brokenAt: 3 });
+    const { client } = makeClient(server.url);
+    const { keys } = await all(client.listSection("1", { pageSize: 5 }));
+    expect(keys).toEqual(expected(20));
+  });
+
+  it("passes type, sort, addedSince and includeGuids", async () => {
+    const server = await library({ total: 1 });
+    const { client } = makeClient(server.url);
+    await all(
+      client.listSection("7", {
+        type: 4,
+        sort: "titleSort",
+        addedSince: 1_650_000_000.9,
+        includeGuids: false,
+      }),
+    );
+    const url = new URL(server.requests[0]?.url ?? "", "http://x");
+    expect(url.pathname).toBe("/library/sections/7/all");
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      type: "4",
+      sort: "titleSort",
+      includeGuids: "0",
+      "addedAt>>": "1650000000",
+    });
+  });
+
+  it("children and allLeaves page too", async () => {
+    const server = await library({ total: 12, cap: 5 });
+    const { client } = makeClient(server.url);
+    expect((await client.allLeaves("3", { pageSize: 50 })).map((i) => i.ratingKey)).toEqual(expected(12));
+    expect(server.requests.map((r) => r.headers["x-plex-container-start"])).toEqual(["0", "5", "10"]);
+    expect(server.requests[0]?.url).toBe("/library/metadata/3/allLeaves?includeGuids=1");
+  });
+});

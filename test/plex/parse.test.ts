@@ -1,0 +1,212 @@
+// Lenient parsing: odd items never reject a page, flags and numbers coerce, arrays may be missing.
+import { describe, expect, it } from "vitest";
+import {
+  parseItemsPage,
+  parseSearchResults,
+  parseSections,
+  redactSecrets,
+  sanitizeUrl,
+  xmlToJson,
+} from "../../src/plex/index.js";
+
+describe("parseItemsPage", () => {
+  it("keeps the good items of a page with broken ones", () => {
+    const page = parseItemsPage({
+      MediaContainer: {
+        size: 5,
+        totalSize: "5",
+        Metadata: [
+          { ratingKey: "1", title: "ok", type: "movie" },
+          { title: "no ratingKey" },
+          null,
+          "garbage",
+          {
+            ratingKey: 5,
+            title: 42,
+            year: "1999",
+            Guid: "not an array",
+            Media: [{ Part: { file: "/a.mkv" } }],
+          },
+        ],
+      },
+    });
+    expect(page.received).toBe(5);
+    expect(page.dropped).toBe(3);
+    expect(page.totalSize).toBe(5);
+    expect(page.items).toEqual([
+      {
+        ratingKey: "1",
+        key: "/library/metadata/1",
+        type: "movie",
+        title: "ok",
+        guids: [],
+        lockedFields: [],
+        files: [],
+        locations: [],
+      },
+      {
+        ratingKey: "5",
+        key: "/library/metadata/5",
+        type: "unknown",
+        title: "42",
+        year: 1999,
+        guids: [],
+        lockedFields: [],
+        files: ["/a.mkv"],
+        locations: [],
+      },
+    ]);
+  });
+
+  it("coerces odd field types instead of failing", () => {
+    const [item] = parseItemsPage({
+      MediaContainer: {
+        Metadata: [
+          {
+            ratingKey: "9",
+            year: "not a year",
+            addedAt: "1700000000",
+            summary: "",
+            thumb: "   ",
+            art: 12,
+            leafCount: null,
+            Guid: [{ id: "imdb://tt1" }, { id: 5 }, { nope: true }, { id: "imdb://tt1" }],
+            Field: [
+              { name: "thumb", locked: "1" },
+              { name: "title", locked: 1 },
+              { name: "summary", locked: true },
+              { name: "year", locked: "0" },
+              { name: "art", locked: false },
+              { locked: true },
+            ],
+            Location: [{ path: "/tv/show" }, {}],
+          },
+        ],
+      },
+    }).items;
+    expect(item).toMatchObject({
+      ratingKey: "9",
+      addedAt: 1_700_000_000,
+      art: "12",
+      guids: ["imdb://tt1", "5"],
+      lockedFields: ["thumb", "title", "summary"],
+      locations: ["/tv/show"],
+    });
+    expect(item?.year).toBeUndefined();
+    expect(item?.summary).toBeUndefined();
+    expect(item?.thumb).toBeUndefined();
+    expect(item?.leafCount).toBeUndefined();
+  });
+
+  it("missing arrays and bodies give empty results", () => {
+    expect(parseItemsPage({ MediaContainer: { size: 0 } })).toEqual({
+      items: [],
+      received: 0,
+      dropped: 0,
+      size: 0,
+    });
+    expect(parseItemsPage(undefined).items).toEqual([]);
+    expect(parseItemsPage("nonsense").items).toEqual([]);
+    expect(parseItemsPage({ MediaContainer: [] }).items).toEqual([]);
+  });
+});
+
+describe("parseSections", () => {
+  it("flags as 1, '1', true and 'true'; missing Location → []", () => {
+    const sections = parseSections({
+      MediaContainer: {
+        Directory: [
+          { key: 1, title: "A", type: "movie", agent: "tv.plex.agents.movie", refreshing: 1 },
+          { key: "2", title: "B", type: "show", refreshing: "1" },
+          { key: "3", refreshing: true },
+          { key: "4", refreshing: "true", agent: "tv.plex.agents.none" },
+          { key: "5", refreshing: "0" },
+          { title: "no key" },
+        ],
+      },
+    });
+    expect(sections.map((s) => [s.id, s.refreshing, s.isPersonal, s.locations])).toEqual([
+      ["1", true, false, []],
+      ["2", true, false, []],
+      ["3", true, false, []],
+      ["4", true, true, []],
+      ["5", false, false, []],
+    ]);
+    expect(sections[2]).toMatchObject({ title: "", type: "unknown", agent: "", scanner: "", language: "" });
+  });
+});
+
+describe("parseSearchResults", () => {
+  it("drops results without guid or name, keeps missing score absent", () => {
+    expect(
+      parseSearchResults({
+        MediaContainer: {
+          SearchResult: [
+            { guid: "plex://movie/1", name: "A", year: "2000", score: "86", type: "movie", summary: "" },
+            { name: "no guid" },
+            { guid: "plex://movie/2" },
+          ],
+        },
+      }),
+    ).toEqual([{ guid: "plex://movie/1", name: "A", year: 2000, score: 86, type: "movie" }]);
+    expect(parseSearchResults({ MediaContainer: { size: 0 } })).toEqual([]);
+  });
+
+  it("reads the XML shape", () => {
+    const xml =
+      '<MediaContainer size="1"><SearchResult thumb="https://images.plex.tv/photo?height=336&amp;width=225" type="movie" guid="plex://movie/5d77" name="Persuasion" year="1995" lifespanEnded="0"></SearchResult></MediaContainer>';
+    expect(parseSearchResults(xmlToJson(xml))).toEqual([
+      {
+        guid: "plex://movie/5d77",
+        name: "Persuasion",
+        year: 1995,
+        type: "movie",
+        thumb: "https://images.plex.tv/photo?height=336&width=225",
+      },
+    ]);
+  });
+});
+
+describe("xmlToJson", () => {
+  it("maps items to Metadata in order, keeps section Directory, nests child tags", () => {
+    const body = xmlToJson(
+      '<?xml version="1.0" encoding="UTF-8"?><MediaContainer size="3"><Video ratingKey="1"><Guid id="imdb://tt1"/><Media><Part file="/m.mkv"/></Media></Video><Directory ratingKey="2" type="show"/><Track ratingKey="3"/></MediaContainer>',
+    );
+    expect(body).toEqual({
+      MediaContainer: {
+        size: "3",
+        Metadata: [
+          { ratingKey: "1", Guid: [{ id: "imdb://tt1" }], Media: [{ Part: [{ file: "/m.mkv" }] }] },
+          { ratingKey: "2", type: "show" },
+          { ratingKey: "3" },
+        ],
+      },
+    });
+    expect(xmlToJson('<MediaContainer><Directory key="1" type="movie"/></MediaContainer>')).toEqual({
+      MediaContainer: { Directory: [{ key: "1", type: "movie" }] },
+    });
+  });
+
+  it("throws on text that is not XML", () => {
+    expect(() => xmlToJson("")).toThrow();
+  });
+});
+
+describe("sanitize", () => {
+  it("masks the token query parameter in any case", () => {
+    expect(sanitizeUrl("http://h:32400/library?X-Plex-Token=abc&x=1")).toBe(
+      "http://h:32400/library?X-Plex-Token=REDACTED&x=1",
+    );
+    expect(sanitizeUrl("http://h/?a=1&x-plex-token=abc")).toBe("http://h/?a=1&x-plex-token=REDACTED");
+    expect(sanitizeUrl(new URL("http://u:pw@h/?X-PLEX-TOKEN=abc#f"))).toBe(
+      "http://u:REDACTED@h/?X-PLEX-TOKEN=REDACTED#f",
+    );
+    expect(sanitizeUrl("http://h/library/sections")).toBe("http://h/library/sections");
+  });
+
+  it("redacts a secret from free text, raw and URL-encoded", () => {
+    expect(redactSecrets("failed: a+b/c= and a%2Bb%2Fc%3D", ["a+b/c="])).toBe(
+      "failed: REDACTED and REDACTED",
+    );
+  });
+});
