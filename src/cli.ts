@@ -12,6 +12,9 @@ Usage: psr <command> [options]
 
 Commands:
   serve                 Web UI and API (PSR_HOST:PSR_PORT, default 127.0.0.1:8501)
+  scan [options]        One scan in the foreground, recorded as a job
+                        --library NAME (repeatable) --days N --max-items N --all
+                        --dry-run --concurrency N --json
   plex check [--json]   Test the connection to Plex: server, version, libraries and counts
   emulator [options]    Run the bundled Plex emulator
                         --port N (32400) --token T --seed N --items N --broken SHARE
@@ -38,6 +41,10 @@ async function run(argv: string[]): Promise<number> {
     case "serve": {
       const { serveCommand } = await import("./cli/serve.js");
       return serveCommand(rest, loadRuntimeConfig());
+    }
+    case "scan": {
+      const { scanCommand } = await import("./cli/scan.js");
+      return scanCommand(rest, loadRuntimeConfig());
     }
     case "plex": {
       const [sub, ...args] = rest;

@@ -30,7 +30,7 @@ export async function emulatorCommand(argv: string[]): Promise<number> {
     workers: intOption("workers", v.workers, { min: 1, max: 64 }),
     minMs,
     maxMs,
-    latencyMs: intOption("latency", v.latency, { min: 0, max: 60_000 }),
+    latency: intOption("latency", v.latency, { min: 0, max: 60_000 }),
     errorRate: numberOption("error-rate", v["error-rate"], { min: 0, max: 1 }),
   });
   return new Promise(() => {}); // runs until a signal; the emulator handles SIGINT/SIGTERM

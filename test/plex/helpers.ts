@@ -6,8 +6,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PlexClient, type PlexClientOptions, type PlexRequestLogEvent } from "../../src/plex/index.js";
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const FIXTURES = path.resolve(repoRoot, "../shared/plex-api/fixtures");
+import { FIXTURES } from "../helpers/fixtures.js";
+
+export { FIXTURES, repoRoot } from "../helpers/fixtures.js";
 
 /** Distinctive, so that a leak anywhere is easy to find. */
 export const TOKEN = "tok-SECRET-7f3a9c-DO-NOT-LEAK";

@@ -1,0 +1,139 @@
+/**
+ * In-memory model of the emulated Plex library. Items are kept compact (flags instead of
+ * copied strings, texts derived on render) so 100,000 top-level items with their seasons
+ * and episodes fit comfortably in memory.
+ */
+
+export type ItemType = "movie" | "show" | "season" | "episode" | "artist" | "album" | "track";
+
+/** Plex metadata type numbers (utils.SEARCHTYPES in python-plexapi). */
+export const TYPE_NUMBER: Record<ItemType, number> = {
+  movie: 1,
+  show: 2,
+  season: 3,
+  episode: 4,
+  artist: 8,
+  album: 9,
+  track: 10,
+};
+
+export const TYPE_BY_NUMBER: Record<number, ItemType> = {
+  1: "movie",
+  2: "show",
+  3: "season",
+  4: "episode",
+  8: "artist",
+  9: "album",
+  10: "track",
+};
+
+export type BrokenKind =
+  | "no-poster"
+  | "no-guids"
+  | "no-summary"
+  | "unmatched"
+  | "locked"
+  | "unfixable"
+  | "broken-children";
+
+export type SectionKind = "new" | "legacy" | "personal" | "music";
+
+export interface Section {
+  id: number;
+  type: "movie" | "show" | "artist";
+  kind: SectionKind;
+  title: string;
+  agent: string;
+  scanner: string;
+  language: string;
+  uuid: string;
+  locationId: number;
+  location: string;
+  createdAt: number;
+  updatedAt: number;
+  scannedAt: number;
+  contentChangedAt: number;
+  /** ratingKeys per item type, in generation order. */
+  byType: Map<ItemType, number[]>;
+}
+
+/** A work known to the (simulated) metadata agent: what a match can resolve to. */
+export interface Work {
+  id: number;
+  type: "movie" | "show";
+  guid: string; // plex://movie/<24 hex>
+  title: string;
+  year: number;
+  imdb: string; // tt0123456
+  tmdb: number;
+  tvdb: number;
+  studio: string;
+  contentRating: string;
+  rating: number;
+  genres: readonly string[];
+  originallyAvailableAt: string;
+}
+
+export interface Item {
+  rk: number;
+  type: ItemType;
+  sectionId: number;
+  parentRk?: number;
+  childRks?: number[];
+  title: string;
+  titleSort?: string;
+  year?: number;
+  index?: number;
+  guid: string;
+  /** Matched work (movies/shows); absent for unmatched and personal items. */
+  work?: Work;
+  /** Poster present (thumb attribute). */
+  thumb: boolean;
+  /** Summary present. */
+  summary: boolean;
+  /** plex:// item whose Guid[] is empty. */
+  noGuids?: boolean;
+  addedAt: number;
+  updatedAt: number;
+  /** Suffix of thumb/art URLs; changes when artwork changes. */
+  thumbAt: number;
+  duration: number;
+  /** Movies: file path; shows/artists: folder path; derived for episodes/tracks. */
+  path?: string;
+  /** Locked field names (Field locked=1). */
+  locked?: string[];
+}
+
+export interface FileId {
+  source: "imdb" | "tmdb" | "tvdb";
+  id: string;
+  /** The token as written in the file or folder name, e.g. "{imdb-tt0123456}". */
+  text: string;
+}
+
+/** Hidden per-item facts used for truth() and to decide what a refresh can do. */
+export interface Hidden {
+  kinds: BrokenKind[];
+  unfixable?: boolean;
+  /** The work an unmatched item really is. */
+  trueWork?: Work;
+  ambiguous?: boolean;
+  decoy?: Work;
+  fileId?: FileId;
+}
+
+export interface GeneratedLibrary {
+  seed: number;
+  now: number;
+  machineIdentifier: string;
+  sections: Section[];
+  /** Indexed by ratingKey; index 0 unused. */
+  items: (Item | undefined)[];
+  works: Work[];
+  hidden: Map<number, Hidden>;
+  /** Top-level video items (movies + shows across the video sections). */
+  topLevelCount: number;
+}
+
+export const isLegacyGuid = (guid: string): boolean => guid.startsWith("com.plexapp.agents.");
+export const isUnmatched = (item: Item): boolean => item.guid.startsWith("local://");

@@ -1,0 +1,86 @@
+// Runs one scan job from start to finish: log file, heartbeat, cancel flag, final status.
+// The same code runs a scan for the CLI in the foreground and for the server in the background.
+import type { Kysely } from "kysely";
+import type { ScanSettings } from "../config/settings.js";
+import type { Database } from "../db/schema.js";
+import { type PlexClient, redactSecrets } from "../plex/index.js";
+import { runScan, type ScanOutcome, type ScanProgress } from "../scan/engine.js";
+import { SqliteScanStore } from "./item-store.js";
+import { JobLog, jobLogPath, type LogLevel } from "./job-log.js";
+import type { Job, JobStore } from "./job-store.js";
+
+export interface RunJobDeps {
+  db: Kysely<Database>;
+  jobs: JobStore;
+  plex: PlexClient;
+  dataDir: string;
+  /** Secrets that must never reach the job log (the Plex token…). */
+  secrets: ReadonlyArray<string | undefined>;
+  /** Ends the scan like a cancel (SIGINT in the CLI, shutdown in the server). */
+  signal?: AbortSignal;
+  onLine?: (line: string, level: LogLevel) => void;
+  onProgress?: (progress: ScanProgress) => void;
+  heartbeatMs?: number;
+  now?: () => number;
+}
+
+export async function runJob(job: Job, settings: ScanSettings, deps: RunJobDeps): Promise<ScanOutcome> {
+  const now = deps.now ?? Date.now;
+  const path = jobLogPath(deps.dataDir, job.id);
+  let lastLevel: LogLevel = "info";
+  const log = new JobLog(
+    path,
+    (text) => redactSecrets(text, deps.secrets),
+    (line) => deps.onLine?.(line, lastLevel),
+  );
+  await deps.jobs.setLogPath(job.id, path);
+  const cancel = new AbortController();
+  const signal = deps.signal ? AbortSignal.any([deps.signal, cancel.signal]) : cancel.signal;
+  let progress: ScanProgress | undefined;
+
+  // Heartbeat: proves this process is alive, publishes progress, and picks up a cancel
+  // requested from another process (UI, API, `psr jobs cancel`) through the database.
+  const beat = async () => {
+    const cancelRequested = await deps.jobs.heartbeat(job.id, now(), progress);
+    if (cancelRequested && !cancel.signal.aborted) {
+      log.write("warn", "Cancel requested; stopping");
+      cancel.abort(new DOMException("The scan was cancelled", "AbortError"));
+    }
+  };
+  let beating = Promise.resolve();
+  const timer = setInterval(() => {
+    beating = beating.then(beat).catch(() => {});
+  }, deps.heartbeatMs ?? 1000);
+
+  let outcome: ScanOutcome;
+  try {
+    outcome = await runScan(settings, {
+      plex: deps.plex,
+      store: new SqliteScanStore(deps.db, job.id),
+      signal,
+      now,
+      reporter: {
+        log: (level, message) => {
+          lastLevel = level;
+          log.write(level, message);
+        },
+        progress: (p) => {
+          progress = p;
+          deps.onProgress?.(p);
+        },
+      },
+    });
+  } finally {
+    clearInterval(timer);
+    await beating;
+  }
+  await deps.jobs.heartbeat(job.id, now(), progress);
+  await deps.jobs.finish(job.id, {
+    status: outcome.status,
+    now: now(),
+    stats: outcome.stats,
+    error: outcome.error,
+  });
+  log.close();
+  return outcome;
+}
