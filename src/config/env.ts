@@ -124,7 +124,7 @@ const envSchema = z.object({
       .regex(/^[A-Za-z0-9.:_-]+$/, { message: "expected a host name or IP address, e.g. 127.0.0.1" })
       .optional(),
   ),
-  PSR_PORT: intIn(1, 65_535, "port"),
+  PSR_PORT: intIn(0, 65_535, "port"),
   PSR_TRUST_PROXY: booleanish,
   PSR_LANG: z.preprocess(unsetIfEmpty, z.enum(["en", "de"], { message: "expected en or de" }).optional()),
   PSR_API_KEY: z.preprocess(

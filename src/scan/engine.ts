@@ -21,7 +21,7 @@ import {
 } from "./collect.js";
 import { type Completion, CompletionTracker } from "./completion.js";
 import { type Detection, detectProblems, isFullyLocked } from "./detect.js";
-import { abortError, Batcher, isAbort, Pacer, Semaphore } from "./limits.js";
+import { abortError, Batcher, isAbort, Pacer, WorkQueue } from "./limits.js";
 import {
   type Candidate,
   chooseById,
@@ -255,31 +255,11 @@ class Scan {
       () => countWindow(this.deps.plex, sections, collectOptions),
       this.signal,
     );
-    const queue: Task[] = [];
-    let collecting = true;
-    let wake: (() => void) | undefined;
-    const notify = () => {
-      wake?.();
-      wake = undefined;
-    };
-    const slots = new Semaphore(this.settings.concurrency);
-
+    const queue = new WorkQueue<Task>();
+    // Each worker holds one task at a time, so at most `concurrency` items are in Plex's hands.
     const worker = async () => {
-      for (;;) {
-        const task = queue.shift();
-        if (!task) {
-          if (!collecting) return;
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-          continue;
-        }
-        await slots.acquire(this.signal);
-        try {
-          await this.fix(task);
-        } finally {
-          slots.release();
-        }
+      for (let task = await queue.next(this.signal); task; task = await queue.next(this.signal)) {
+        await this.fix(task);
       }
     };
 
@@ -292,10 +272,7 @@ class Scan {
               for await (const page of listWindow(this.deps.plex, section, type, collectOptions)) {
                 await this.triage(
                   page.map((item) => ({ item, section, origin: "window" as const })),
-                  (t) => {
-                    queue.push(t);
-                    notify();
-                  },
+                  (t) => queue.push(t),
                 );
               }
             }, this.signal);
@@ -311,30 +288,22 @@ class Scan {
           );
           this.stats.fromRetryPool += pooled.length;
           if (this.total !== null) this.total += pooled.length;
-          await this.triage(pooled, (t) => {
-            queue.push(t);
-            notify();
-          });
+          await this.triage(pooled, (t) => queue.push(t));
         }
       } finally {
-        collecting = false;
-        // Wake every idle worker so it can see the end of the queue.
-        const pending = wake;
-        wake = undefined;
-        pending?.();
+        queue.close();
       }
     };
 
-    // Each idle worker waits on the shared wake-up; chain them so one notify wakes all.
     const workers = Array.from({ length: this.settings.concurrency }, () => worker());
-    const all = Promise.all([collector(), ...workers].map((p) => p.catch((e: unknown) => e)));
-    const wakeAll = setInterval(notify, 50);
-    let results: unknown[];
-    try {
-      results = await all;
-    } finally {
-      clearInterval(wakeAll);
-    }
+    const results = await Promise.all(
+      [collector(), ...workers].map((p) =>
+        p.then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      ),
+    );
     if (this.fatal) throw this.fatal;
     const failure = results.find((r) => r !== undefined);
     if (failure !== undefined) throw failure;

@@ -27,43 +27,6 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** A counting semaphore whose waiters leave the queue when the scan is cancelled. */
-export class Semaphore {
-  private available: number;
-  private readonly waiters: (() => void)[] = [];
-
-  constructor(size: number) {
-    this.available = size;
-  }
-
-  async acquire(signal: AbortSignal): Promise<void> {
-    if (signal.aborted) throw abortError(signal);
-    if (this.available > 0) {
-      this.available--;
-      return;
-    }
-    await new Promise<void>((resolve, reject) => {
-      const grant = () => {
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      };
-      const onAbort = () => {
-        const i = this.waiters.indexOf(grant);
-        if (i >= 0) this.waiters.splice(i, 1);
-        reject(abortError(signal));
-      };
-      this.waiters.push(grant);
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
-  }
-
-  release(): void {
-    const next = this.waiters.shift();
-    if (next) next();
-    else this.available++;
-  }
-}
-
 /** Spaces out calls by at least `gapMs` (the optional per-request delay). */
 export class Pacer {
   private next = 0;
@@ -123,5 +86,47 @@ export class Batcher<V> {
         for (const waiters of batch.values()) for (const w of waiters) w.reject(error);
       },
     );
+  }
+}
+
+/** A FIFO between the collector and the workers; `next` waits for work or for `close`. */
+export class WorkQueue<T> {
+  private readonly items: T[] = [];
+  private readonly takers: ((item: T | undefined) => void)[] = [];
+  private closed = false;
+
+  push(item: T): void {
+    const taker = this.takers.shift();
+    if (taker) taker(item);
+    else this.items.push(item);
+  }
+
+  /** No more items will come: idle takers get `undefined`. */
+  close(): void {
+    this.closed = true;
+    for (const taker of this.takers.splice(0)) taker(undefined);
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  next(signal: AbortSignal): Promise<T | undefined> {
+    if (this.items.length > 0) return Promise.resolve(this.items.shift());
+    if (this.closed) return Promise.resolve(undefined);
+    if (signal.aborted) return Promise.reject(abortError(signal));
+    return new Promise((resolve, reject) => {
+      const taker = (item: T | undefined) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(item);
+      };
+      const onAbort = () => {
+        const i = this.takers.indexOf(taker);
+        if (i >= 0) this.takers.splice(i, 1);
+        reject(abortError(signal));
+      };
+      this.takers.push(taker);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
   }
 }

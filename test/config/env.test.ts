@@ -100,7 +100,7 @@ describe("loadConfig", () => {
   });
 
   it("reports every bad variable at once and never echoes a secret", () => {
-    const problems = problemsFor({ PSR_PORT: "0", PLEX_TIMEOUT: "x", PSR_API_KEY: "short-secret" });
+    const problems = problemsFor({ PSR_PORT: "-1", PLEX_TIMEOUT: "x", PSR_API_KEY: "short-secret" });
     expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(["PLEX_TIMEOUT", "PSR_API_KEY", "PSR_PORT"]);
     expect(problems.join("\n")).not.toContain("short-secret");
   });
