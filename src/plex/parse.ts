@@ -32,6 +32,9 @@ export interface PlexItem {
   librarySectionTitle?: string;
   parentRatingKey?: string;
   grandparentRatingKey?: string;
+  /** The parent's and grandparent's guid (a season's show, an episode's season and show). */
+  parentGuid?: string;
+  grandparentGuid?: string;
   parentTitle?: string;
   grandparentTitle?: string;
   index?: number;
@@ -133,6 +136,8 @@ export function toPlexItem(
     librarySectionTitle: raw.librarySectionTitle ?? container.librarySectionTitle,
     parentRatingKey: raw.parentRatingKey,
     grandparentRatingKey: raw.grandparentRatingKey,
+    parentGuid: raw.parentGuid,
+    grandparentGuid: raw.grandparentGuid,
     parentTitle: raw.parentTitle,
     grandparentTitle: raw.grandparentTitle,
     index: raw.index,

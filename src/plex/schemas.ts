@@ -107,6 +107,8 @@ export const MetadataSchema = z.object({
   librarySectionTitle: text,
   parentRatingKey: text,
   grandparentRatingKey: text,
+  parentGuid: text,
+  grandparentGuid: text,
   parentTitle: text,
   grandparentTitle: text,
   index: num,

@@ -9,6 +9,8 @@ export type Completion = "event" | "poll" | "timeout";
 interface Waiter {
   key: string;
   before: PlexItem | undefined;
+  /** Sends the request again; used when completion events may have been lost. */
+  resend: (() => Promise<void>) | undefined;
   done: (how: Completion) => void;
 }
 
@@ -29,6 +31,16 @@ export class CompletionTracker {
   private pollTimer: NodeJS.Timeout | undefined;
   private polling = false;
   private readonly onFinished = (ratingKey: string) => this.settle(ratingKey, "event");
+  private disconnected = false;
+  private readonly onClose = () => {
+    this.disconnected = true;
+  };
+  // Events sent while the socket was down are lost: catch up once it is back.
+  private readonly onOpen = () => {
+    if (!this.disconnected) return;
+    this.disconnected = false;
+    void this.catchUp();
+  };
 
   constructor(
     private readonly listener: PlexNotificationListener | undefined,
@@ -36,6 +48,8 @@ export class CompletionTracker {
     private readonly pollIntervalMs = 2000,
   ) {
     listener?.on("finished", this.onFinished);
+    listener?.on("close", this.onClose);
+    listener?.on("open", this.onOpen);
   }
 
   /** True while completion events can be trusted to arrive. */
@@ -47,6 +61,7 @@ export class CompletionTracker {
   expect(
     ratingKey: string,
     before: PlexItem | undefined,
+    resend?: () => Promise<void>,
   ): { wait: (timeoutMs: number, signal: AbortSignal) => Promise<Completion> } {
     this.listener?.forget(ratingKey); // an earlier "finished" for this item must not be de-duplicated away
     let settled: Completion | undefined;
@@ -54,6 +69,7 @@ export class CompletionTracker {
     const waiter: Waiter = {
       key: ratingKey,
       before,
+      resend,
       done: (how) => {
         if (settled) return;
         settled = how;
@@ -91,6 +107,8 @@ export class CompletionTracker {
 
   close(): void {
     this.listener?.off("finished", this.onFinished);
+    this.listener?.off("close", this.onClose);
+    this.listener?.off("open", this.onOpen);
     clearTimeout(this.pollTimer);
     this.pollTimer = undefined;
   }
@@ -115,6 +133,30 @@ export class CompletionTracker {
       void this.poll().finally(() => this.schedulePoll());
     }, this.pollIntervalMs);
     this.pollTimer.unref?.();
+  }
+
+  /**
+   * After a reconnect: items that changed meanwhile are done; the others are sent again (a
+   * refresh or match is idempotent, and Plex de-duplicates queued work), so a completion
+   * lost in the gap turns into a fresh one instead of a timeout.
+   */
+  private async catchUp(): Promise<void> {
+    const keys = [...this.waiters.keys()];
+    if (keys.length === 0) return;
+    let items: PlexItem[];
+    try {
+      items = await this.read(keys);
+    } catch {
+      return; // Plex is not answering yet; the per-item timeout still bounds the wait
+    }
+    const byKey = new Map(items.map((i) => [i.ratingKey, i]));
+    for (const key of keys) {
+      const item = byKey.get(key);
+      for (const w of [...(this.waiters.get(key) ?? [])]) {
+        if (item && changedSince(w.before, item)) w.done("poll");
+        else w.resend?.().catch(() => {});
+      }
+    }
   }
 
   /** Only while events are unavailable: re-read every waiting item in one batched call. */

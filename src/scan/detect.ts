@@ -42,9 +42,20 @@ export interface Detection {
   locked: ProblemCode[];
   /** True for personal media (agent "none"): never refreshed or matched. */
   personal: boolean;
+  /** A season or episode of an unmatched show: only matching the show can fix it. */
+  parentUnmatched?: boolean;
 }
 
 const NONE: Detection = { problems: [], locked: [], personal: false };
+
+/** The show a season or episode belongs to, by its guid. */
+function showGuid(item: PlexItem): string | undefined {
+  return item.type === "episode"
+    ? item.grandparentGuid
+    : item.type === "season"
+      ? item.parentGuid
+      : undefined;
+}
 
 /**
  * Checks one movie, show, season or episode. Other types (music, photos) are not checked.
@@ -86,7 +97,10 @@ export function detectProblems(item: PlexItem): Detection {
     const field = FIELD_OF[code];
     return field !== undefined && lockedFields.has(field);
   });
-  return { problems, locked, personal: false };
+  const parentUnmatched = problems.length > 0 && guidKind(showGuid(item)) === "unmatched";
+  return parentUnmatched
+    ? { problems, locked, personal: false, parentUnmatched }
+    : { problems, locked, personal: false };
 }
 
 /** An item whose every problem sits in a locked field: a refresh can change nothing. */

@@ -349,6 +349,11 @@ class Scan {
       }
       return true;
     }
+    if (d.parentUnmatched) {
+      await this.record(c, "skipped", d, "the show is not matched; match the show first", "skip", null);
+      this.stats.skipped++;
+      return true;
+    }
     if (isFullyLocked(d)) {
       await this.record(
         c,
@@ -449,9 +454,10 @@ class Scan {
       how === "timeout" ? `${verdict.note} (Plex did not report completion in time)` : verdict.note;
     await this.record({ ...c, item: after }, verdict.state, afterDetection, note, "refresh", null);
     this.count(verdict.state);
+    const label = { fixed: "Fixed", failed: "Still broken", locked: "Locked" }[verdict.state];
     this.deps.reporter.log(
-      verdict.state === "fixed" ? "info" : "warn",
-      `${verdict.state === "fixed" ? "Fixed" : "Still broken"}: ${displayTitle(after)} — ${note}`,
+      verdict.state === "failed" ? "warn" : "info",
+      `${label}: ${displayTitle(after)} — ${note}`,
     );
   }
 
@@ -557,7 +563,7 @@ class Scan {
   /** Sends a refresh or match and waits until Plex reports it done (or the item times out). */
   private async sendAndWait(before: PlexItem, send: () => Promise<void>): Promise<Completion> {
     const tracker = this.tracker!;
-    const waiter = tracker.expect(before.ratingKey, before);
+    const waiter = tracker.expect(before.ratingKey, before, () => this.gate.call(send, this.signal));
     await this.pacer.wait(this.signal);
     await this.gate.call(send, this.signal);
     const how = await waiter.wait(this.settings.itemTimeoutSeconds * 1000, this.signal);
@@ -574,6 +580,7 @@ class Scan {
   private count(state: ItemState): void {
     if (state === "fixed") this.stats.fixed++;
     else if (state === "failed") this.stats.failed++;
+    else if (state === "locked") this.stats.locked++;
   }
 
   private record(

@@ -43,24 +43,23 @@ export function inRetryPool(known: KnownItem): boolean {
 }
 
 export interface Verdict {
-  state: "fixed" | "failed";
+  state: "fixed" | "failed" | "locked";
   remaining: ProblemCode[];
   cleared: ProblemCode[];
   note: string;
 }
 
-/** Compares the problems before and after a refresh or match. */
+/** Compares the problems before and after a refresh or match (locked problems excepted). */
 export function verdictAfterFix(before: Detection, after: Detection): Verdict {
   const remaining = after.problems.filter((p) => !after.locked.includes(p));
   const cleared = before.problems.filter((p) => !after.problems.includes(p));
+  if (remaining.length === 0 && after.locked.length > 0) {
+    // What a refresh could fix is fixed; the rest sits in locked fields.
+    const fixed = cleared.length > 0 ? `fixed: ${describe(cleared)}; ` : "";
+    return { state: "locked", remaining, cleared, note: `${fixed}locked field: ${describe(after.locked)}` };
+  }
   if (remaining.length === 0) {
-    const lockedLeft = after.locked.length > 0 ? `; locked: ${describe(after.locked)}` : "";
-    return {
-      state: "fixed",
-      remaining,
-      cleared,
-      note: `fixed: ${describe(cleared) || "no problems left"}${lockedLeft}`,
-    };
+    return { state: "fixed", remaining, cleared, note: `fixed: ${describe(cleared) || "no problems left"}` };
   }
   const partly = cleared.length > 0 ? ` (fixed: ${describe(cleared)})` : "";
   return { state: "failed", remaining, cleared, note: `still ${describe(remaining)} after refresh${partly}` };

@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { PlexClient, type PlexClientOptions, type PlexRequestLogEvent } from "../../src/plex/index.js";
 
 import { FIXTURES } from "../helpers/fixtures.js";

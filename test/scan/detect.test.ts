@@ -101,6 +101,23 @@ describe("detectProblems", () => {
     expect(d.personal).toBe(false);
   });
 
+  it.each<[string, Partial<PlexItem>, boolean | undefined]>([
+    [
+      "episode of an unmatched show",
+      { type: "episode", summary: undefined, grandparentGuid: "local://7" },
+      true,
+    ],
+    ["season of an unmatched show", { type: "season", thumb: undefined, parentGuid: "local://7" }, true],
+    [
+      "episode of a matched show",
+      { type: "episode", summary: undefined, grandparentGuid: "plex://show/1" },
+      undefined,
+    ],
+    ["healthy episode of an unmatched show", { type: "episode", grandparentGuid: "local://7" }, undefined],
+  ])("parentUnmatched: %s", (_name, overrides, expected) => {
+    expect(detectProblems(item(overrides)).parentUnmatched).toBe(expected);
+  });
+
   it("never reports personal media, whatever is missing", () => {
     const d = detectProblems(
       item({ guid: "com.plexapp.agents.none://9?lang=xn", thumb: undefined, summary: undefined, guids: [] }),

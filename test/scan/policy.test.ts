@@ -53,7 +53,7 @@ describe("verdictAfterFix", () => {
     locked,
     personal: false,
   });
-  it.each<[string, Detection, Detection, "fixed" | "failed", string]>([
+  it.each<[string, Detection, Detection, "fixed" | "failed" | "locked", string]>([
     ["everything cleared", d(["no_poster", "no_summary"]), d([]), "fixed", "fixed: no poster, no summary"],
     [
       "one problem left",
@@ -67,8 +67,8 @@ describe("verdictAfterFix", () => {
       "only a locked problem left",
       d(["no_poster", "no_summary"]),
       d(["no_poster"], ["no_poster"]),
-      "fixed",
-      "fixed: no summary; locked: no poster",
+      "locked",
+      "fixed: no summary; locked field: no poster",
     ],
   ])("%s", (_name, before, after, state, note) => {
     const v = verdictAfterFix(before, after);
