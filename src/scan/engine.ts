@@ -29,6 +29,7 @@ import {
   externalIdFromPaths,
   idLookupTitle,
   type MatchChoice,
+  searchTitle,
 } from "./match-choice.js";
 import { PlexGate, PlexOutageError } from "./plex-gate.js";
 import { describe, type ItemState, inBackoff, type KnownItem, retryAt, verdictAfterFix } from "./policy.js";
@@ -557,7 +558,10 @@ class Scan {
       const byId = chooseById(id, toCandidates(await ask(idLookupTitle(id))));
       if (byId.decision !== "none") return byId;
     }
-    return chooseByTitle(item, toCandidates(await ask(item.title, item.year)));
+    // Unmatched items often carry a raw file name as their title: search for the clean part.
+    const wanted = searchTitle(item.title);
+    const year = item.year ?? wanted.year;
+    return chooseByTitle({ title: wanted.title, year }, toCandidates(await ask(wanted.title, year)));
   }
 
   /** Sends a refresh or match and waits until Plex reports it done (or the item times out). */

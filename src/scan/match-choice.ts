@@ -148,3 +148,35 @@ export function chooseByTitle(
     reason: "no candidate has the same title and year",
   };
 }
+
+/** Release tags that end the title part of a scene-style file name. */
+const RELEASE_TAG =
+  /^(2160p|1080p|1080i|720p|576p|480p|4k|uhd|hdr|hdr10|dv|dolby|remux|bluray|blu|bdrip|brrip|webrip|web|webdl|dl|hdtv|hdrip|dvdrip|dvd|dvdscr|x264|x265|h264|h265|hevc|avc|xvid|aac|ac3|eac3|dts|truehd|atmos|proper|repack|extended|unrated|internal|limited|multi|german|dubbed|subbed)$/i;
+
+/**
+ * The title to search for when Plex shows an unmatched item under a raw file name, e.g.
+ * "the.matrix.1999.1080p.bluray.x264" → { title: "the matrix", year: 1999 }. Dots and
+ * underscores become spaces, bracketed groups go, and the title ends at the first
+ * release tag; a year at its end is returned apart. A clean title passes through unchanged.
+ */
+export function searchTitle(raw: string): { title: string; year?: number } {
+  const words = raw
+    .replace(/\[[^\]]*\]|\{[^}]*\}/g, " ")
+    .replace(/[._]+/g, " ")
+    .split(/\s+/)
+    .filter(Boolean);
+  const kept: string[] = [];
+  for (const word of words) {
+    if (kept.length > 0 && RELEASE_TAG.test(word.replace(/[()-]/g, ""))) break;
+    kept.push(word);
+  }
+  // A trailing year (bare or in parentheses) is the year, not part of the title.
+  let year: number | undefined;
+  const last = kept.at(-1)?.replace(/^[(]|[)]$/g, "");
+  if (kept.length > 1 && last && /^(19|20)\d\d$/.test(last)) {
+    year = Number(last);
+    kept.pop();
+  }
+  const title = kept.join(" ").trim();
+  return year === undefined ? { title: title || raw.trim() } : { title: title || raw.trim(), year };
+}

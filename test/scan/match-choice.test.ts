@@ -5,6 +5,7 @@ import {
   chooseByTitle,
   externalIdFromPaths,
   normaliseTitle,
+  searchTitle,
 } from "../../src/scan/match-choice.js";
 
 const c = (
@@ -150,5 +151,21 @@ describe("chooseByTitle", () => {
     expect(r.decision).toBe(decision);
     if (r.decision === "match") expect(`${r.candidate.name}-${r.candidate.year}`).toBe(chosen);
     if (r.decision === "review") expect(r.candidates.length).toBeGreaterThan(0);
+  });
+});
+
+describe("searchTitle", () => {
+  it.each<[string, { title: string; year?: number }]>([
+    ["Heat", { title: "Heat" }],
+    ["The Matrix", { title: "The Matrix" }],
+    ["the.matrix.1999.1080p.bluray.x264", { title: "the matrix", year: 1999 }],
+    ["falcon of cordoba remux 2160p", { title: "falcon of cordoba" }],
+    ["greta and the brave hunter remux dvdrip", { title: "greta and the brave hunter" }],
+    ["Blade Runner 2049 (2017)", { title: "Blade Runner 2049", year: 2017 }],
+    ["1917 (2019) [1080p]", { title: "1917", year: 2019 }],
+    ["Amélie_2001_WEB-DL", { title: "Amélie", year: 2001 }],
+    ["Heat {imdb-tt0113277}", { title: "Heat" }],
+  ])("%s", (raw, expected) => {
+    expect(searchTitle(raw)).toEqual(expected);
   });
 });
