@@ -46,6 +46,9 @@ export interface EmulatorStats {
   refreshes: number;
   /** Matches accepted (PUT …/match). */
   matches: number;
+  /** Refresh/match jobs the workers started, and their summed processing time. */
+  jobs: number;
+  processingMs: number;
 }
 
 export interface EmulatorHandle {
@@ -126,11 +129,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       byRoute: { ...http.stats.byRoute },
       refreshes: ctx.counters.refreshes,
       matches: ctx.counters.matches,
+      jobs: queue.work.jobs,
+      processingMs: Math.round(queue.work.processingMs),
     }),
     resetStats() {
       http.resetStats();
       ctx.counters.refreshes = 0;
       ctx.counters.matches = 0;
+      queue.work.jobs = 0;
+      queue.work.processingMs = 0;
     },
     truth: () => buildTruth(store),
     idle: () => queue.idle(),

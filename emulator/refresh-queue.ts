@@ -38,6 +38,8 @@ export class RefreshQueue {
   private readonly timers = new Set<NodeJS.Timeout>();
   private waiters: (() => void)[] = [];
   private closed = false;
+  /** Work done so far: jobs started and their total processing time (for benchmarks). */
+  readonly work = { jobs: 0, processingMs: 0 };
 
   constructor(
     private readonly store: Store,
@@ -129,6 +131,8 @@ export class RefreshQueue {
     this.active.add(job);
     const span = Math.max(0, this.opts.maxMs - this.opts.minMs);
     const duration = this.opts.minMs + this.rng.next() * span;
+    this.work.jobs++;
+    this.work.processingMs += duration;
     this.activity("started", job, item, "Checking files");
     this.timeline(item, 4, "processing");
     this.noise(item);
