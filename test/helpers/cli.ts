@@ -50,7 +50,7 @@ export interface StartedProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts a long-running psr command and resolves once its stdout matches `ready`. */
+/** Starts a long-running psr command and resolves once its output (stdout or stderr) matches `ready`. */
 export function startPsr(
   args: string[],
   env: Record<string, string>,
@@ -83,9 +83,7 @@ export function startPsr(
       }
     };
     child.stdout?.on("data", onData);
-    child.stderr?.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
+    child.stderr?.on("data", onData);
     child.on("exit", (code) => {
       if (done) return;
       done = true;
