@@ -1,5 +1,6 @@
 // `psr demo`: the bundled Plex emulator and `psr serve` wired together, so the app can be tried
 // without a Plex server. Data goes to its own folder so a demo never touches real state.
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { startEmulator } from "../../emulator/index.js";
 import type { Config } from "../config/env.js";
@@ -20,8 +21,11 @@ export async function demoCommand(argv: string[], config: Config, env: NodeJS.Pr
   });
   process.stdout.write(`Plex emulator listening on ${emulator.url}\n`);
 
+  // Until the login lands, the API takes an API key; a demo gets a fresh one if none is set.
+  const apiKey = config.auth.apiKey ?? `demo-${randomBytes(12).toString("hex")}`;
   const demoConfig: Config = {
     ...config,
+    auth: { ...config.auth, apiKey },
     plex: { ...config.plex, url: emulator.url, token: emulator.token },
     dataDir: env.PSR_DATA_DIR ? config.dataDir : join(config.dataDir, "demo"),
   };
@@ -38,6 +42,7 @@ export async function demoCommand(argv: string[], config: Config, env: NodeJS.Pr
       `Plex Smart Refresher demo running at ${server.url}`,
       `  Plex:  the bundled emulator (${emulator.url})`,
       `  Data:  ${demoConfig.dataDir}`,
+      `  API:   send "X-Api-Key: ${apiKey}", e.g. curl -H "X-Api-Key: ${apiKey}" ${server.url}/api/stats`,
       "Press Ctrl+C to stop.",
       "",
     ].join("\n"),

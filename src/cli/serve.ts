@@ -1,27 +1,102 @@
-// `psr serve`: the web UI, the API and (later) the scheduler in one process.
+// `psr serve`: the API, the background scans and the scheduler in one process.
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../config/env.js";
 import { type Db, openDatabase } from "../db/connection.js";
+import { loadSettings, readState, writeState } from "../db/settings-repo.js";
 import { buildApp } from "../http/app.js";
+import { JobStore } from "../jobs/job-store.js";
+import { recoverOrphans } from "../jobs/recovery.js";
+import { applyRetention } from "../jobs/retention.js";
+import { ScanService } from "../jobs/scan-service.js";
+import { type LastRun, Scheduler } from "../jobs/scheduler.js";
 import { createLogger } from "../log.js";
+import type { PlexClient } from "../plex/index.js";
+import { createPlexClient } from "../runtime.js";
 import { parseCommandArgs } from "./args.js";
 
 export interface RunningServer {
   app: FastifyInstance;
   db: Db;
+  scans: ScanService;
+  scheduler: Scheduler;
   url: string;
-  close(): Promise<void>;
+  close(reason?: string): Promise<void>;
 }
+
+const DAY_MS = 86_400_000;
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config.dataDir);
-  const app = await buildApp({ config, db, logger });
+  const jobs = new JobStore(db.kysely);
+
+  // Recovery first, at once: a job left running by a dead process becomes interrupted.
+  for (const r of await recoverOrphans(jobs, {
+    now: Date.now(),
+    graceMinutes: config.jobs.orphanGraceMinutes,
+  })) {
+    logger.warn(`Scan ${r.id} marked interrupted: ${r.reason}`);
+  }
+  const retention = async () => {
+    try {
+      const result = await applyRetention(db.kysely, config.dataDir, config.jobs);
+      logger.info(result, "retention applied");
+    } catch (error) {
+      logger.error({ err: error }, "retention failed");
+    }
+  };
+  await retention();
+  const retentionTimer = setInterval(retention, DAY_MS);
+  retentionTimer.unref();
+
+  let plexClient: PlexClient | undefined;
+  const plex = () => {
+    plexClient ??= createPlexClient(config);
+    return plexClient;
+  };
+  const log = (level: "info" | "warn" | "error", message: string) => logger[level](message);
+  const scans = new ScanService({
+    db: db.kysely,
+    jobs,
+    plex,
+    dataDir: config.dataDir,
+    secrets: [config.plex.token, config.auth.apiKey, config.auth.initialPassword],
+    log,
+  });
+  const scheduler = new Scheduler({
+    schedule: async () => (await loadSettings(db.kysely)).schedule,
+    trigger: async () => (await scans.start("scheduler")).id,
+    loadLastRun: () => readState<LastRun>(db.kysely, "scheduler.lastRun"),
+    saveLastRun: (run) => writeState(db.kysely, "scheduler.lastRun", run),
+    log,
+  });
+  await scheduler.reload();
+
+  const app = await buildApp({
+    config,
+    db,
+    logger,
+    jobs,
+    scans,
+    plex,
+    schedulerStatus: () => scheduler.status(),
+    onSettingsChange: () => scheduler.reload(),
+  });
+  let closed: Promise<void> | undefined;
+  const close = (reason = "the server is shutting down") => {
+    closed ??= (async () => {
+      scheduler.stop();
+      clearInterval(retentionTimer);
+      await scans.shutdown(reason);
+      await app.close();
+      await db.close();
+    })();
+    return closed;
+  };
   try {
     await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
-    await app.close();
-    await db.close();
+    await close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") {
       throw new Error(
@@ -33,26 +108,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.server.port;
   const host = config.server.host.includes(":") ? `[${config.server.host}]` : config.server.host;
-  return {
-    app,
-    db,
-    url: `http://${host}:${port}`,
-    async close() {
-      await app.close();
-      await db.close();
-    },
-  };
+  return { app, db, scans, scheduler, url: `http://${host}:${port}`, close };
 }
 
 /** Resolves once SIGINT or SIGTERM arrives, after running the given shutdown step. */
-export function untilSignal(shutdown: () => Promise<void>): Promise<number> {
+export function untilSignal(shutdown: (signal: NodeJS.Signals) => Promise<void>): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = true;
       process.stderr.write(`\n${signal} received, shutting down…\n`);
-      shutdown().then(
+      shutdown(signal).then(
         () => resolve(0),
         (error: unknown) => {
           process.stderr.write(
@@ -71,5 +138,5 @@ export async function serveCommand(argv: string[], config: Config): Promise<numb
   parseCommandArgs(argv, {});
   const server = await startServer(config);
   process.stdout.write(`Plex Smart Refresher listening on ${server.url}\n`);
-  return untilSignal(() => server.close());
+  return untilSignal((signal) => server.close(`the server received ${signal}`));
 }

@@ -1,6 +1,7 @@
 // Scan settings: one zod schema with defaults and bounds, shared by the CLI, the API, the
 // scheduler and (later) the SPA. Field names are the API's camelCase; the original's
 // snake_case names are mapped by the importer.
+import { Cron } from "croner";
 import { z } from "zod";
 
 export const scanSettingsSchema = z
@@ -43,3 +44,64 @@ export type ScanSettings = z.output<typeof scanSettingsSchema>;
 export type ScanSettingsInput = z.input<typeof scanSettingsSchema>;
 
 export const DEFAULT_SCAN_SETTINGS: ScanSettings = scanSettingsSchema.parse({});
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** When the scheduler runs a scan: daily at a time (as the original) or by a cron expression. */
+export const scheduleSettingsSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    mode: z.enum(["daily", "cron"]).default("daily"),
+    /** HH:MM, 24-hour clock, in `timezone` (the original's schedule_time). */
+    time: z.string().regex(HHMM, { message: "expected a time as HH:MM (00:00-23:59)" }).default("03:30"),
+    /** Five- or six-field cron expression, used when mode is "cron". */
+    cron: z.string().trim().max(120).nullable().default(null),
+    /** IANA time zone; empty means the server's. */
+    timezone: z
+      .string()
+      .trim()
+      .max(64)
+      .refine(isTimeZone, { message: "unknown time zone (use an IANA name such as Europe/Berlin)" })
+      .nullable()
+      .default(null),
+  })
+  .strict();
+
+export type ScheduleSettings = z.output<typeof scheduleSettingsSchema>;
+
+function isTimeZone(zone: string | null): boolean {
+  if (zone === null || zone === "") return true;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether croner accepts the expression (5 or 6 fields, with its usual extensions). */
+export function isValidCron(expression: string): boolean {
+  try {
+    new Cron(expression, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Everything stored in the settings table; each top-level key is one row. */
+export const appSettingsSchema = scanSettingsSchema
+  .extend({ schedule: scheduleSettingsSchema.default(scheduleSettingsSchema.parse({})) })
+  .superRefine((s, ctx) => {
+    if (s.schedule.mode !== "cron") return;
+    if (!s.schedule.cron) {
+      ctx.addIssue({ code: "custom", path: ["schedule", "cron"], message: "required when mode is cron" });
+    } else if (!isValidCron(s.schedule.cron)) {
+      ctx.addIssue({ code: "custom", path: ["schedule", "cron"], message: "not a valid cron expression" });
+    }
+  });
+
+export type AppSettings = z.output<typeof appSettingsSchema>;
+export const SETTINGS_KEYS = Object.keys(scanSettingsSchema.shape).concat(
+  "schedule",
+) as (keyof AppSettings)[];

@@ -1,17 +1,22 @@
-// Settings live in the database, one row per key (JSON value). The database is the one source
-// of truth; the schema in config/settings.ts validates every value on the way in and out.
+// Settings live in the database, one row per top-level key (JSON value). The database is the
+// one source of truth; the schema in config/settings.ts validates every value on the way in
+// and out, and a partial update rewrites only the keys it names.
 import type { Kysely } from "kysely";
-import { type ScanSettings, scanSettingsSchema } from "../config/settings.js";
+import { type AppSettings, appSettingsSchema, SETTINGS_KEYS } from "../config/settings.js";
 import type { Database } from "./schema.js";
 
-const SCAN_KEYS = Object.keys(scanSettingsSchema.shape) as (keyof ScanSettings)[];
+export class SettingsValidationError extends Error {
+  constructor(readonly issues: { path: string; message: string }[]) {
+    super(issues.map((i) => `${i.path}: ${i.message}`).join("; "));
+    this.name = "SettingsValidationError";
+  }
+}
 
-/** The stored scan settings over the defaults. A stored value that no longer validates is dropped. */
-export async function loadScanSettings(db: Kysely<Database>): Promise<ScanSettings> {
+async function readStored(db: Kysely<Database>): Promise<Record<string, unknown>> {
   const rows = await db
     .selectFrom("settings")
     .select(["key", "value"])
-    .where("key", "in", SCAN_KEYS)
+    .where("key", "in", SETTINGS_KEYS)
     .execute();
   const stored: Record<string, unknown> = {};
   for (const row of rows) {
@@ -21,18 +26,47 @@ export async function loadScanSettings(db: Kysely<Database>): Promise<ScanSettin
       // unreadable value: the default applies
     }
   }
-  const parsed = scanSettingsSchema.safeParse(stored);
+  return stored;
+}
+
+/** The stored settings over the defaults. A stored value that no longer validates is dropped. */
+export async function loadSettings(db: Kysely<Database>): Promise<AppSettings> {
+  const stored = await readStored(db);
+  const parsed = appSettingsSchema.safeParse(stored);
   if (parsed.success) return parsed.data;
   const bad = new Set(parsed.error.issues.map((i) => String(i.path[0])));
-  return scanSettingsSchema.parse(Object.fromEntries(Object.entries(stored).filter(([k]) => !bad.has(k))));
+  return appSettingsSchema.parse(Object.fromEntries(Object.entries(stored).filter(([k]) => !bad.has(k))));
 }
 
 /** Validates and stores a partial update in one transaction; invalid input changes nothing. */
-export async function saveScanSettings(db: Kysely<Database>, patch: Partial<ScanSettings>, now = Date.now()) {
-  const current = await loadScanSettings(db);
-  const next = scanSettingsSchema.parse({ ...current, ...patch });
+export async function saveSettings(
+  db: Kysely<Database>,
+  patch: Record<string, unknown>,
+  now = Date.now(),
+): Promise<AppSettings> {
+  const current = await loadSettings(db);
+  const unknown = Object.keys(patch).filter((k) => !SETTINGS_KEYS.includes(k as keyof AppSettings));
+  if (unknown.length > 0) {
+    throw new SettingsValidationError(unknown.map((k) => ({ path: k, message: "unknown setting" })));
+  }
+  // Nested objects (schedule) merge with their current value, so a client can send one field.
+  const merged: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    const old = (current as Record<string, unknown>)[key];
+    merged[key] =
+      value && typeof value === "object" && !Array.isArray(value) && old && typeof old === "object"
+        ? { ...old, ...value }
+        : value;
+  }
+  const parsed = appSettingsSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new SettingsValidationError(
+      parsed.error.issues.map((i) => ({ path: i.path.join(".") || "settings", message: i.message })),
+    );
+  }
+  const next = parsed.data;
   await db.transaction().execute(async (tx) => {
-    for (const key of Object.keys(patch) as (keyof ScanSettings)[]) {
+    for (const key of Object.keys(patch) as (keyof AppSettings)[]) {
       const value = JSON.stringify(next[key]);
       await tx
         .insertInto("settings")
@@ -42,4 +76,33 @@ export async function saveScanSettings(db: Kysely<Database>, patch: Partial<Scan
     }
   });
   return next;
+}
+
+/** Internal state (not user settings) kept in the same table under a "state:" key. */
+export async function readState<T>(db: Kysely<Database>, key: string): Promise<T | undefined> {
+  const row = await db
+    .selectFrom("settings")
+    .select("value")
+    .where("key", "=", `state:${key}`)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  try {
+    return JSON.parse(row.value) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeState(
+  db: Kysely<Database>,
+  key: string,
+  value: unknown,
+  now = Date.now(),
+): Promise<void> {
+  const text = JSON.stringify(value);
+  await db
+    .insertInto("settings")
+    .values({ key: `state:${key}`, value: text, updated_at: now })
+    .onConflict((oc) => oc.column("key").doUpdateSet({ value: text, updated_at: now }))
+    .execute();
 }

@@ -2,14 +2,44 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Config } from "../config/env.js";
 import type { Db } from "../db/connection.js";
+import type { JobStore } from "../jobs/job-store.js";
+import type { ScanService } from "../jobs/scan-service.js";
 import type { Logger } from "../log.js";
+import { PlexAuthError, type PlexClient, PlexError, PlexNotFoundError } from "../plex/index.js";
 import { VERSION } from "../version.js";
+import { registerAuthGuard } from "./auth-guard.js";
+import { HttpError } from "./errors.js";
 import { placeholderPage } from "./placeholder.js";
+import { itemRoutes } from "./routes/items.js";
+import { plexRoutes } from "./routes/plex.js";
+import { scanRoutes } from "./routes/scans.js";
+import { settingsRoutes } from "./routes/settings.js";
 
 export interface AppDeps {
   config: Config;
   db: Db;
   logger: Logger;
+  jobs: JobStore;
+  scans: ScanService;
+  plex: () => PlexClient;
+  schedulerStatus: () => Promise<unknown>;
+  onSettingsChange?: () => void | Promise<void>;
+  ssePollMs?: number;
+}
+
+/** Maps any error to a status and a JSON body; 5xx bodies never carry internals. */
+export function errorResponse(error: unknown): { status: number; body: Record<string, unknown> } {
+  if (error instanceof HttpError)
+    return { status: error.statusCode, body: { error: error.message, ...error.details } };
+  if (error instanceof PlexAuthError) return { status: 502, body: { error: error.message } };
+  if (error instanceof PlexNotFoundError) return { status: 404, body: { error: "Not found in Plex" } };
+  if (error instanceof PlexError) return { status: 502, body: { error: error.message } };
+  const e = error as { statusCode?: number; message?: string; code?: string };
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+    // fastify's own client errors: malformed JSON, body too large, wrong content type.
+    return { status: e.statusCode, body: { error: e.message ?? "Bad request" } };
+  }
+  return { status: 500, body: { error: "Internal server error" } };
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -17,25 +47,39 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     trustProxy: deps.config.server.trustProxy,
     bodyLimit: 64 * 1024,
-    disableRequestLogging: false,
   });
 
-  // Errors are JSON with a message meant for people; stack traces stay in the server log.
-  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = errorResponse(error);
     if (status >= 500) request.log.error({ err: error }, "request failed");
-    reply.status(status).send({ error: status >= 500 ? "Internal server error" : error.message });
+    reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send({ error: `Not found: ${request.method} ${request.url.split("?")[0]}` });
   });
 
-  app.get("/api/health", async () => {
+  registerAuthGuard(app, deps.config.auth.apiKey);
+
+  app.get("/api/health", { config: { public: true } }, async () => {
     deps.db.sqlite.prepare("select 1").get();
     return { status: "ok", version: VERSION };
   });
 
-  app.get("/", async (_request, reply) => {
+  await scanRoutes(app, {
+    jobs: deps.jobs,
+    scans: deps.scans,
+    dataDir: deps.config.dataDir,
+    pollMs: deps.ssePollMs,
+  });
+  await settingsRoutes(app, {
+    db: deps.db.kysely,
+    schedulerStatus: deps.schedulerStatus,
+    onChange: deps.onSettingsChange,
+  });
+  await itemRoutes(app, { db: deps.db.kysely });
+  await plexRoutes(app, { plex: deps.plex });
+
+  app.get("/", { config: { public: true } }, async (_request, reply) => {
     reply.type("text/html; charset=utf-8").send(placeholderPage(VERSION));
   });
 

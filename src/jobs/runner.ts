@@ -24,7 +24,18 @@ export interface RunJobDeps {
   now?: () => number;
 }
 
-export async function runJob(job: Job, settings: ScanSettings, deps: RunJobDeps): Promise<ScanOutcome> {
+/** Name of the abort reason that marks a job `interrupted` instead of `cancelled`. */
+export const SHUTDOWN = "Shutdown";
+
+export function shutdownReason(message: string): Error {
+  const error = new Error(message);
+  error.name = SHUTDOWN;
+  return error;
+}
+
+export type JobOutcome = Omit<ScanOutcome, "status"> & { status: ScanOutcome["status"] | "interrupted" };
+
+export async function runJob(job: Job, settings: ScanSettings, deps: RunJobDeps): Promise<JobOutcome> {
   const now = deps.now ?? Date.now;
   const path = jobLogPath(deps.dataDir, job.id);
   let lastLevel: LogLevel = "info";
@@ -52,7 +63,7 @@ export async function runJob(job: Job, settings: ScanSettings, deps: RunJobDeps)
     beating = beating.then(beat).catch(() => {});
   }, deps.heartbeatMs ?? 1000);
 
-  let outcome: ScanOutcome;
+  let outcome: JobOutcome;
   try {
     outcome = await runScan(settings, {
       plex: deps.plex,
@@ -73,6 +84,12 @@ export async function runJob(job: Job, settings: ScanSettings, deps: RunJobDeps)
   } finally {
     clearInterval(timer);
     await beating;
+  }
+  // A scan stopped by a shutdown did not end by the user's choice: record it as interrupted.
+  const reason = deps.signal?.aborted ? (deps.signal.reason as Error | undefined) : undefined;
+  if (outcome.status === "cancelled" && reason?.name === SHUTDOWN) {
+    outcome = { ...outcome, status: "interrupted", error: reason.message };
+    log.write("warn", `Interrupted: ${outcome.error}`);
   }
   await deps.jobs.heartbeat(job.id, now(), progress);
   await deps.jobs.finish(job.id, {

@@ -1,0 +1,66 @@
+// Reading job logs back: the last N lines, and new complete lines from a byte offset (which
+// doubles as the SSE event id, so a reconnect resumes exactly where it stopped).
+import { closeSync, openSync, readSync, statSync } from "node:fs";
+
+const CHUNK = 64 * 1024;
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+function readRange(path: string, start: number, end: number): Buffer {
+  const length = Math.max(0, end - start);
+  const buffer = Buffer.alloc(length);
+  if (length === 0) return buffer;
+  const fd = openSync(path, "r");
+  try {
+    let read = 0;
+    while (read < length) {
+      const n = readSync(fd, buffer, read, length - read, start + read);
+      if (n === 0) break;
+      read += n;
+    }
+    return buffer.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The last `n` lines of a log, reading only as much of the file's end as needed. */
+export function tailLines(path: string, n: number): string[] {
+  const size = sizeOf(path);
+  let start = size;
+  let text = "";
+  while (start > 0) {
+    start = Math.max(0, start - CHUNK);
+    text = readRange(path, start, size).toString("utf8");
+    if (text.split("\n").length > n + 1) break;
+  }
+  const lines = text.split("\n").filter((l) => l !== "");
+  return lines.slice(-n);
+}
+
+export interface LogChunk {
+  /** Complete lines, each with the byte offset just after it. */
+  lines: { text: string; end: number }[];
+  /** Where the next read starts (after the last complete line). */
+  next: number;
+}
+
+/** Complete lines written after byte `offset`; a partly written last line waits for the next call. */
+export function readLinesFrom(path: string, offset: number, maxBytes = 1024 * 1024): LogChunk {
+  const size = sizeOf(path);
+  if (offset >= size) return { lines: [], next: Math.min(offset, size) };
+  const buffer = readRange(path, offset, Math.min(size, offset + maxBytes));
+  const lines: { text: string; end: number }[] = [];
+  let start = 0;
+  for (let i = buffer.indexOf(10); i !== -1; i = buffer.indexOf(10, start)) {
+    lines.push({ text: buffer.subarray(start, i).toString("utf8"), end: offset + i + 1 });
+    start = i + 1;
+  }
+  return { lines, next: offset + start };
+}

@@ -1,0 +1,128 @@
+// The one place agents talk HTTP: a POST with a timeout, the response read under the same
+// deadline, and every failure turned into a one-line message with the secrets taken out.
+import { VERSION } from "../version.js";
+import type { AgentOptions } from "./agent.js";
+import { oneLine } from "./messages.js";
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const USER_AGENT = `plex-smart-refresher/${VERSION}`;
+const REDACTED = "••••";
+/** A Telegram bot token wherever it appears (the API puts it in the URL path). */
+const BOT_TOKEN_ANYWHERE = /\d{1,20}:[A-Za-z0-9_-]{20,}/g;
+
+export class NotificationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NotificationError";
+  }
+}
+
+/**
+ * Removes every secret from `text`: the given values (and, for URLs, their path and query)
+ * and anything shaped like a Telegram bot token.
+ */
+export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+  const values = new Set<string>();
+  for (const secret of secrets) {
+    if (secret === undefined || secret.length < 4) continue;
+    values.add(secret);
+    try {
+      const url = new URL(secret);
+      for (const part of [url.pathname + url.search, url.search.slice(1), url.password]) {
+        if (part.length >= 4 && part !== "/") values.add(part);
+      }
+    } catch {
+      // not a URL: the value itself is enough
+    }
+  }
+  let out = text;
+  for (const value of [...values].sort((a, b) => b.length - a.length)) out = out.split(value).join(REDACTED);
+  return out.replace(BOT_TOKEN_ANYWHERE, REDACTED);
+}
+
+export interface PostRequest {
+  /** For messages: "Telegram", "Discord", "ntfy", "Webhook". */
+  label: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** Values that must never appear in an error message. */
+  secrets: readonly (string | undefined)[];
+  signal?: AbortSignal;
+  /** What the receiver said went wrong, from its error body; the generic reading otherwise. */
+  detail?: (status: number, body: string) => string | undefined;
+}
+
+export interface PostResponse {
+  status: number;
+  body: string;
+}
+
+/** What a JSON error body says (`description`, `message` or `error`), or its first line of text. */
+export function genericDetail(body: string): string | undefined {
+  const trimmed = body.trim();
+  if (trimmed === "") return undefined;
+  try {
+    const json = JSON.parse(trimmed) as unknown;
+    if (typeof json === "object" && json !== null) {
+      const record = json as Record<string, unknown>;
+      for (const key of ["description", "message", "error"]) {
+        const value = record[key];
+        if (typeof value === "string" && value.trim() !== "") return oneLine(value, 200);
+      }
+    }
+  } catch {
+    // plain text
+  }
+  return /^\s*</.test(trimmed) ? undefined : oneLine(trimmed, 200);
+}
+
+function networkProblem(error: unknown, url: string): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  const code = typeof cause?.code === "string" ? cause.code : undefined;
+  let host = "the server";
+  try {
+    host = new URL(url).host;
+  } catch {
+    // keep the generic wording
+  }
+  if (code !== undefined) return `could not reach ${host} (${code})`;
+  const message = error instanceof Error ? error.message : String(error);
+  return `could not reach ${host} (${oneLine(message, 200)})`;
+}
+
+/** POSTs and returns the 2xx response; throws NotificationError (secrets redacted) otherwise. */
+export async function post(request: PostRequest, options: AgentOptions): Promise<PostResponse> {
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+  const fail = (problem: string): NotificationError =>
+    new NotificationError(redact(`${request.label}: ${problem}`, request.secrets));
+
+  let status: number;
+  let body: string;
+  try {
+    const response = await doFetch(request.url, {
+      method: "POST",
+      headers: { "User-Agent": USER_AGENT, ...request.headers },
+      body: request.body,
+      signal,
+    });
+    status = response.status;
+    body = await response.text();
+  } catch (error) {
+    if (timeout.aborted) throw fail(`no answer within ${formatSeconds(timeoutMs)}`);
+    if (request.signal?.aborted) throw fail("cancelled");
+    throw fail(networkProblem(error, request.url));
+  }
+  if (status < 200 || status > 299) {
+    const detail = request.detail?.(status, body) ?? genericDetail(body);
+    throw fail(`HTTP ${status}${detail ? ` – ${detail}` : ""}`);
+  }
+  return { status, body };
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,101 @@
+// Telegram through the Bot API's sendMessage, in HTML parse mode like the original tool.
+import type { AgentOptions, NotificationAgent } from "./agent.js";
+import type { NotificationEvent } from "./event.js";
+import { genericDetail, NotificationError, post, redact } from "./http.js";
+import { appLink, errorText, summaryLines, TEST_TEXT, title } from "./messages.js";
+import type { TelegramSettings } from "./schema.js";
+
+/** Escapes text for Telegram's HTML mode (it knows &amp; &lt; &gt; &quot;). */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** The message text: a bold title, one line per figure, the error, a link to the app. */
+export function telegramMessage(event: NotificationEvent): string {
+  const lines = [`<b>${escapeHtml(title(event))}</b>`];
+  if (event.test) {
+    lines.push(escapeHtml(TEST_TEXT));
+  } else {
+    for (const line of summaryLines(event))
+      lines.push(`${escapeHtml(line.label)}: ${escapeHtml(line.value)}`);
+    const error = errorText(event);
+    if (error !== null) lines.push(`Error: <code>${escapeHtml(error)}</code>`);
+  }
+  const link = appLink(event);
+  if (link !== undefined) lines.push(`<a href="${escapeHtml(link)}">Open Plex Smart Refresher</a>`);
+  return lines.join("\n");
+}
+
+export interface TelegramRequestBody {
+  chat_id: string;
+  text: string;
+  parse_mode: "HTML";
+  disable_web_page_preview: true;
+  message_thread_id?: number;
+}
+
+export function telegramRequestBody(
+  settings: TelegramSettings,
+  event: NotificationEvent,
+): TelegramRequestBody {
+  return {
+    chat_id: settings.chatId,
+    text: telegramMessage(event),
+    parse_mode: "HTML",
+    disable_web_page_preview: true,
+    ...(settings.topicId !== undefined ? { message_thread_id: settings.topicId } : {}),
+  };
+}
+
+/** Telegram's `description`, with a hint for the mistakes people make setting a bot up. */
+function telegramDetail(status: number, body: string): string | undefined {
+  const description = genericDetail(body);
+  if (status === 401 || status === 404) return `${description ?? "Unauthorized"} (check the bot token)`;
+  if (description !== undefined && /chat not found/i.test(description)) {
+    return `${description} (check the chat id and that the bot is a member of the chat)`;
+  }
+  if (description !== undefined && /thread not found/i.test(description)) {
+    return `${description} (check the topic id)`;
+  }
+  return description;
+}
+
+export class TelegramAgent implements NotificationAgent {
+  readonly name = "telegram";
+
+  constructor(
+    private readonly settings: TelegramSettings,
+    private readonly options: AgentOptions = {},
+  ) {}
+
+  enabled(): boolean {
+    return this.settings.enabled && this.settings.botToken !== "" && this.settings.chatId !== "";
+  }
+
+  async send(event: NotificationEvent, signal?: AbortSignal): Promise<void> {
+    const { apiBase, botToken } = this.settings;
+    const response = await post(
+      {
+        label: "Telegram",
+        url: `${apiBase.replace(/\/+$/, "")}/bot${botToken}/sendMessage`,
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(telegramRequestBody(this.settings, event)),
+        secrets: [botToken],
+        detail: telegramDetail,
+        ...(signal ? { signal } : {}),
+      },
+      this.options,
+    );
+    // The Bot API answers {ok:false} with an error status; a 2xx without ok:true is not delivered.
+    let ok = false;
+    try {
+      ok = (JSON.parse(response.body) as { ok?: unknown }).ok === true;
+    } catch {
+      ok = false;
+    }
+    if (!ok) {
+      const detail = genericDetail(response.body) ?? "the answer was not {ok: true}";
+      throw new NotificationError(redact(`Telegram: HTTP ${response.status} – ${detail}`, [botToken]));
+    }
+  }
+}

@@ -1,0 +1,165 @@
+import { describe, expect, it } from "vitest";
+import {
+  DEFAULT_NOTIFICATION_SETTINGS,
+  maskNotificationSecrets,
+  maskSecret,
+  maskUrl,
+  type NotificationSettingsInput,
+  notificationSettingsFromEnv,
+  notificationSettingsSchema,
+  restoreMaskedSecrets,
+} from "../../src/notify/schema.js";
+import { BOT_TOKEN, NTFY_TOKEN, settings } from "./fixtures.js";
+
+function issues(input: unknown): string[] {
+  const parsed = notificationSettingsSchema.safeParse(input);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+}
+
+describe("notificationSettingsSchema", () => {
+  it("fills every default from an empty object", () => {
+    expect(DEFAULT_NOTIFICATION_SETTINGS).toEqual({
+      events: { scanFinished: true, scanFailed: true, needsReview: true },
+      telegram: { enabled: false, botToken: "", chatId: "", apiBase: "https://api.telegram.org" },
+      discord: { enabled: false, webhookUrl: "" },
+      ntfy: { enabled: false, serverUrl: "https://ntfy.sh", topic: "" },
+      webhook: { enabled: false, url: "" },
+    });
+  });
+
+  it.each<[string, NotificationSettingsInput]>([
+    ["telegram with a supergroup and topic", { telegram: { enabled: true, botToken: BOT_TOKEN, chatId: "-1001234567890", topicId: 7 } }],
+    ["telegram with a user id", { telegram: { enabled: true, botToken: BOT_TOKEN, chatId: "123456789" } }],
+    ["telegram with a channel name", { telegram: { enabled: true, botToken: BOT_TOKEN, chatId: "@channel" } }],
+    ["discord", { discord: { enabled: true, webhookUrl: "https://discord.com/api/webhooks/1/abc" } }],
+    ["ntfy with token and priority", { ntfy: { enabled: true, topic: "plex_refresher-1", token: NTFY_TOKEN, priority: 5 } }],
+    ["ntfy on a self-hosted server", { ntfy: { enabled: true, serverUrl: "http://10.0.0.2:8080/", topic: "psr" } }],
+    ["webhook with headers", { webhook: { enabled: true, url: "http://ha.local:8123/api/webhook/x", headers: { "X-Key": "v" } } }],
+    ["a disabled agent half filled", { telegram: { enabled: false, botToken: BOT_TOKEN } }],
+    ["all events off", { events: { scanFinished: false, scanFailed: false, needsReview: false } }],
+  ])("accepts %s", (_, input) => {
+    expect(issues(input)).toEqual([]);
+  });
+
+  it.each<[string, unknown, string]>([
+    ["enabled telegram without a token", { telegram: { enabled: true, chatId: "-100123" } }, "telegram.botToken: telegram.botToken is required"],
+    ["enabled telegram without a chat", { telegram: { enabled: true, botToken: BOT_TOKEN } }, "telegram.chatId: telegram.chatId is required"],
+    ["a malformed bot token", { telegram: { botToken: "not-a-token" } }, "telegram.botToken: expected the bot token"],
+    ["a chat id with spaces", { telegram: { chatId: "my chat" } }, "telegram.chatId: expected a numeric chat id"],
+    ["a topic id of 0", { telegram: { topicId: 0 } }, "telegram.topicId: must be at least 1"],
+    ["a fractional topic id", { telegram: { topicId: 1.5 } }, "telegram.topicId: expected a whole number"],
+    ["a non-http api base", { telegram: { apiBase: "ftp://example.com" } }, "telegram.apiBase: expected an http"],
+    ["enabled discord without URL", { discord: { enabled: true } }, "discord.webhookUrl: discord.webhookUrl is required"],
+    ["a javascript: webhook URL", { discord: { webhookUrl: "javascript:alert(1)" } }, "discord.webhookUrl: expected an http"],
+    ["enabled ntfy without topic", { ntfy: { enabled: true } }, "ntfy.topic: ntfy.topic is required"],
+    ["an ntfy topic with a slash", { ntfy: { topic: "a/b" } }, "ntfy.topic: use letters, digits"],
+    ["an ntfy topic of 65 characters", { ntfy: { topic: "x".repeat(65) } }, "ntfy.topic: use letters, digits"],
+    ["ntfy priority 6", { ntfy: { priority: 6 } }, "ntfy.priority: must be at most 5"],
+    ["ntfy priority 0", { ntfy: { priority: 0 } }, "ntfy.priority: must be at least 1"],
+    ["an ntfy server that is not a URL", { ntfy: { serverUrl: "ntfy" } }, "ntfy.serverUrl: expected an http"],
+    ["an ntfy token with a space", { ntfy: { token: "a b" } }, "ntfy.token: expected a token without spaces"],
+    ["enabled webhook without URL", { webhook: { enabled: true } }, "webhook.url: webhook.url is required"],
+    ["a bad header name", { webhook: { headers: { "X Key": "v" } } }, "webhook.headers.X Key: expected a header name"],
+    ["a header value with a line break", { webhook: { headers: { "X-Key": "a\r\nInjected: 1" } } }, "webhook.headers.X-Key: header values may not"],
+    ["a string for a boolean", { events: { scanFinished: "yes" } }, "events.scanFinished:"],
+  ])("rejects %s, naming the field", (_, input, expected) => {
+    const found = issues(input);
+    expect(found.some((line) => line.startsWith(expected)), found.join("\n")).toBe(true);
+  });
+
+  it("trims URLs' trailing slashes and whitespace", () => {
+    const s = settings({ ntfy: { serverUrl: " https://ntfy.example.com/// " }, telegram: { chatId: " @channel " } });
+    expect(s.ntfy.serverUrl).toBe("https://ntfy.example.com");
+    expect(s.telegram.chatId).toBe("@channel");
+  });
+
+  it("treats an empty ntfy token as none", () => {
+    expect(settings({ ntfy: { token: "" } }).ntfy.token).toBeUndefined();
+  });
+});
+
+describe("notificationSettingsFromEnv", () => {
+  it("switches Telegram on when both variables are set", () => {
+    const s = notificationSettingsFromEnv({ TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_CHAT_ID: "-100123" });
+    expect(s.telegram).toEqual({
+      enabled: true,
+      botToken: BOT_TOKEN,
+      chatId: "-100123",
+      apiBase: "https://api.telegram.org",
+    });
+    expect(s.events).toEqual(DEFAULT_NOTIFICATION_SETTINGS.events);
+  });
+
+  it.each<[string, Record<string, string | undefined>, string | null]>([
+    ["nothing set", {}, null],
+    ["empty values", { TELEGRAM_BOT_TOKEN: "", TELEGRAM_CHAT_ID: " " }, null],
+    ["only the token", { TELEGRAM_BOT_TOKEN: BOT_TOKEN }, "TELEGRAM_CHAT_ID is not set"],
+    ["only the chat", { TELEGRAM_CHAT_ID: "-100123" }, "TELEGRAM_BOT_TOKEN is not set"],
+    ["a bad chat id", { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_CHAT_ID: "my chat" }, "TELEGRAM_CHAT_ID: expected"],
+    ["a bad token", { TELEGRAM_BOT_TOKEN: "oops", TELEGRAM_CHAT_ID: "-100123" }, "TELEGRAM_BOT_TOKEN: expected"],
+  ])("leaves Telegram off with %s", (_, env, warning) => {
+    const warnings: string[] = [];
+    const s = notificationSettingsFromEnv(env, (m) => warnings.push(m));
+    expect(s).toEqual(DEFAULT_NOTIFICATION_SETTINGS);
+    if (warning === null) expect(warnings).toEqual([]);
+    else expect(warnings.join("\n")).toContain(warning);
+    expect(warnings.join("\n")).not.toContain("SECRET");
+  });
+});
+
+describe("masking", () => {
+  it.each([
+    ["", ""],
+    ["short", "••••"],
+    ["12345678", "••••"],
+    [BOT_TOKEN, "••••p-42"],
+  ])("maskSecret(%j) = %j", (input, expected) => {
+    expect(maskSecret(input)).toBe(expected);
+  });
+
+  it.each([
+    ["", ""],
+    ["https://discord.com/api/webhooks/123/SECRET", "https://discord.com/••••"],
+    ["http://ha.local:8123/api/webhook/abc?token=x", "http://ha.local:8123/••••"],
+    ["https://user:pw@example.com", "https://example.com/••••"],
+    ["https://example.com/", "https://example.com"],
+  ])("maskUrl(%j) = %j", (input, expected) => {
+    expect(maskUrl(input)).toBe(expected);
+  });
+
+  const full = settings({
+    telegram: { enabled: true, botToken: BOT_TOKEN, chatId: "-100123", topicId: 3 },
+    discord: { enabled: true, webhookUrl: "https://discord.com/api/webhooks/1/SECRETdiscord" },
+    ntfy: { enabled: true, topic: "psr", token: NTFY_TOKEN, priority: 4 },
+    webhook: { enabled: true, url: "https://hooks.example.com/p/SECRETpath?k=SECRETq", headers: { "X-Api-Key": "SECRETkey1234" } },
+  });
+
+  it("masks every secret and keeps everything else", () => {
+    const masked = maskNotificationSecrets(full);
+    expect(JSON.stringify(masked)).not.toMatch(/SECRET/);
+    expect(masked).toEqual({
+      events: full.events,
+      telegram: { ...full.telegram, botToken: "••••p-42" },
+      discord: { enabled: true, webhookUrl: "https://discord.com/••••" },
+      ntfy: { ...full.ntfy, token: "••••Nzz9" },
+      webhook: { enabled: true, url: "https://hooks.example.com/••••", headers: { "X-Api-Key": "••••1234" } },
+    });
+    expect(full.telegram.botToken).toBe(BOT_TOKEN);
+  });
+
+  it("puts stored secrets back where the client returned the masks unchanged", () => {
+    const body = JSON.parse(JSON.stringify(maskNotificationSecrets(full))) as Record<string, unknown>;
+    expect(notificationSettingsSchema.parse(restoreMaskedSecrets(body, full))).toEqual(full);
+  });
+
+  it("keeps values the client changed", () => {
+    const body = maskNotificationSecrets(full);
+    body.telegram.botToken = "111:abcdefghijklmnopqrstuvwxyz";
+    body.webhook.headers = { "X-Api-Key": "new-key-value" };
+    const restored = notificationSettingsSchema.parse(restoreMaskedSecrets(body, full));
+    expect(restored.telegram.botToken).toBe("111:abcdefghijklmnopqrstuvwxyz");
+    expect(restored.webhook.headers).toEqual({ "X-Api-Key": "new-key-value" });
+    expect(restored.ntfy.token).toBe(NTFY_TOKEN);
+  });
+});
