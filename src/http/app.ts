@@ -10,6 +10,7 @@ import { VERSION } from "../version.js";
 import { registerAuthGuard } from "./auth-guard.js";
 import { HttpError } from "./errors.js";
 import { placeholderPage } from "./placeholder.js";
+import { itemActionRoutes } from "./routes/item-actions.js";
 import { itemRoutes } from "./routes/items.js";
 import { plexRoutes } from "./routes/plex.js";
 import { scanRoutes } from "./routes/scans.js";
@@ -77,6 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onChange: deps.onSettingsChange,
   });
   await itemRoutes(app, { db: deps.db.kysely });
+  await itemActionRoutes(app, { db: deps.db.kysely, plex: deps.plex, timeoutMs: 120_000 });
   await plexRoutes(app, { plex: deps.plex });
 
   app.get("/", { config: { public: true } }, async (_request, reply) => {

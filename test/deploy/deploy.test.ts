@@ -209,6 +209,7 @@ describe("nginx site", () => {
     expect(site).toContain("server_name psr.example.org;");
     expect(site).toContain(`ssl_certificate     ${CERT_DIR}/fullchain.pem;`);
     expect(site).toContain(`ssl_certificate_key ${CERT_DIR}/privkey.pem;`);
+    expect(site).toContain("client_max_body_size 1m;");
     const sse = /location ~ \^\/api\/scans\/\[0-9\]\+\/events\$ \{([^}]*)\}/.exec(site);
     expect(sse, "SSE location").not.toBeNull();
     for (const directive of [
@@ -383,6 +384,8 @@ describe("nginx site", () => {
       expect(first.chunk).toContain('data: {"done":1}');
       expect(first.headers["x-accel-buffering"]).toBe("no");
       expect(first.headers["content-encoding"]).toBeUndefined();
+      // The SSE location forwards the same headers (it must not define its own set).
+      expect(seen.at(-1)).toMatchObject({ host: "psr.example.org", "x-forwarded-proto": "https" });
     } finally {
       finishSse?.();
       if (nginx && nginx.exitCode === null) {

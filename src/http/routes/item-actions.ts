@@ -1,0 +1,62 @@
+// /api/items/:ratingKey/…: refresh now, match candidates, apply a match, and the poster proxy
+// (the browser never sees the Plex token or Plex's address).
+import type { FastifyInstance } from "fastify";
+import type { Kysely } from "kysely";
+import { z } from "zod";
+import type { Database } from "../../db/schema.js";
+import { SqliteScanStore } from "../../jobs/item-store.js";
+import type { PlexClient } from "../../plex/index.js";
+import { applyMatch, ItemNotFoundError, matchCandidates, refreshItem } from "../../scan/item-actions.js";
+import { HttpError, parseInput } from "../errors.js";
+import { matchBody, ratingKeyParams } from "../schemas.js";
+
+const matchesQuery = z.object({
+  title: z.string().trim().min(1).max(300).optional(),
+  year: z.coerce.number().int().min(1800).max(2200).optional(),
+});
+
+export async function itemActionRoutes(
+  app: FastifyInstance,
+  deps: { db: Kysely<Database>; plex: () => PlexClient; timeoutMs: number },
+): Promise<void> {
+  const actionDeps = () => ({
+    plex: deps.plex(),
+    store: new SqliteScanStore(deps.db, null),
+    timeoutMs: deps.timeoutMs,
+  });
+  const notFound = (error: unknown): never => {
+    if (error instanceof ItemNotFoundError) throw new HttpError(404, error.message);
+    throw error;
+  };
+
+  app.post("/api/items/:ratingKey/refresh", async (request) => {
+    const { ratingKey } = parseInput(ratingKeyParams, request.params, "params");
+    return refreshItem(actionDeps(), ratingKey).catch(notFound);
+  });
+
+  app.get("/api/items/:ratingKey/matches", async (request) => {
+    const { ratingKey } = parseInput(ratingKeyParams, request.params, "params");
+    const { title, year } = parseInput(matchesQuery, request.query, "query");
+    return matchCandidates(actionDeps(), ratingKey, title, year).catch(notFound);
+  });
+
+  app.post("/api/items/:ratingKey/match", async (request) => {
+    const { ratingKey } = parseInput(ratingKeyParams, request.params, "params");
+    const target = parseInput(matchBody, request.body, "body");
+    return applyMatch(actionDeps(), ratingKey, target).catch(notFound);
+  });
+
+  app.get("/api/items/:ratingKey/poster", async (request, reply) => {
+    const { ratingKey } = parseInput(ratingKeyParams, request.params, "params");
+    const plex = deps.plex();
+    const [item] = await plex.metadata([ratingKey]);
+    if (!item) throw new HttpError(404, `No item ${ratingKey} in Plex`);
+    const path = item.thumb ?? item.art;
+    if (!path) throw new HttpError(404, "This item has no poster");
+    const image = await plex.thumb(path);
+    return reply
+      .type(image.contentType.startsWith("image/") ? image.contentType : "application/octet-stream")
+      .header("Cache-Control", "private, max-age=3600")
+      .send(Buffer.from(image.body));
+  });
+}
