@@ -1,6 +1,6 @@
 // `psr scan`: one scan in the foreground, recorded as a job like any other.
 import type { Config } from "../config/env.js";
-import { type ScanSettings, scanSettingsSchema } from "../config/settings.js";
+import { type ScanSettings, scanSettingsOf, scanSettingsSchema } from "../config/settings.js";
 import { openDatabase } from "../db/connection.js";
 import { loadSettings } from "../db/settings-repo.js";
 import { JobStore } from "../jobs/job-store.js";
@@ -59,7 +59,7 @@ export async function scanCommand(argv: string[], config: Config): Promise<numbe
   const plex = createPlexClient(config);
   const db = await openDatabase(config.dataDir);
   try {
-    const { schedule: _schedule, ...stored } = await loadSettings(db.kysely);
+    const stored = scanSettingsOf(await loadSettings(db.kysely));
     const parsed = scanSettingsSchema.safeParse({ ...stored, ...overrides });
     if (!parsed.success)
       throw new UsageError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../config/env.js";
 import { type Db, openDatabase } from "../db/connection.js";
-import { loadSettings, readState, writeState } from "../db/settings-repo.js";
+import { loadSettings, readState, saveSettings, writeState } from "../db/settings-repo.js";
 import { buildApp } from "../http/app.js";
 import { JobStore } from "../jobs/job-store.js";
 import { recoverOrphans } from "../jobs/recovery.js";
@@ -10,6 +10,9 @@ import { applyRetention } from "../jobs/retention.js";
 import { ScanService } from "../jobs/scan-service.js";
 import { type LastRun, Scheduler } from "../jobs/scheduler.js";
 import { createLogger } from "../log.js";
+import { eventsFor } from "../notify/event.js";
+import { notifyAll } from "../notify/notifier.js";
+import { notificationSettingsFromEnv } from "../notify/schema.js";
 import type { PlexClient } from "../plex/index.js";
 import { createPlexClient } from "../runtime.js";
 import { parseCommandArgs } from "./args.js";
@@ -55,6 +58,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
     return plexClient;
   };
   const log = (level: "info" | "warn" | "error", message: string) => logger[level](message);
+  // The original's TELEGRAM_BOT_TOKEN/TELEGRAM_CHAT_ID seed the notification settings once;
+  // from then on the database is the one source.
+  if ((await readState<boolean>(db.kysely, "notifications.seeded")) !== true) {
+    const fromEnv = notificationSettingsFromEnv(process.env, (m) => logger.warn(m));
+    if (fromEnv.telegram.enabled) await saveSettings(db.kysely, { notifications: fromEnv });
+    await writeState(db.kysely, "notifications.seeded", true);
+  }
   const scans = new ScanService({
     db: db.kysely,
     jobs,
@@ -62,6 +72,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
     dataDir: config.dataDir,
     secrets: [config.plex.token, config.auth.apiKey, config.auth.initialPassword],
     log,
+    // A failed notification is logged by notifyAll and never fails the scan.
+    onFinished: async (job, outcome, settings) => {
+      const { notifications } = await loadSettings(db.kysely);
+      const events = eventsFor(
+        outcome,
+        { jobId: job.id, source: job.source, dryRun: settings.dryRun },
+        notifications.events,
+      );
+      if (events.length > 0) await notifyAll(events, notifications, log);
+    },
   });
   const scheduler = new Scheduler({
     schedule: async () => (await loadSettings(db.kysely)).schedule,

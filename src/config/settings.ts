@@ -3,6 +3,7 @@
 // snake_case names are mapped by the importer.
 import { Cron } from "croner";
 import { z } from "zod";
+import { DEFAULT_NOTIFICATION_SETTINGS, notificationSettingsSchema } from "../notify/schema.js";
 
 export const scanSettingsSchema = z
   .object({
@@ -91,7 +92,10 @@ export function isValidCron(expression: string): boolean {
 
 /** Everything stored in the settings table; each top-level key is one row. */
 export const appSettingsSchema = scanSettingsSchema
-  .extend({ schedule: scheduleSettingsSchema.default(scheduleSettingsSchema.parse({})) })
+  .extend({
+    schedule: scheduleSettingsSchema.default(scheduleSettingsSchema.parse({})),
+    notifications: notificationSettingsSchema.default(DEFAULT_NOTIFICATION_SETTINGS),
+  })
   .superRefine((s, ctx) => {
     if (s.schedule.mode !== "cron") return;
     if (!s.schedule.cron) {
@@ -105,3 +109,9 @@ export type AppSettings = z.output<typeof appSettingsSchema>;
 export const SETTINGS_KEYS = Object.keys(scanSettingsSchema.shape).concat(
   "schedule",
 ) as (keyof AppSettings)[];
+
+/** The scan part of the stored settings. */
+export function scanSettingsOf(settings: AppSettings): ScanSettings {
+  const { schedule: _schedule, notifications: _notifications, ...scan } = settings;
+  return scan;
+}

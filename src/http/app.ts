@@ -12,6 +12,7 @@ import { HttpError } from "./errors.js";
 import { placeholderPage } from "./placeholder.js";
 import { itemActionRoutes } from "./routes/item-actions.js";
 import { itemRoutes } from "./routes/items.js";
+import { notificationRoutes } from "./routes/notifications.js";
 import { plexRoutes } from "./routes/plex.js";
 import { scanRoutes } from "./routes/scans.js";
 import { settingsRoutes } from "./routes/settings.js";
@@ -80,6 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await itemRoutes(app, { db: deps.db.kysely });
   await itemActionRoutes(app, { db: deps.db.kysely, plex: deps.plex, timeoutMs: 120_000 });
   await plexRoutes(app, { plex: deps.plex });
+  await notificationRoutes(app, { db: deps.db.kysely });
 
   app.get("/", { config: { public: true } }, async (_request, reply) => {
     reply.type("text/html; charset=utf-8").send(placeholderPage(VERSION));

@@ -1,7 +1,7 @@
 // Background scans for the server: starts a job (one at a time, enforced by the database),
 // runs it without blocking the request, cancels it, and stops it cleanly at shutdown.
 import type { Kysely } from "kysely";
-import { type ScanSettings, scanSettingsSchema } from "../config/settings.js";
+import { type ScanSettings, scanSettingsOf, scanSettingsSchema } from "../config/settings.js";
 import type { Database } from "../db/schema.js";
 import { loadSettings } from "../db/settings-repo.js";
 import type { PlexClient } from "../plex/index.js";
@@ -37,7 +37,7 @@ export class ScanService {
 
   /** Starts a scan in the background; throws ScanAlreadyRunningError when one is active. */
   async start(source: string, overrides: ScanOverrides = {}): Promise<Job> {
-    const { schedule: _schedule, ...stored } = await loadSettings(this.deps.db);
+    const stored = scanSettingsOf(await loadSettings(this.deps.db));
     const settings = scanSettingsSchema.parse({ ...stored, ...overrides });
     const now = this.deps.now ?? Date.now;
     const job = await this.deps.jobs.create({

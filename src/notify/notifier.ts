@@ -76,15 +76,16 @@ export async function notify(
       return false;
     }
   });
+  const label = event.test ? "test" : event.kind;
   const settled = await Promise.allSettled(active.map(async (agent) => agent.send(event, options.signal)));
   return settled.map((outcome, i) => {
     const agent = active[i]!.name;
     if (outcome.status === "fulfilled") {
-      safeLog(log, "info", `Notification "${event.kind}" sent via ${agent}`);
+      safeLog(log, "info", `Notification "${label}" sent via ${agent}`);
       return { agent, ok: true };
     }
     const error = redact(describe(outcome.reason), options.secrets ?? []);
-    safeLog(log, "warn", `Notification "${event.kind}" via ${agent} failed: ${error}`);
+    safeLog(log, "warn", `Notification "${label}" via ${agent} failed: ${error}`);
     return { agent, ok: false, error };
   });
 }

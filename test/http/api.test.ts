@@ -37,6 +37,7 @@ async function api(method: string, path: string, body?: unknown, headers: Record
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies of many shapes, checked by the assertions
   let json: any;
   try {
     json = JSON.parse(text);
@@ -195,7 +196,9 @@ describe("HTTP API", () => {
     const start = await api("POST", "/api/scans", { all: true });
     expect(start.status).toBe(202);
     const id = start.body.id as number;
-    await waitFor(async () => ((await api("GET", `/api/scans/${id}/log`)).body.lines.length >= 3 ? true : undefined));
+    await waitFor(async () =>
+      (await api("GET", `/api/scans/${id}/log`)).body.lines.length >= 3 ? true : undefined,
+    );
     const t0 = Date.now();
     expect(await server!.stop("SIGTERM")).toBe(0);
     expect(Date.now() - t0).toBeLessThan(5000);

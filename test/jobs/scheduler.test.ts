@@ -147,8 +147,7 @@ describe("Scheduler with an injected clock", () => {
     });
     const clock = new FakeClock(Date.parse("2026-06-01T00:00:00Z"));
     const scheduler = new Scheduler({
-      schedule: async () =>
-        (await import("../../src/db/settings-repo.js")).loadSettings(db.kysely).then((s) => s.schedule),
+      schedule: async () => (await loadSettings(db.kysely)).schedule,
       trigger: async () => (await scans.start("scheduler")).id,
       loadLastRun: () => readState<LastRun>(db.kysely, "scheduler.lastRun"),
       saveLastRun: (r) => writeState(db.kysely, "scheduler.lastRun", r),

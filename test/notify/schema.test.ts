@@ -29,13 +29,28 @@ describe("notificationSettingsSchema", () => {
   });
 
   it.each<[string, NotificationSettingsInput]>([
-    ["telegram with a supergroup and topic", { telegram: { enabled: true, botToken: BOT_TOKEN, chatId: "-1001234567890", topicId: 7 } }],
+    [
+      "telegram with a supergroup and topic",
+      { telegram: { enabled: true, botToken: BOT_TOKEN, chatId: "-1001234567890", topicId: 7 } },
+    ],
     ["telegram with a user id", { telegram: { enabled: true, botToken: BOT_TOKEN, chatId: "123456789" } }],
-    ["telegram with a channel name", { telegram: { enabled: true, botToken: BOT_TOKEN, chatId: "@channel" } }],
+    [
+      "telegram with a channel name",
+      { telegram: { enabled: true, botToken: BOT_TOKEN, chatId: "@channel" } },
+    ],
     ["discord", { discord: { enabled: true, webhookUrl: "https://discord.com/api/webhooks/1/abc" } }],
-    ["ntfy with token and priority", { ntfy: { enabled: true, topic: "plex_refresher-1", token: NTFY_TOKEN, priority: 5 } }],
-    ["ntfy on a self-hosted server", { ntfy: { enabled: true, serverUrl: "http://10.0.0.2:8080/", topic: "psr" } }],
-    ["webhook with headers", { webhook: { enabled: true, url: "http://ha.local:8123/api/webhook/x", headers: { "X-Key": "v" } } }],
+    [
+      "ntfy with token and priority",
+      { ntfy: { enabled: true, topic: "plex_refresher-1", token: NTFY_TOKEN, priority: 5 } },
+    ],
+    [
+      "ntfy on a self-hosted server",
+      { ntfy: { enabled: true, serverUrl: "http://10.0.0.2:8080/", topic: "psr" } },
+    ],
+    [
+      "webhook with headers",
+      { webhook: { enabled: true, url: "http://ha.local:8123/api/webhook/x", headers: { "X-Key": "v" } } },
+    ],
     ["a disabled agent half filled", { telegram: { enabled: false, botToken: BOT_TOKEN } }],
     ["all events off", { events: { scanFinished: false, scanFailed: false, needsReview: false } }],
   ])("accepts %s", (_, input) => {
@@ -43,33 +58,79 @@ describe("notificationSettingsSchema", () => {
   });
 
   it.each<[string, unknown, string]>([
-    ["enabled telegram without a token", { telegram: { enabled: true, chatId: "-100123" } }, "telegram.botToken: telegram.botToken is required"],
-    ["enabled telegram without a chat", { telegram: { enabled: true, botToken: BOT_TOKEN } }, "telegram.chatId: telegram.chatId is required"],
-    ["a malformed bot token", { telegram: { botToken: "not-a-token" } }, "telegram.botToken: expected the bot token"],
-    ["a chat id with spaces", { telegram: { chatId: "my chat" } }, "telegram.chatId: expected a numeric chat id"],
+    [
+      "enabled telegram without a token",
+      { telegram: { enabled: true, chatId: "-100123" } },
+      "telegram.botToken: telegram.botToken is required",
+    ],
+    [
+      "enabled telegram without a chat",
+      { telegram: { enabled: true, botToken: BOT_TOKEN } },
+      "telegram.chatId: telegram.chatId is required",
+    ],
+    [
+      "a malformed bot token",
+      { telegram: { botToken: "not-a-token" } },
+      "telegram.botToken: expected the bot token",
+    ],
+    [
+      "a chat id with spaces",
+      { telegram: { chatId: "my chat" } },
+      "telegram.chatId: expected a numeric chat id",
+    ],
     ["a topic id of 0", { telegram: { topicId: 0 } }, "telegram.topicId: must be at least 1"],
     ["a fractional topic id", { telegram: { topicId: 1.5 } }, "telegram.topicId: expected a whole number"],
-    ["a non-http api base", { telegram: { apiBase: "ftp://example.com" } }, "telegram.apiBase: expected an http"],
-    ["enabled discord without URL", { discord: { enabled: true } }, "discord.webhookUrl: discord.webhookUrl is required"],
-    ["a javascript: webhook URL", { discord: { webhookUrl: "javascript:alert(1)" } }, "discord.webhookUrl: expected an http"],
+    [
+      "a non-http api base",
+      { telegram: { apiBase: "ftp://example.com" } },
+      "telegram.apiBase: expected an http",
+    ],
+    [
+      "enabled discord without URL",
+      { discord: { enabled: true } },
+      "discord.webhookUrl: discord.webhookUrl is required",
+    ],
+    [
+      "a javascript: webhook URL",
+      { discord: { webhookUrl: "javascript:alert(1)" } },
+      "discord.webhookUrl: expected an http",
+    ],
     ["enabled ntfy without topic", { ntfy: { enabled: true } }, "ntfy.topic: ntfy.topic is required"],
     ["an ntfy topic with a slash", { ntfy: { topic: "a/b" } }, "ntfy.topic: use letters, digits"],
-    ["an ntfy topic of 65 characters", { ntfy: { topic: "x".repeat(65) } }, "ntfy.topic: use letters, digits"],
+    [
+      "an ntfy topic of 65 characters",
+      { ntfy: { topic: "x".repeat(65) } },
+      "ntfy.topic: use letters, digits",
+    ],
     ["ntfy priority 6", { ntfy: { priority: 6 } }, "ntfy.priority: must be at most 5"],
     ["ntfy priority 0", { ntfy: { priority: 0 } }, "ntfy.priority: must be at least 1"],
     ["an ntfy server that is not a URL", { ntfy: { serverUrl: "ntfy" } }, "ntfy.serverUrl: expected an http"],
     ["an ntfy token with a space", { ntfy: { token: "a b" } }, "ntfy.token: expected a token without spaces"],
     ["enabled webhook without URL", { webhook: { enabled: true } }, "webhook.url: webhook.url is required"],
-    ["a bad header name", { webhook: { headers: { "X Key": "v" } } }, "webhook.headers.X Key: expected a header name"],
-    ["a header value with a line break", { webhook: { headers: { "X-Key": "a\r\nInjected: 1" } } }, "webhook.headers.X-Key: header values may not"],
+    [
+      "a bad header name",
+      { webhook: { headers: { "X Key": "v" } } },
+      "webhook.headers.X Key: expected a header name",
+    ],
+    [
+      "a header value with a line break",
+      { webhook: { headers: { "X-Key": "a\r\nInjected: 1" } } },
+      "webhook.headers.X-Key: header values may not",
+    ],
     ["a string for a boolean", { events: { scanFinished: "yes" } }, "events.scanFinished:"],
   ])("rejects %s, naming the field", (_, input, expected) => {
     const found = issues(input);
-    expect(found.some((line) => line.startsWith(expected)), found.join("\n")).toBe(true);
+    expect(
+      found.some((line) => line.startsWith(expected)),
+      found.join("\n"),
+    ).toBe(true);
   });
 
   it("trims URLs' trailing slashes and whitespace", () => {
-    const s = settings({ ntfy: { serverUrl: " https://ntfy.example.com/// " }, telegram: { chatId: " @channel " } });
+    const s = settings({
+      ntfy: { serverUrl: " https://ntfy.example.com/// " },
+      telegram: { chatId: " @channel " },
+    });
     expect(s.ntfy.serverUrl).toBe("https://ntfy.example.com");
     expect(s.telegram.chatId).toBe("@channel");
   });
@@ -96,8 +157,16 @@ describe("notificationSettingsFromEnv", () => {
     ["empty values", { TELEGRAM_BOT_TOKEN: "", TELEGRAM_CHAT_ID: " " }, null],
     ["only the token", { TELEGRAM_BOT_TOKEN: BOT_TOKEN }, "TELEGRAM_CHAT_ID is not set"],
     ["only the chat", { TELEGRAM_CHAT_ID: "-100123" }, "TELEGRAM_BOT_TOKEN is not set"],
-    ["a bad chat id", { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_CHAT_ID: "my chat" }, "TELEGRAM_CHAT_ID: expected"],
-    ["a bad token", { TELEGRAM_BOT_TOKEN: "oops", TELEGRAM_CHAT_ID: "-100123" }, "TELEGRAM_BOT_TOKEN: expected"],
+    [
+      "a bad chat id",
+      { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_CHAT_ID: "my chat" },
+      "TELEGRAM_CHAT_ID: expected",
+    ],
+    [
+      "a bad token",
+      { TELEGRAM_BOT_TOKEN: "oops", TELEGRAM_CHAT_ID: "-100123" },
+      "TELEGRAM_BOT_TOKEN: expected",
+    ],
   ])("leaves Telegram off with %s", (_, env, warning) => {
     const warnings: string[] = [];
     const s = notificationSettingsFromEnv(env, (m) => warnings.push(m));
@@ -132,7 +201,11 @@ describe("masking", () => {
     telegram: { enabled: true, botToken: BOT_TOKEN, chatId: "-100123", topicId: 3 },
     discord: { enabled: true, webhookUrl: "https://discord.com/api/webhooks/1/SECRETdiscord" },
     ntfy: { enabled: true, topic: "psr", token: NTFY_TOKEN, priority: 4 },
-    webhook: { enabled: true, url: "https://hooks.example.com/p/SECRETpath?k=SECRETq", headers: { "X-Api-Key": "SECRETkey1234" } },
+    webhook: {
+      enabled: true,
+      url: "https://hooks.example.com/p/SECRETpath?k=SECRETq",
+      headers: { "X-Api-Key": "SECRETkey1234" },
+    },
   });
 
   it("masks every secret and keeps everything else", () => {

@@ -1,8 +1,10 @@
 // /api/settings: the database is the one source of settings; every change is validated.
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
+import type { AppSettings } from "../../config/settings.js";
 import type { Database } from "../../db/schema.js";
 import { loadSettings, SettingsValidationError, saveSettings } from "../../db/settings-repo.js";
+import { maskNotificationSecrets, restoreMaskedSecrets } from "../../notify/schema.js";
 import { HttpError } from "../errors.js";
 
 export interface SettingsRouteDeps {
@@ -13,8 +15,12 @@ export interface SettingsRouteDeps {
 }
 
 export async function settingsRoutes(app: FastifyInstance, deps: SettingsRouteDeps): Promise<void> {
+  // Secrets (bot tokens, webhook URLs) leave the server masked; a PUT that sends a mask back
+  // unchanged keeps the stored secret.
+  const shown = (s: AppSettings) => ({ ...s, notifications: maskNotificationSecrets(s.notifications) });
+
   app.get("/api/settings", async () => ({
-    settings: await loadSettings(deps.db),
+    settings: shown(await loadSettings(deps.db)),
     scheduler: await deps.schedulerStatus(),
   }));
 
@@ -23,10 +29,15 @@ export async function settingsRoutes(app: FastifyInstance, deps: SettingsRouteDe
     if (!body || typeof body !== "object" || Array.isArray(body)) {
       throw new HttpError(400, "Invalid body: expected a JSON object of settings", { field: "body" });
     }
+    const patch = { ...(body as Record<string, unknown>) };
+    if ("notifications" in patch) {
+      const current = await loadSettings(deps.db);
+      patch.notifications = restoreMaskedSecrets(patch.notifications, current.notifications);
+    }
     try {
-      const settings = await saveSettings(deps.db, body as Record<string, unknown>);
+      const settings = await saveSettings(deps.db, patch);
       await deps.onChange?.();
-      return { settings, scheduler: await deps.schedulerStatus() };
+      return { settings: shown(settings), scheduler: await deps.schedulerStatus() };
     } catch (error) {
       if (error instanceof SettingsValidationError) {
         const first = error.issues[0]!;
