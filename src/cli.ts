@@ -15,6 +15,8 @@ Commands:
   scan [options]        One scan in the foreground, recorded as a job
                         --library NAME (repeatable) --days N --max-items N --all
                         --dry-run --concurrency N --json
+  jobs list [--json]    Recent scans; also: jobs show ID, jobs log ID [--tail N] [-f],
+                        jobs cancel ID (reaches a scan in any process within ~1 s)
   plex check [--json]   Test the connection to Plex: server, version, libraries and counts
   emulator [options]    Run the bundled Plex emulator
                         --port N (32400) --token T --seed N --items N --broken SHARE
@@ -45,6 +47,10 @@ async function run(argv: string[]): Promise<number> {
     case "scan": {
       const { scanCommand } = await import("./cli/scan.js");
       return scanCommand(rest, loadRuntimeConfig());
+    }
+    case "jobs": {
+      const { jobsCommand } = await import("./cli/jobs.js");
+      return jobsCommand(rest, loadRuntimeConfig());
     }
     case "plex": {
       const [sub, ...args] = rest;

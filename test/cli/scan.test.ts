@@ -123,4 +123,44 @@ describe("psr scan", () => {
       await slow.close();
     }
   });
+
+  it("psr jobs cancel stops a CLI scan in another process within 2 s; list, show and log report it", async () => {
+    const slow = await startEmulator({
+      token: TOKEN,
+      seed: 5,
+      items: 150,
+      refresh: { workers: 1, minMs: 2000, maxMs: 3000 },
+    });
+    const { work, env } = setup();
+    try {
+      const slowEnv = { ...env, PLEX_URL: slow.url };
+      const scan = await startPsr(["scan", "--all"], slowEnv, work.dir, /Scan job (\d+) started/);
+      const jobId = scan.match[1]!;
+      await new Promise((r) => setTimeout(r, 800));
+      const exited = new Promise<number | null>((r) => scan.child.on("exit", (code) => r(code)));
+      const t0 = Date.now();
+      const cancel = await runPsr(["jobs", "cancel", jobId], slowEnv, work.dir);
+      expect(cancel.code, cancel.stderr).toBe(0);
+      expect(await exited).toBe(130);
+      expect(Date.now() - t0).toBeLessThan(2000 + 1500); // 2 s budget plus process start-up of `psr jobs`
+      expect(cancel.stdout).toContain(`Scan ${jobId} cancelled.`);
+
+      const list = await runPsr(["jobs", "list", "--json"], slowEnv, work.dir);
+      expect(JSON.parse(list.stdout).jobs[0]).toMatchObject({
+        id: Number(jobId),
+        status: "cancelled",
+        source: "cli",
+      });
+      const show = await runPsr(["jobs", "show", jobId], slowEnv, work.dir);
+      expect(show.stdout).toContain(`Scan ${jobId}: cancelled (source cli)`);
+      const log = await runPsr(["jobs", "log", jobId, "--tail", "3"], slowEnv, work.dir);
+      expect(log.stdout).toMatch(/Scan cancelled/);
+      const bad = await runPsr(["jobs", "show", "../etc/passwd"], slowEnv, work.dir);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain("expected a job id");
+    } finally {
+      work.cleanup();
+      await slow.close();
+    }
+  });
 });
