@@ -108,6 +108,7 @@ export const appSettingsSchema = scanSettingsSchema
 export type AppSettings = z.output<typeof appSettingsSchema>;
 export const SETTINGS_KEYS = Object.keys(scanSettingsSchema.shape).concat(
   "schedule",
+  "notifications",
 ) as (keyof AppSettings)[];
 
 /** The scan part of the stored settings. */

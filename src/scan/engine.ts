@@ -52,6 +52,8 @@ export interface ScanStats {
   completedByPoll: number;
   timeouts: number;
   outages: number;
+  /** Until every library was listed and triaged (fixes overlap with it). */
+  collectMs: number;
   durationMs: number;
 }
 
@@ -105,6 +107,7 @@ export function emptyStats(): ScanStats {
     completedByPoll: 0,
     timeouts: 0,
     outages: 0,
+    collectMs: 0,
     durationMs: 0,
   };
 }
@@ -150,6 +153,7 @@ class Scan {
   /** A fatal condition (auth rejected, Plex gone for good) that ends the whole scan. */
   private fatal: unknown;
   private readonly stop = new AbortController();
+  private startedAt = 0;
 
   constructor(
     private readonly settings: ScanSettings,
@@ -172,6 +176,7 @@ class Scan {
 
   async run(): Promise<ScanOutcome> {
     const started = this.now();
+    this.startedAt = started;
     const { reporter } = this.deps;
     let status: ScanOutcome["status"] = "success";
     let error: string | null = null;
@@ -292,6 +297,7 @@ class Scan {
           await this.triage(pooled, (t) => queue.push(t));
         }
       } finally {
+        this.stats.collectMs = this.now() - this.startedAt;
         queue.close();
       }
     };
