@@ -22,6 +22,7 @@ Commands:
                         --port N (32400) --token T --seed N --items N --broken SHARE
                         --workers N --min-ms N --max-ms N --latency MS --error-rate R
   demo [--items N]      Emulator and web UI together, to try the app without Plex
+  import DIR            Import the Python version's settings.json and refresh_state.db [--dry-run] [--json]
   help                  This text
 
 Configuration comes from the environment and .env (see .env.example).
@@ -62,6 +63,10 @@ async function run(argv: string[]): Promise<number> {
     case "emulator": {
       const { emulatorCommand } = await import("./cli/emulator.js");
       return emulatorCommand(rest);
+    }
+    case "import": {
+      const { importCommand } = await import("./cli/import.js");
+      return importCommand(rest, loadRuntimeConfig());
     }
     case "demo": {
       const { demoCommand } = await import("./cli/demo.js");

@@ -1,5 +1,6 @@
 // `psr serve`: the API, the background scans and the scheduler in one process.
 import type { FastifyInstance } from "fastify";
+import { AuthStore } from "../auth/store.js";
 import type { Config } from "../config/env.js";
 import { type Db, openDatabase } from "../db/connection.js";
 import { loadSettings, readState, saveSettings, writeState } from "../db/settings-repo.js";
@@ -32,6 +33,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config.dataDir);
   const jobs = new JobStore(db.kysely);
+
+  // The single user: on first start the password is GUI_PASSWORD, or a random one printed once
+  // (to the console only, never to a log file).
+  const authStore = new AuthStore(db.kysely);
+  const user = await authStore.ensureUser(config.auth.username, config.auth.initialPassword);
+  if (user.created && user.generatedPassword) {
+    process.stdout.write(
+      `\nFirst start: log in as "${config.auth.username}" with password ${user.generatedPassword}\n` +
+        'It is shown only this once; change it with "psr passwd".\n\n',
+    );
+  }
+  await authStore.purgeExpired(Date.now(), config.auth.lockoutMinutes * 60_000);
 
   // Recovery first, at once: a job left running by a dead process becomes interrupted.
   for (const r of await recoverOrphans(jobs, {

@@ -56,9 +56,46 @@ export interface ItemHistoryTable {
   note: string | null;
 }
 
+export interface AuthUserTable {
+  id: number;
+  username: string;
+  password_hash: string;
+  changed_at: number;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface LoginAttemptsTable {
+  id: Generated<number>;
+  key: string;
+  at: number;
+}
+
+export interface ApiKeysTable {
+  id: Generated<number>;
+  name: string;
+  key_hash: string;
+  prefix: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   scan_runs: ScanRunsTable;
   items: ItemsTable;
   item_history: ItemHistoryTable;
+  auth_user: AuthUserTable;
+  sessions: SessionsTable;
+  login_attempts: LoginAttemptsTable;
+  api_keys: ApiKeysTable;
 }

@@ -1,5 +1,8 @@
 // The fastify application: it only translates HTTP into calls on the core (DESIGN §3).
+import fastifyCookie from "@fastify/cookie";
+import fastifyHelmet from "@fastify/helmet";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { AuthStore } from "../auth/store.js";
 import type { Config } from "../config/env.js";
 import type { Db } from "../db/connection.js";
 import type { JobStore } from "../jobs/job-store.js";
@@ -7,9 +10,10 @@ import type { ScanService } from "../jobs/scan-service.js";
 import type { Logger } from "../log.js";
 import { PlexAuthError, type PlexClient, PlexError, PlexNotFoundError } from "../plex/index.js";
 import { VERSION } from "../version.js";
-import { registerAuthGuard } from "./auth-guard.js";
+import { type AuthOptions, registerAuthGuard } from "./auth-guard.js";
 import { HttpError } from "./errors.js";
 import { placeholderPage } from "./placeholder.js";
+import { authRoutes } from "./routes/auth.js";
 import { itemActionRoutes } from "./routes/item-actions.js";
 import { itemRoutes } from "./routes/items.js";
 import { notificationRoutes } from "./routes/notifications.js";
@@ -60,7 +64,39 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.status(404).send({ error: `Not found: ${request.method} ${request.url.split("?")[0]}` });
   });
 
-  registerAuthGuard(app, deps.config.auth.apiKey);
+  // Strict headers: no inline scripts, no framing, no MIME sniffing, no referrer to other sites.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: "same-origin" },
+    hsts: false, // TLS ends at the reverse proxy, which decides about HSTS
+  });
+  await app.register(fastifyCookie);
+  const auth: AuthOptions = {
+    store: new AuthStore(deps.db.kysely),
+    apiKey: deps.config.auth.apiKey,
+    cookieName: deps.config.auth.cookieName,
+    cookieExpiryDays: deps.config.auth.cookieExpiryDays,
+  };
+  registerAuthGuard(app, auth);
+  await authRoutes(app, {
+    ...auth,
+    maxLoginAttempts: deps.config.auth.maxLoginAttempts,
+    lockoutMinutes: deps.config.auth.lockoutMinutes,
+  });
 
   app.get("/api/health", { config: { public: true } }, async () => {
     deps.db.sqlite.prepare("select 1").get();

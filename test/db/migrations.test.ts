@@ -43,7 +43,16 @@ describe("database", () => {
       .map((r) => r.name)
       .filter((n) => !n.startsWith("kysely_") && !n.startsWith("sqlite_"))
       .sort();
-    expect(tables).toEqual(["item_history", "items", "scan_runs", "settings"]);
+    expect(tables).toEqual([
+      "api_keys",
+      "auth_user",
+      "item_history",
+      "items",
+      "login_attempts",
+      "scan_runs",
+      "sessions",
+      "settings",
+    ]);
     await db.kysely.insertInto("settings").values({ key: "days", value: "30" }).execute();
     const row = await db.kysely.selectFrom("settings").selectAll().executeTakeFirstOrThrow();
     expect(row.value).toBe("30");

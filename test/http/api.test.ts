@@ -80,7 +80,9 @@ describe("HTTP API", () => {
     expect((await fetch(`${base}/api/health`)).status).toBe(200);
     const denied = await fetch(`${base}/api/scans`);
     expect(denied.status).toBe(401);
-    expect(await denied.json()).toEqual({ error: "Authentication required: send a valid X-Api-Key header" });
+    expect(await denied.json()).toEqual({
+      error: "Authentication required: log in, or send an X-Api-Key header",
+    });
     expect((await fetch(`${base}/api/scans`, { headers: { "X-Api-Key": "wrong" } })).status).toBe(401);
   });
 
