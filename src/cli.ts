@@ -17,6 +17,7 @@ Commands:
                         --dry-run --concurrency N --json
   jobs list [--json]    Recent scans; also: jobs show ID, jobs log ID [--tail N] [-f],
                         jobs cancel ID (reaches a scan in any process within ~1 s)
+  passwd                Set the login password (ends every session); reads stdin when piped
   plex check [--json]   Test the connection to Plex: server, version, libraries and counts
   emulator [options]    Run the bundled Plex emulator
                         --port N (32400) --token T --seed N --items N --broken SHARE
@@ -52,6 +53,10 @@ async function run(argv: string[]): Promise<number> {
     case "jobs": {
       const { jobsCommand } = await import("./cli/jobs.js");
       return jobsCommand(rest, loadRuntimeConfig());
+    }
+    case "passwd": {
+      const { passwdCommand } = await import("./cli/passwd.js");
+      return passwdCommand(rest, loadRuntimeConfig());
     }
     case "plex": {
       const [sub, ...args] = rest;

@@ -21,6 +21,12 @@ import { plexRoutes } from "./routes/plex.js";
 import { scanRoutes } from "./routes/scans.js";
 import { settingsRoutes } from "./routes/settings.js";
 
+declare module "fastify" {
+  interface FastifyInstance {
+    registeredRoutes: { method: string; url: string; public: boolean }[];
+  }
+}
+
 export interface AppDeps {
   config: Config;
   db: Db;
@@ -54,6 +60,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: deps.config.server.trustProxy,
     bodyLimit: 64 * 1024,
   });
+
+  // Every registered route, so a test can prove that each one is behind the auth check.
+  const routes: { method: string; url: string; public: boolean }[] = [];
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === "HEAD") continue;
+      routes.push({ method, url: route.url, public: route.config?.public === true });
+    }
+  });
+  app.decorate("registeredRoutes", routes);
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = errorResponse(error);
