@@ -1,6 +1,7 @@
 // The server's structured logger. Secrets are redacted by key wherever they might appear, and
 // URLs are logged through the Plex client's sanitiser, so a token never reaches a log line.
 import pino, { type Logger } from "pino";
+import { sanitizeUrl } from "./plex/index.js";
 
 export type { Logger };
 
@@ -21,6 +22,23 @@ export const REDACT_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
+/** Request lines carry method, path and client only; tokens in a query string are masked. */
+function serializeRequest(req: { method?: string; url?: string; ip?: string; hostname?: string }) {
+  return {
+    method: req.method,
+    url: req.url ? sanitizeUrl(req.url) : req.url,
+    host: req.hostname,
+    ip: req.ip,
+  };
+}
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: "[redacted]" } }, destination);
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+      serializers: { req: serializeRequest, err: pino.stdSerializers.err },
+    },
+    destination,
+  );
 }
