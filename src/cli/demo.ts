@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { startEmulator } from "../../emulator/index.js";
+import { AuthStore } from "../auth/store.js";
 import type { Config } from "../config/env.js";
 import { intOption, parseCommandArgs } from "./args.js";
 import { startServer, untilSignal } from "./serve.js";
@@ -21,11 +22,12 @@ export async function demoCommand(argv: string[], config: Config, env: NodeJS.Pr
   });
   process.stdout.write(`Plex emulator listening on ${emulator.url}\n`);
 
-  // Until the login lands, the API takes an API key; a demo gets a fresh one if none is set.
+  // For scripts and curl, the demo also gets an API key.
   const apiKey = config.auth.apiKey ?? `demo-${randomBytes(12).toString("hex")}`;
+  const demoPassword = config.auth.initialPassword ?? "demo-password";
   const demoConfig: Config = {
     ...config,
-    auth: { ...config.auth, apiKey },
+    auth: { ...config.auth, apiKey, initialPassword: demoPassword },
     plex: { ...config.plex, url: emulator.url, token: emulator.token },
     dataDir: env.PSR_DATA_DIR ? config.dataDir : join(config.dataDir, "demo"),
   };
@@ -36,10 +38,13 @@ export async function demoCommand(argv: string[], config: Config, env: NodeJS.Pr
     await emulator.close();
     throw error;
   }
+  // The demo has its own data folder and a known login, set on every start.
+  await new AuthStore(server.db.kysely).setPassword(demoPassword);
   process.stdout.write(
     [
       "",
       `Plex Smart Refresher demo running at ${server.url}`,
+      `  Login: ${config.auth.username} / ${demoPassword}  (POST /api/auth/login)`,
       `  Plex:  the bundled emulator (${emulator.url})`,
       `  Data:  ${demoConfig.dataDir}`,
       `  API:   send "X-Api-Key: ${apiKey}", e.g. curl -H "X-Api-Key: ${apiKey}" ${server.url}/api/stats`,
