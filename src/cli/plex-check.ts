@@ -2,6 +2,7 @@
 import type { Config } from "../config/env.js";
 import type { PlexClient } from "../plex/index.js";
 import { createPlexClient } from "../runtime.js";
+import { librariesWithCounts } from "../scan/libraries.js";
 import { parseCommandArgs } from "./args.js";
 
 export interface PlexCheckResult {
@@ -9,21 +10,15 @@ export interface PlexCheckResult {
   libraries: { id: string; title: string; type: string; agent: string; count: number }[];
 }
 
-/** Metadata type numbers to count per section type: shows count shows, not episodes. */
-const COUNT_TYPE: Record<string, number> = { movie: 1, show: 2, artist: 8, photo: 13 };
-
 export async function checkPlex(client: PlexClient): Promise<PlexCheckResult> {
   const [server, sections] = await Promise.all([client.server(), client.sections()]);
-  const libraries = await Promise.all(
-    sections.map(async (s) => {
-      const type = COUNT_TYPE[s.type];
-      return {
-        id: s.id,
-        title: s.title,
-        type: s.type,
-        agent: s.agent,
-        count: await client.count(s.id, type === undefined ? {} : { type }),
-      };
+  const libraries = (await librariesWithCounts(client, sections)).map(
+    ({ id, title, type, agent, count }) => ({
+      id,
+      title,
+      type,
+      agent,
+      count,
     }),
   );
   return {

@@ -42,44 +42,35 @@ export class SqliteScanStore implements ScanStore {
 
   async record(r: ItemResult): Promise<void> {
     const attempted = r.action === "refresh" || r.action === "match";
-    const problems = JSON.stringify(r.problems);
-    const candidates = r.candidates ? JSON.stringify(r.candidates) : null;
+    // Fields every write sets; the counters and first-seen times differ between insert and update.
+    const latest = {
+      section_id: r.sectionId,
+      library: r.library,
+      type: r.type,
+      title: r.title,
+      year: r.year,
+      parent_rating_key: r.parentRatingKey,
+      state: r.state,
+      problems_json: JSON.stringify(r.problems),
+      note: r.note,
+      candidates_json: r.candidates ? JSON.stringify(r.candidates) : null,
+      last_job_id: this.jobId,
+      last_checked_at: r.at,
+    };
     await this.db.transaction().execute(async (tx) => {
       await tx
         .insertInto("items")
         .values({
+          ...latest,
           rating_key: r.ratingKey,
-          section_id: r.sectionId,
-          library: r.library,
-          type: r.type,
-          title: r.title,
-          year: r.year,
-          parent_rating_key: r.parentRatingKey,
-          state: r.state,
-          problems_json: problems,
-          note: r.note,
-          candidates_json: candidates,
           attempts: attempted ? 1 : 0,
-          last_job_id: this.jobId,
-          last_checked_at: r.at,
           last_failed_at: r.state === "failed" ? r.at : null,
           fixed_at: r.state === "fixed" ? r.at : null,
         })
         .onConflict((oc) =>
           oc.column("rating_key").doUpdateSet((eb) => ({
-            section_id: r.sectionId,
-            library: r.library,
-            type: r.type,
-            title: r.title,
-            year: r.year,
-            parent_rating_key: r.parentRatingKey,
-            state: r.state,
-            problems_json: problems,
-            note: r.note,
-            candidates_json: candidates,
+            ...latest,
             attempts: attempted ? eb("items.attempts", "+", 1) : eb.ref("items.attempts"),
-            last_job_id: this.jobId,
-            last_checked_at: r.at,
             last_failed_at: r.state === "failed" ? r.at : eb.ref("items.last_failed_at"),
             fixed_at: r.state === "fixed" ? r.at : eb.ref("items.fixed_at"),
           })),
@@ -93,7 +84,7 @@ export class SqliteScanStore implements ScanStore {
           at: r.at,
           action: r.action,
           outcome: r.state,
-          problems_json: problems,
+          problems_json: latest.problems_json,
           note: r.note,
         })
         .execute();
