@@ -129,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     db: deps.db.kysely,
     schedulerStatus: deps.schedulerStatus,
     onChange: deps.onSettingsChange,
+    plex: { url: deps.config.plex.url, token: deps.config.plex.token },
   });
   await itemRoutes(app, { db: deps.db.kysely });
   await itemActionRoutes(app, { db: deps.db.kysely, plex: deps.plex, timeoutMs: 120_000 });

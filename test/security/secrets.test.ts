@@ -145,6 +145,8 @@ describe("secrets never leak", () => {
       ...filesUnder(work.dir).map((f) => [f, readFileSync(f).toString("latin1")] as [string, string]),
     ];
     expect(haystacks.length).toBeGreaterThan(4);
+    // The settings show that a token is set, masked.
+    expect(responses.join("\n")).toContain(`••••${TOKEN.slice(-4)}`);
     expect(server.output().length).toBeGreaterThan(1000); // trace logging really ran
     for (const [where, text] of haystacks) {
       for (const secret of SECRETS) {

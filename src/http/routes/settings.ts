@@ -4,7 +4,7 @@ import type { Kysely } from "kysely";
 import type { AppSettings } from "../../config/settings.js";
 import type { Database } from "../../db/schema.js";
 import { loadSettings, SettingsValidationError, saveSettings } from "../../db/settings-repo.js";
-import { maskNotificationSecrets, restoreMaskedSecrets } from "../../notify/schema.js";
+import { maskNotificationSecrets, maskSecret, restoreMaskedSecrets } from "../../notify/schema.js";
 import { HttpError } from "../errors.js";
 
 export interface SettingsRouteDeps {
@@ -12,6 +12,8 @@ export interface SettingsRouteDeps {
   /** Next and last scheduled run, shown beside the schedule. */
   schedulerStatus: () => Promise<unknown>;
   onChange?: () => void | Promise<void>;
+  /** Where Plex is (from the environment); the token is only ever shown masked. */
+  plex: { url: string; token: string | undefined };
 }
 
 export async function settingsRoutes(app: FastifyInstance, deps: SettingsRouteDeps): Promise<void> {
@@ -19,9 +21,12 @@ export async function settingsRoutes(app: FastifyInstance, deps: SettingsRouteDe
   // unchanged keeps the stored secret.
   const shown = (s: AppSettings) => ({ ...s, notifications: maskNotificationSecrets(s.notifications) });
 
+  const plex = { url: deps.plex.url, token: deps.plex.token ? maskSecret(deps.plex.token) : null };
+
   app.get("/api/settings", async () => ({
     settings: shown(await loadSettings(deps.db)),
     scheduler: await deps.schedulerStatus(),
+    plex,
   }));
 
   app.put("/api/settings", async (request) => {
