@@ -142,7 +142,8 @@ class Scan {
   private readonly gate: PlexGate;
   private readonly pacer: Pacer;
   private readonly verifier: Batcher<PlexItem>;
-  private readonly seen = new Set<string>();
+  /** Items already triaged; numeric keys are stored as numbers (a 450,000-item scan holds them all). */
+  private readonly seen = new Set<string | number>();
   private tracker: CompletionTracker | undefined;
   private listener: PlexNotificationListener | undefined;
   private ownsListener = false;
@@ -285,7 +286,7 @@ class Scan {
           }
         }
         const poolKeys = (await this.deps.store.retryPool(this.settings.retryPoolLimit)).filter(
-          (k) => !this.seen.has(k),
+          (k) => !this.seen.has(seenKey(k)),
         );
         if (poolKeys.length > 0) {
           const pooled = await this.gate.call(
@@ -319,12 +320,12 @@ class Scan {
 
   /** Detects problems in a page and decides per item: healthy, skipped, locked, or a task. */
   private async triage(batch: Collected[], enqueue: (task: Task) => void): Promise<void> {
-    const fresh = batch.filter((c) => !this.seen.has(c.item.ratingKey));
+    const fresh = batch.filter((c) => !this.seen.has(seenKey(c.item.ratingKey)));
     if (fresh.length === 0) return;
     const known = await this.deps.store.knownStates(fresh.map((c) => c.item.ratingKey));
     for (const c of fresh) {
       if (this.signal.aborted) throw abortError(this.signal);
-      this.seen.add(c.item.ratingKey);
+      this.seen.add(seenKey(c.item.ratingKey));
       this.stats.checked++;
       const detection = detectProblems(c.item);
       const prior = known.get(c.item.ratingKey);
@@ -638,6 +639,10 @@ function toCandidates(
   }[],
 ): Candidate[] {
   return results.map((r) => ({ ...r }));
+}
+
+function seenKey(ratingKey: string): string | number {
+  return /^\d{1,15}$/.test(ratingKey) ? Number(ratingKey) : ratingKey;
 }
 
 function messageOf(error: unknown): string {

@@ -92,7 +92,12 @@ describe("systemd unit", () => {
 
   it("starts the compiled CLI's serve command", () => {
     const argv = one("ExecStart").split(/\s+/);
-    expect(argv).toEqual(["/usr/bin/node", "/opt/plex-smart-refresher/dist/src/cli.js", "serve"]);
+    expect(argv).toEqual([
+      "/usr/bin/node",
+      "--max-old-space-size=160",
+      "/opt/plex-smart-refresher/dist/src/cli.js",
+      "serve",
+    ]);
     // dist/src/cli.js is what `npm run build` makes of src/cli.ts (tsconfig.build.json).
     expect(existsSync(path.join(root, "src/cli.ts"))).toBe(true);
     const base = JSON.parse(readFileSync(path.join(root, "tsconfig.json"), "utf8"));
