@@ -30,6 +30,8 @@ export async function demoCommand(argv: string[], config: Config, env: NodeJS.Pr
     auth: { ...config.auth, apiKey, initialPassword: demoPassword },
     plex: { ...config.plex, url: emulator.url, token: emulator.token },
     dataDir: env.PSR_DATA_DIR ? config.dataDir : join(config.dataDir, "demo"),
+    // Keep the demo's console readable unless a log level was asked for.
+    logLevel: env.PSR_LOG_LEVEL ? config.logLevel : "warn",
   };
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
