@@ -35,6 +35,7 @@ beforeAll(async () => {
       PSR_PORT: "0",
       PSR_API_KEY: KEY,
       PSR_LOG_LEVEL: "silent",
+      GUI_PASSWORD: "notify-test-password",
     },
     work.dir,
   );
