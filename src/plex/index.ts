@@ -33,6 +33,7 @@ export {
   finishedItems,
   ratingKeysFromKey,
 } from "./notifications.js";
+export { compactKey } from "./pager.js";
 export {
   type ItemsPage,
   type PlexIdentity,

@@ -6,6 +6,14 @@ import type { ItemsPage, PlexItem } from "./parse.js";
 
 export type FetchPage = (start: number, size: number) => Promise<ItemsPage>;
 
+/**
+ * A ratingKey in the smallest form for a Set: numeric keys (all real ones) as numbers, which
+ * take far less memory than strings when a listing holds hundreds of thousands of items.
+ */
+export function compactKey(ratingKey: string): string | number {
+  return /^\d{1,15}$/.test(ratingKey) ? Number(ratingKey) : ratingKey;
+}
+
 /** Upper bound on requests per listing, against a server that never reports an end. */
 const MAX_PAGES = 100_000;
 
@@ -19,14 +27,15 @@ export async function* paginate(
   pageSize: number,
 ): AsyncGenerator<PlexItem[], void, void> {
   const size = Math.max(1, Math.floor(pageSize));
-  const seen = new Set<string>();
+  const seen = new Set<string | number>();
   let start = 0;
   for (let pageNo = 0; pageNo < MAX_PAGES; pageNo++) {
     const page = await fetchPage(start, size);
     if (page.received === 0) return;
     const fresh = page.items.filter((item) => {
-      if (seen.has(item.ratingKey)) return false;
-      seen.add(item.ratingKey);
+      const key = compactKey(item.ratingKey);
+      if (seen.has(key)) return false;
+      seen.add(key);
       return true;
     });
     start += page.received;

@@ -4,6 +4,7 @@
 // websocket, and verification re-reads finished items in batches.
 import type { ScanSettings } from "../config/settings.js";
 import {
+  compactKey,
   PlexAuthError,
   type PlexClient,
   type PlexItem,
@@ -286,7 +287,7 @@ class Scan {
           }
         }
         const poolKeys = (await this.deps.store.retryPool(this.settings.retryPoolLimit)).filter(
-          (k) => !this.seen.has(seenKey(k)),
+          (k) => !this.seen.has(compactKey(k)),
         );
         if (poolKeys.length > 0) {
           const pooled = await this.gate.call(
@@ -320,12 +321,12 @@ class Scan {
 
   /** Detects problems in a page and decides per item: healthy, skipped, locked, or a task. */
   private async triage(batch: Collected[], enqueue: (task: Task) => void): Promise<void> {
-    const fresh = batch.filter((c) => !this.seen.has(seenKey(c.item.ratingKey)));
+    const fresh = batch.filter((c) => !this.seen.has(compactKey(c.item.ratingKey)));
     if (fresh.length === 0) return;
     const known = await this.deps.store.knownStates(fresh.map((c) => c.item.ratingKey));
     for (const c of fresh) {
       if (this.signal.aborted) throw abortError(this.signal);
-      this.seen.add(seenKey(c.item.ratingKey));
+      this.seen.add(compactKey(c.item.ratingKey));
       this.stats.checked++;
       const detection = detectProblems(c.item);
       const prior = known.get(c.item.ratingKey);
@@ -639,10 +640,6 @@ function toCandidates(
   }[],
 ): Candidate[] {
   return results.map((r) => ({ ...r }));
-}
-
-function seenKey(ratingKey: string): string | number {
-  return /^\d{1,15}$/.test(ratingKey) ? Number(ratingKey) : ratingKey;
 }
 
 function messageOf(error: unknown): string {
