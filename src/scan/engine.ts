@@ -145,6 +145,9 @@ class Scan {
   private readonly verifier: Batcher<PlexItem>;
   /** Items already triaged; numeric keys are stored as numbers (a 450,000-item scan holds them all). */
   private readonly seen = new Set<string | number>();
+  /** Seasons and episodes skipped because their show is unmatched, by show ratingKey. */
+  private readonly waitingForShow = new Map<string, Collected[]>();
+  private enqueue: ((task: Task) => void) | undefined;
   private tracker: CompletionTracker | undefined;
   private listener: PlexNotificationListener | undefined;
   private ownsListener = false;
@@ -264,6 +267,7 @@ class Scan {
       this.signal,
     );
     const queue = new WorkQueue<Task>();
+    this.enqueue = (task) => queue.push(task);
     // Each worker holds one task at a time, so at most `concurrency` items are in Plex's hands.
     const worker = async () => {
       for (let task = await queue.next(this.signal); task; task = await queue.next(this.signal)) {
@@ -361,6 +365,9 @@ class Scan {
     if (d.parentUnmatched) {
       await this.record(c, "skipped", d, "the show is not matched; match the show first", "skip", null);
       this.stats.skipped++;
+      // If this scan matches the show, the item is checked again right after.
+      const show = c.item.type === "episode" ? c.item.grandparentRatingKey : c.item.parentRatingKey;
+      if (show) this.waitingForShow.set(show, [...(this.waitingForShow.get(show) ?? []), c]);
       return true;
     }
     if (isFullyLocked(d)) {
@@ -545,6 +552,36 @@ class Scan {
       state === "fixed" ? "info" : "warn",
       `${matched ? "Matched" : "Match failed"}: ${title} — ${note}`,
     );
+    if (matched && item.type === "show") await this.recheckChildren(key);
+  }
+
+  /** A show was just matched: its seasons and episodes skipped earlier are checked again. */
+  private async recheckChildren(showKey: string): Promise<void> {
+    const waiting = this.waitingForShow.get(showKey);
+    this.waitingForShow.delete(showKey);
+    if (!waiting?.length || !this.enqueue) return;
+    const items = await this.gate.call(
+      () =>
+        this.deps.plex.metadata(
+          waiting.map((c) => c.item.ratingKey),
+          { signal: this.signal },
+        ),
+      this.signal,
+    );
+    const section = waiting[0]!.section;
+    const known = await this.deps.store.knownStates(items.map((i) => i.ratingKey));
+    this.stats.skipped -= waiting.length;
+    if (this.total !== null) this.total += items.length;
+    for (const item of items) {
+      const c: Collected = { item, section, origin: "window" };
+      const detection = detectProblems(item);
+      if (await this.decide(c, detection, known.get(item.ratingKey))) {
+        this.done++;
+      } else {
+        this.stats.broken++;
+        this.enqueue({ c, detection });
+      }
+    }
   }
 
   /** ID in the path first (exact), then title and year with the section's agent and language. */

@@ -75,6 +75,18 @@ describe("scan engine against the emulator", () => {
       const row = states.get(t.ratingKey);
       if (row?.state === "needs_review") expect(row.candidates?.length).toBeGreaterThan(0);
     }
+    // Seasons and episodes left "skipped" for an unmatched show really belong to a show that is
+    // still unmatched: children of a show matched during the scan were checked again.
+    const waiting = [...states].filter(([, s]) => s.note?.includes("show is not matched")).map(([k]) => k);
+    const children = await h.plex.metadata(waiting);
+    for (const child of children) {
+      const showGuid = child.type === "episode" ? child.grandparentGuid : child.parentGuid;
+      expect(showGuid, `${child.title} waits for a show that is matched now`).toMatch(/^local:\/\//);
+    }
+    const rechecked = [...states.values()].filter(
+      (s) => s.note === "healthy on re-check" || s.note?.startsWith("fixed"),
+    );
+    expect(rechecked.length).toBeGreaterThan(0);
     expect(outcome.stats.fixed).toBe([...states.values()].filter((s) => s.state === "fixed").length);
     expect(outcome.stats.matched).toBe(matched);
     expect(outcome.stats.completedByEvent).toBeGreaterThan(0);
