@@ -5,6 +5,11 @@ import { ITEM_STATES } from "../scan/policy.js";
 
 export { scanOverridesSchema } from "../jobs/scan-service.js";
 
+/** Epoch milliseconds as the API's ISO 8601 text (null stays null). */
+export function isoTime(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
 /** Positive integer ids only: nothing else can reach a file path or a query. */
 export const jobIdParams = z.object({
   id: z.coerce

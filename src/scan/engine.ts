@@ -600,13 +600,13 @@ class Scan {
       );
     const id = externalIdFromPaths([...item.files, ...item.locations]);
     if (id) {
-      const byId = chooseById(id, toCandidates(await ask(idLookupTitle(id))));
+      const byId = chooseById(id, await ask(idLookupTitle(id)));
       if (byId.decision !== "none") return byId;
     }
     // Unmatched items often carry a raw file name as their title: search for the clean part.
     const wanted = searchTitle(item.title);
     const year = item.year ?? wanted.year;
-    return chooseByTitle({ title: wanted.title, year }, toCandidates(await ask(wanted.title, year)));
+    return chooseByTitle({ title: wanted.title, year }, await ask(wanted.title, year));
   }
 
   /** Sends a refresh or match and waits until Plex reports it done (or the item times out). */
@@ -664,19 +664,6 @@ class Scan {
     this.lastProgressAt = t;
     this.deps.reporter.progress({ phase, done: this.done, total: this.total, current: this.current });
   }
-}
-
-function toCandidates(
-  results: readonly {
-    guid: string;
-    name: string;
-    year?: number;
-    score?: number;
-    thumb?: string;
-    summary?: string;
-  }[],
-): Candidate[] {
-  return results.map((r) => ({ ...r }));
 }
 
 function messageOf(error: unknown): string {

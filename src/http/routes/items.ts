@@ -4,9 +4,7 @@ import type { Kysely, Selectable } from "kysely";
 import type { Database, ItemsTable } from "../../db/schema.js";
 import type { ItemState } from "../../scan/policy.js";
 import { parseInput } from "../errors.js";
-import { type ItemResource, itemsQuery } from "../schemas.js";
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { type ItemResource, isoTime, itemsQuery } from "../schemas.js";
 
 function parseArray(text: string | null): unknown[] | null {
   if (text === null) return null;
@@ -31,8 +29,8 @@ export function toItemResource(r: Selectable<ItemsTable>): ItemResource {
     candidates: parseArray(r.candidates_json) as Record<string, unknown>[] | null,
     attempts: r.attempts,
     lastCheckedAt: new Date(r.last_checked_at).toISOString(),
-    lastFailedAt: iso(r.last_failed_at),
-    fixedAt: iso(r.fixed_at),
+    lastFailedAt: isoTime(r.last_failed_at),
+    fixedAt: isoTime(r.fixed_at),
   };
 }
 
@@ -96,7 +94,7 @@ export async function itemRoutes(app: FastifyInstance, deps: { db: Kysely<Databa
         ? {
             id: lastScan.id,
             status: lastScan.status,
-            finishedAt: iso(lastScan.finished_at),
+            finishedAt: isoTime(lastScan.finished_at),
             stats: lastScan.stats_json ? JSON.parse(lastScan.stats_json) : null,
           }
         : null,

@@ -6,17 +6,22 @@ import { type Job, type JobStore, ScanAlreadyRunningError } from "../../jobs/job
 import { readLinesFrom, tailLines } from "../../jobs/log-reader.js";
 import type { ScanService } from "../../jobs/scan-service.js";
 import { HttpError, parseInput } from "../errors.js";
-import { jobIdParams, logQuery, pageQuery, type ScanResource, scanOverridesSchema } from "../schemas.js";
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import {
+  isoTime,
+  jobIdParams,
+  logQuery,
+  pageQuery,
+  type ScanResource,
+  scanOverridesSchema,
+} from "../schemas.js";
 
 export function toScanResource(job: Job): ScanResource {
   return {
     id: job.id,
     status: job.status,
     source: job.source,
-    startedAt: iso(job.startedAt ?? job.createdAt),
-    finishedAt: iso(job.finishedAt),
+    startedAt: isoTime(job.startedAt ?? job.createdAt),
+    finishedAt: isoTime(job.finishedAt),
     stats: (job.stats as ScanResource["stats"]) ?? null,
     error: job.error,
     progress: job.progress,
