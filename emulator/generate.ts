@@ -1,7 +1,7 @@
 /**
  * Seeded library generator: sections like a real server, movies, shows with seasons and
  * episodes, a little music, a hidden catalogue of works for matching, and a chosen share
- * of items with broken metadata. Deterministic for a given seed and `now`.
+ * of items with broken metadata. Deterministic for a given seed, profile and `now`.
  */
 import type { BrokenKind, GeneratedLibrary, Hidden, Item, Section, Work } from "./model.js";
 import {
@@ -18,37 +18,34 @@ import {
   STUDIOS,
   TV_RATINGS,
 } from "./names.js";
+import { type Plan, type Planned, planByDraw, planExactly, type Slot, type UnmatchedNaming } from "./plan.js";
+import { type DatasetProfile, PROFILES, type Profile } from "./profiles.js";
 import { hash32, Rng } from "./random.js";
 import { asciiFold, episodeTitle, normalizeTitle, pathSafe, sortTitle } from "./text.js";
 
 export interface GenerateOptions {
   seed: number;
   items: number;
-  brokenShare: number;
+  /** Share of top-level items generated broken; default: the profile's. */
+  brokenShare?: number;
+  /** Default "standard", the dataset the tests and benchmarks are calibrated on. */
+  profile?: DatasetProfile;
   /** Epoch seconds the library is "generated at"; default: start of the current UTC day. */
   now?: number;
 }
 
 const DAY = 86_400;
 
-const MOVIE_KINDS = {
-  "no-poster": 26,
-  "no-guids": 16,
-  "no-summary": 16,
-  unmatched: 22,
-  locked: 8,
-  unfixable: 12,
-} as const;
-const SHOW_KINDS = { ...MOVIE_KINDS, "broken-children": 12 } as const;
-const LEGACY_KINDS = { "no-poster": 40, "no-summary": 30, locked: 15, unfixable: 15 } as const;
-const FIXABLE: BrokenKind[] = ["no-poster", "no-summary", "no-guids"];
+/** How a broken episode is broken in the demo profile (standard: always the summary). */
+const EPISODE_BREAKS: readonly (readonly BrokenKind[])[] = [["no-summary"], ["no-poster"], ["no-poster", "no-summary"]];
 
 export function generateLibrary(opts: GenerateOptions): GeneratedLibrary {
+  const profile = PROFILES[opts.profile ?? "standard"];
   const total = Math.max(1, Math.floor(opts.items));
-  const brokenShare = Math.min(1, Math.max(0, opts.brokenShare));
+  const brokenShare = Math.min(1, Math.max(0, opts.brokenShare ?? profile.brokenShare));
   const now = opts.now ?? Math.floor(Date.now() / 1000 / DAY) * DAY;
   const rng = new Rng(opts.seed);
-  const g = new Generator(rng, now);
+  const g = new Generator(rng, now, profile);
 
   // Split of top-level video items across the four video sections.
   const nLegacy = Math.max(1, Math.round(total * 0.08));
@@ -108,39 +105,20 @@ export function generateLibrary(opts: GenerateOptions): GeneratedLibrary {
   );
 
   // Decide up front which top-level items are broken and how, so shares are exact.
-  const slots: { section: Section; n: number; kinds: Record<string, number> | null }[] = [
-    { section: movies, n: nMovies, kinds: MOVIE_KINDS },
-    { section: shows, n: nShows, kinds: SHOW_KINDS },
-    { section: legacy, n: nLegacy, kinds: LEGACY_KINDS },
+  const slots: Slot[] = [
+    { section: movies, n: nMovies, kinds: profile.kinds.movie },
+    { section: shows, n: nShows, kinds: profile.kinds.show },
+    { section: legacy, n: nLegacy, kinds: profile.kinds.legacy },
     { section: personal, n: nPersonal, kinds: null },
   ];
-  const eligible: [number, number][] = [];
-  slots.forEach((s, si) => {
-    if (s.kinds) for (let i = 0; i < s.n; i++) eligible.push([si, i]);
-  });
-  rng.shuffle(eligible);
-  const brokenCount = Math.min(eligible.length, Math.round(total * brokenShare));
-  const plan = slots.map(() => new Map<number, BrokenKind[]>());
-  for (let b = 0; b < brokenCount; b++) {
-    const [si, i] = eligible[b] as [number, number];
-    const slot = slots[si];
-    if (!slot?.kinds) continue;
-    const primary = rng.weighted(slot.kinds) as BrokenKind;
-    const kinds: BrokenKind[] = [primary];
-    // Some items are broken in two ways at once, as real libraries are.
-    if (primary !== "unmatched" && rng.chance(0.2)) {
-      const options = FIXABLE.filter(
-        (k) => k !== primary && (slot.section.kind === "new" || k !== "no-guids"),
-      );
-      const extra = rng.pick(options);
-      if (!(primary === "locked" || primary === "unfixable") || extra !== "no-poster") kinds.push(extra);
-    }
-    plan[si]?.set(i, kinds);
-  }
+  const plan: Plan =
+    profile.planning === "exact"
+      ? planExactly(rng, slots, brokenShare, profile)
+      : planByDraw(rng, slots, total, brokenShare);
 
-  for (let i = 0; i < nMovies; i++) g.movie(movies, g.newWork("movie"), plan[0]?.get(i) ?? []);
-  for (let i = 0; i < nShows; i++) g.show(shows, g.newWork("show"), plan[1]?.get(i) ?? []);
-  for (let i = 0; i < nLegacy; i++) g.movie(legacy, g.newWork("movie"), plan[2]?.get(i) ?? []);
+  for (let i = 0; i < nMovies; i++) g.movie(movies, g.newWork("movie"), plan[0]?.get(i));
+  for (let i = 0; i < nShows; i++) g.show(shows, g.newWork("show"), plan[1]?.get(i));
+  for (let i = 0; i < nLegacy; i++) g.movie(legacy, g.newWork("movie"), plan[2]?.get(i));
   for (let i = 0; i < nPersonal; i++) g.homeVideo(personal);
   const nArtists = Math.min(200, Math.max(3, Math.round(total * 0.01)));
   for (let i = 0; i < nArtists; i++) g.artist(music);
@@ -171,6 +149,7 @@ class Generator {
   constructor(
     private readonly rng: Rng,
     private readonly now: number,
+    private readonly profile: Profile,
   ) {}
 
   section(
@@ -285,34 +264,39 @@ class Generator {
     return work;
   }
 
-  private addedAt(): number {
+  /** `recent` as planned, or by the profile's share (standard: about 10% in a 30-day window). */
+  private addedAt(recent?: boolean): number {
     const r = this.rng;
-    // About 10% land in the default scan window ("added in the last 30 days").
-    if (r.chance(0.1)) return this.now - r.int(60, 30 * DAY - 60);
-    return this.now - r.int(30 * DAY, 4 * 365 * DAY);
+    const p = this.profile;
+    if (recent ?? r.chance(p.recentShare)) return this.now - r.int(60, p.recentDays * DAY - 60);
+    return this.now - r.int(p.olderDays * DAY, 4 * 365 * DAY);
   }
 
-  private stamps(): { addedAt: number; updatedAt: number } {
-    const addedAt = this.addedAt();
+  private stamps(recent?: boolean): { addedAt: number; updatedAt: number } {
+    const addedAt = this.addedAt(recent);
     const updatedAt = Math.min(this.now, addedAt + this.rng.int(0, 20 * DAY));
     return { addedAt, updatedAt };
   }
 
-  /** Unmatched file naming: id token, year and title as they appear on disk. */
+  /**
+   * Unmatched file naming: id token, year and title as they appear on disk. `planned` says which
+   * way the match should go; without it, chance decides (a quarter ambiguous, a third with an ID).
+   */
   private unmatchedNaming(
     work: Work,
     hidden: Hidden,
     kindOfItem: "movie" | "show",
+    planned?: UnmatchedNaming,
   ): { title: string; year?: number; folder: string } {
     const r = this.rng;
-    const ambiguous = r.chance(0.25);
+    const ambiguous = planned ? planned === "ambiguous" : r.chance(0.25);
     let year: number | undefined = work.year;
     if (ambiguous) {
       hidden.ambiguous = true;
       hidden.decoy = this.newWork(work.type, work);
       year = undefined; // no year on disk: the agent cannot tell the two apart
     }
-    if (r.chance(0.35)) {
+    if (planned ? planned === "id" : r.chance(0.35)) {
       if (kindOfItem === "show")
         hidden.fileId = { source: "tvdb", id: String(work.tvdb), text: `{tvdb-${work.tvdb}}` };
       else if (r.chance(0.6)) hidden.fileId = { source: "imdb", id: work.imdb, text: `{imdb-${work.imdb}}` };
@@ -337,10 +321,11 @@ class Generator {
     return year === undefined ? { title, folder } : { title, year, folder };
   }
 
-  movie(section: Section, work: Work, kinds: BrokenKind[]): void {
+  movie(section: Section, work: Work, planned?: Planned): void {
     const r = this.rng;
     const rk = this.nextRk();
-    const { addedAt, updatedAt } = this.stamps();
+    const kinds = planned?.kinds ?? [];
+    const { addedAt, updatedAt } = this.stamps(planned?.recent);
     const hidden: Hidden = { kinds };
     const item: Item = {
       rk,
@@ -362,7 +347,7 @@ class Generator {
     let folder = `${pathSafe(work.title)} (${work.year})`;
     this.applyKinds(item, hidden, kinds);
     if (kinds.includes("unmatched")) {
-      const naming = this.unmatchedNaming(work, hidden, "movie");
+      const naming = this.unmatchedNaming(work, hidden, "movie", planned?.naming);
       hidden.trueWork = work;
       item.title = naming.title;
       delete item.titleSort;
@@ -395,6 +380,11 @@ class Generator {
         case "locked":
           item.thumb = false;
           item.locked = ["thumb"];
+          // The standard profile has no such items and must not spend a draw on the question.
+          if (this.profile.lockedSummaryShare > 0 && this.rng.chance(this.profile.lockedSummaryShare)) {
+            item.summary = false;
+            item.locked.push("summary");
+          }
           break;
         case "unfixable":
           item.thumb = false;
@@ -413,10 +403,11 @@ class Generator {
     }
   }
 
-  show(section: Section, work: Work, kinds: BrokenKind[]): void {
+  show(section: Section, work: Work, planned?: Planned): void {
     const r = this.rng;
     const rk = this.nextRk();
-    const { addedAt, updatedAt } = this.stamps();
+    const kinds = planned?.kinds ?? [];
+    const { addedAt, updatedAt } = this.stamps(planned?.recent);
     const hidden: Hidden = { kinds };
     const show: Item = {
       rk,
@@ -441,7 +432,7 @@ class Generator {
     this.applyKinds(show, hidden, kinds);
     const unmatched = kinds.includes("unmatched");
     if (unmatched) {
-      const naming = this.unmatchedNaming(work, hidden, "show");
+      const naming = this.unmatchedNaming(work, hidden, "show", planned?.naming);
       hidden.trueWork = work;
       show.title = naming.title;
       delete show.titleSort;
@@ -480,7 +471,12 @@ class Generator {
       this.add(section, season);
       show.childRks?.push(seasonRk);
       const episodes = r.int(2, 8);
-      const brokenEpisode = s === brokenSeason ? r.int(1, episodes) : 0;
+      const brokenEpisodes = new Set<number>();
+      if (s === brokenSeason) {
+        brokenEpisodes.add(r.int(1, episodes));
+        // Demo: often a second one; the standard profile must not spend a draw on it.
+        if (this.profile.variedEpisodes) brokenEpisodes.add(r.int(1, episodes));
+      }
       for (let e = 1; e <= episodes; e++) {
         const epRk = this.nextRk();
         const epAdded = Math.min(this.now, addedAt + (s - 1) * 7 * DAY + e * 3600);
@@ -500,14 +496,19 @@ class Generator {
           duration: show.duration + r.int(-120_000, 120_000),
         };
         if (!unmatched) episode.year = work.year + s - 1;
-        if (e === brokenEpisode) {
-          episode.summary = false;
-          this.hidden.set(epRk, { kinds: ["no-summary"] });
-        }
+        if (brokenEpisodes.has(e)) this.breakEpisode(episode);
         this.add(section, episode);
         season.childRks?.push(epRk);
       }
     }
+  }
+
+  private breakEpisode(episode: Item): void {
+    // Standard libraries only ever lose the summary, and take no draw for it.
+    const kinds = this.profile.variedEpisodes ? [...this.rng.pick(EPISODE_BREAKS)] : ["no-summary" as const];
+    if (kinds.includes("no-summary")) episode.summary = false;
+    if (kinds.includes("no-poster")) episode.thumb = false;
+    this.hidden.set(episode.rk, { kinds });
   }
 
   homeVideo(section: Section): void {

@@ -11,6 +11,7 @@ import { EmulatorHttp } from "./http.js";
 import { Catalogue } from "./matches.js";
 import type { GeneratedLibrary } from "./model.js";
 import { NotificationHub } from "./notifications.js";
+import type { DatasetProfile } from "./profiles.js";
 import { Rng } from "./random.js";
 import { RefreshQueue } from "./refresh-queue.js";
 import { Renderer } from "./render.js";
@@ -20,6 +21,7 @@ import { buildTruth, type EmulatorTruth } from "./truth.js";
 export { type CliOptions, startEmulatorFromCli } from "./cli.js";
 export type { Faults } from "./faults.js";
 export type { BrokenKind, GeneratedLibrary, Item, ItemType, Section, Work } from "./model.js";
+export { DATASET_PROFILES, type DatasetProfile, isDatasetProfile } from "./profiles.js";
 export type { EmulatorTruth, TruthItem } from "./truth.js";
 
 export interface EmulatorOptions {
@@ -31,8 +33,10 @@ export interface EmulatorOptions {
   seed?: number;
   /** Top-level video items (movies + shows) across the sections; default 300. */
   items?: number;
-  /** Share of items with broken metadata, 0..1; default 0.1. */
+  /** Share of items with broken metadata, 0..1; default the profile's (standard 0.1). */
   brokenShare?: number;
+  /** Dataset profile; default "standard" (tests, benchmarks). "demo" is what `psr demo` shows. */
+  profile?: DatasetProfile;
   refresh?: { workers?: number; minMs?: number; maxMs?: number; maxQueue?: number };
   faults?: Faults;
   /** friendlyName; default "Plex Emulator". */
@@ -69,7 +73,8 @@ export const PMS_VERSION = "1.41.3.9314-a0bfb8370";
 export function generateLibrary(opts: {
   seed: number;
   items: number;
-  brokenShare: number;
+  brokenShare?: number;
+  profile?: DatasetProfile;
   now?: number;
 }): GeneratedLibrary {
   return generate(opts);
@@ -79,7 +84,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const seed = opts.seed ?? 1;
   const token = opts.token ?? "emulator-token";
   const host = opts.host ?? "127.0.0.1";
-  const lib = generate({ seed, items: opts.items ?? 300, brokenShare: opts.brokenShare ?? 0.1 });
+  const lib = generate({
+    seed,
+    items: opts.items ?? 300,
+    ...(opts.brokenShare !== undefined ? { brokenShare: opts.brokenShare } : {}),
+    ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+  });
   const store = new Store(lib);
   const hub = new NotificationHub();
   const queue = new RefreshQueue(store, hub, new Rng(seed ^ 0x71e0e), {

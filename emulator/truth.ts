@@ -52,7 +52,11 @@ export function currentKinds(store: Store, item: Item): BrokenKind[] {
     else if (hidden?.unfixable) out.push("unfixable");
     else if (!out.includes("unmatched")) out.push("no-poster");
   }
-  if (!item.summary && item.type !== "season" && !out.includes("unmatched")) out.push("no-summary");
+  if (!item.summary && item.type !== "season" && !out.includes("unmatched")) {
+    // A locked summary is as stuck as a locked poster: "locked", not something a refresh fixes.
+    if (!item.locked?.includes("summary")) out.push("no-summary");
+    else if (!out.includes("locked")) out.push("locked");
+  }
   if (item.noGuids) out.push("no-guids");
   if (item.childRks && (item.type === "show" || item.type === "season")) {
     const childBroken = store.children(item).some((c) => {

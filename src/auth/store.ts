@@ -2,6 +2,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import { hashPassword, randomPassword, randomToken, sha256 } from "./crypto.js";
+import { lockoutRemaining } from "./policy.js";
 
 const DAY_MS = 86_400_000;
 
@@ -143,6 +144,26 @@ export class AuthStore {
     );
   }
 
+  /**
+   * Counts the attempt before the password is checked, in one transaction with the lock-out
+   * check, so parallel tries cannot all slip under the limit. Returns the milliseconds until
+   * another try is allowed (nothing recorded then), or 0 when this attempt was recorded; a
+   * successful login then clears it with clearFailures.
+   */
+  async reserveAttempt(
+    keys: readonly string[],
+    limit: { max: number; windowMs: number },
+    now = Date.now(),
+  ): Promise<number> {
+    return this.db.transaction().execute(async (tx) => {
+      const windows = await new AuthStore(tx).failures(keys, now - limit.windowMs);
+      const wait = lockoutRemaining(windows, limit.max, limit.windowMs, now);
+      if (wait > 0) return wait;
+      await new AuthStore(tx).recordFailure(keys, now);
+      return 0;
+    });
+  }
+
   async recordFailure(keys: readonly string[], now = Date.now()): Promise<void> {
     await this.db
       .insertInto("login_attempts")
@@ -193,7 +214,7 @@ export class AuthStore {
   }
 
   /** True for a live key; the lookup is by hash, so timing reveals nothing about stored keys. */
-  async useApiKey(key: string, now = Date.now()): Promise<boolean> {
+  async acceptApiKey(key: string, now = Date.now()): Promise<boolean> {
     const r = await this.db
       .updateTable("api_keys")
       .set({ last_used_at: now })

@@ -5,6 +5,7 @@ import { openDatabase } from "../db/connection.js";
 import { jobLogPath } from "../jobs/job-log.js";
 import { type Job, JobStore } from "../jobs/job-store.js";
 import { readLinesFrom, tailLines } from "../jobs/log-reader.js";
+import { printable } from "../log-text.js";
 import { intOption, parseCommandArgs, UsageError } from "./args.js";
 
 function jobId(value: string | undefined): number {
@@ -28,7 +29,8 @@ export async function jobsCommand(argv: string[], config: Config): Promise<numbe
   const [sub, ...rest] = argv;
   const db = await openDatabase(config.dataDir);
   const jobs = new JobStore(db.kysely);
-  const out = (text: string) => process.stdout.write(`${text}\n`);
+  // Log lines, titles and errors come from Plex and the network: never raw onto the terminal.
+  const out = (text: string) => process.stdout.write(`${printable(text)}\n`);
   try {
     switch (sub) {
       case "list": {

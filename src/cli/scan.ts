@@ -1,10 +1,12 @@
 // `psr scan`: one scan in the foreground, recorded as a job like any other.
+
 import type { Config } from "../config/env.js";
 import { type ScanSettings, scanSettingsOf, scanSettingsSchema } from "../config/settings.js";
 import { openDatabase } from "../db/connection.js";
 import { loadSettings } from "../db/settings-repo.js";
 import { JobStore } from "../jobs/job-store.js";
 import { runJob } from "../jobs/runner.js";
+import { printable } from "../log-text.js";
 import { createPlexClient } from "../runtime.js";
 import { selectSections } from "../scan/collect.js";
 import type { ScanProgress } from "../scan/engine.js";
@@ -131,7 +133,7 @@ export async function scanCommand(argv: string[], config: Config): Promise<numbe
       process.stdout.write(
         `Scan ${job.id} ${outcome.status}: checked ${s.checked}, fixed ${s.fixed} (matched ${s.matched}), would fix ${s.wouldFix}, failed ${s.failed}, needs review ${s.needsReview}, locked ${s.locked}, skipped ${s.skipped}, errors ${s.errors} in ${(s.durationMs / 1000).toFixed(1)} s\n`,
       );
-      if (outcome.error) process.stderr.write(`psr: ${outcome.error}\n`);
+      if (outcome.error) process.stderr.write(`psr: ${printable(outcome.error)}\n`);
     }
     if (outcome.status === "success") return SCAN_EXIT.success;
     if (outcome.status === "cancelled") return SCAN_EXIT.cancelled;

@@ -46,19 +46,6 @@ const secondsIn = (min: number, max: number) =>
 
 const optionalString = z.preprocess(unsetIfEmpty, z.string().optional());
 
-const booleanish = z.preprocess(
-  unsetIfEmpty,
-  z
-    .string()
-    .trim()
-    .toLowerCase()
-    .refine((v) => ["1", "0", "true", "false", "yes", "no", "on", "off"].includes(v), {
-      message: "expected true or false",
-    })
-    .transform((v) => ["1", "true", "yes", "on"].includes(v))
-    .optional(),
-);
-
 const httpUrl = z.preprocess(
   unsetIfEmpty,
   z
@@ -125,7 +112,25 @@ const envSchema = z.object({
       .optional(),
   ),
   PSR_PORT: intIn(0, 65_535, "port"),
-  PSR_TRUST_PROXY: booleanish,
+  PSR_TRUST_PROXY: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .transform((v, ctx) => {
+        const parsed = parseTrustProxy(v);
+        if (parsed === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            message:
+              "expected true (trust the proxy on this host), false, a hop count from 2 to 10, or proxy addresses like 127.0.0.1,10.0.0.0/8",
+          });
+          return z.NEVER;
+        }
+        return parsed;
+      })
+      .optional(),
+  ),
   PSR_LANG: z.preprocess(unsetIfEmpty, z.enum(["en", "de"], { message: "expected en or de" }).optional()),
   PSR_API_KEY: z.preprocess(
     unsetIfEmpty,
@@ -141,12 +146,48 @@ const envSchema = z.object({
   ),
 });
 
+/**
+ * Which hop's X-Forwarded-For to believe: false (none), a hop count, or the proxy addresses
+ * (IPs, CIDR ranges, or proxy-addr's names loopback/linklocal/uniquelocal). Never "everyone":
+ * nginx appends to the header a client sent, so its leftmost entry is the client's own claim.
+ */
+export type TrustProxy = false | number | string[];
+
+const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address, bits, ...rest] = entry.split("/");
+  if (rest.length > 0 || address === undefined) return false;
+  const v4 = IPV4.test(address);
+  const v6 = !v4 && /^[0-9a-f:.]+$/i.test(address) && address.includes(":");
+  if (!v4 && !v6) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n <= (v4 ? 32 : 128);
+}
+
+/** PSR_TRUST_PROXY's text as a TrustProxy; undefined when it is none of the accepted forms. */
+export function parseTrustProxy(text: string): TrustProxy | undefined {
+  const v = text.trim().toLowerCase();
+  if (["0", "false", "no", "off"].includes(v)) return false;
+  // "true" keeps its old meaning for the shipped set-up (nginx on the same host), but no more.
+  if (["1", "true", "yes", "on"].includes(v)) return ["loopback"];
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return hops >= 2 && hops <= 10 ? hops : undefined;
+  }
+  const entries = v.split(",").map((e) => e.trim());
+  return entries.length > 0 && entries.every(isProxyAddress) ? entries : undefined;
+}
+
 /** Every variable the app reads; .env.example documents each one (a test checks). */
 export const ENV_VARIABLES = Object.keys(envSchema.shape);
 
 export interface Config {
   plex: { url: string; token: string | undefined; timeoutMs: number };
-  server: { host: string; port: number; trustProxy: boolean };
+  server: { host: string; port: number; trustProxy: TrustProxy };
   dataDir: string;
   lang: "en" | "de";
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";

@@ -55,7 +55,7 @@ export const scheduleSettingsSchema = z
     mode: z.enum(["daily", "cron"]).default("daily"),
     /** HH:MM, 24-hour clock, in `timezone` (the original's schedule_time). */
     time: z.string().regex(HHMM, { message: "expected a time as HH:MM (00:00-23:59)" }).default("03:30"),
-    /** Five- or six-field cron expression, used when mode is "cron". */
+    /** Five-field cron expression (at most hourly), used when mode is "cron". */
     cron: z.string().trim().max(120).nullable().default(null),
     /** IANA time zone; empty means the server's. */
     timezone: z
@@ -80,14 +80,55 @@ function isTimeZone(zone: string | null): boolean {
   }
 }
 
-/** Whether croner accepts the expression (5 or 6 fields, with its usual extensions). */
-export function isValidCron(expression: string): boolean {
-  try {
-    new Cron(expression, { paused: true }).stop();
-    return true;
-  } catch {
-    return false;
+const CRON_NICKNAMES = new Set([
+  "@yearly",
+  "@annually",
+  "@monthly",
+  "@weekly",
+  "@daily",
+  "@midnight",
+  "@hourly",
+]);
+const MIN_CRON_GAP_MS = 3_600_000;
+
+/**
+ * What is wrong with a cron expression, or undefined when it is usable: five fields (minute hour
+ * day month weekday) or a nickname, which croner accepts, and runs at most once an hour. A
+ * seconds field would start a scan every second; anything more frequent than hourly only queues
+ * scans behind each other and keeps Plex busy.
+ */
+export function cronProblem(expression: string): string | undefined {
+  const text = expression.trim();
+  const fields = text.split(/\s+/);
+  if (!(fields.length === 1 && CRON_NICKNAMES.has(text.toLowerCase())) && fields.length !== 5) {
+    return fields.length === 6
+      ? "use five fields (minute hour day month weekday): a seconds field is not supported"
+      : `expected five fields (minute hour day month weekday), got ${fields.length}`;
   }
+  let cron: Cron;
+  try {
+    cron = new Cron(text, { paused: true });
+  } catch (error) {
+    return `not a valid cron expression (${error instanceof Error ? error.message : String(error)})`;
+  }
+  try {
+    // A year of runs is more than any pattern needs to show its shortest gap (e.g. leap days).
+    const runs = cron.nextRuns(200, new Date(Date.UTC(2026, 0, 1)));
+    for (let i = 1; i < runs.length; i++) {
+      const gap = runs[i]!.getTime() - runs[i - 1]!.getTime();
+      if (gap < MIN_CRON_GAP_MS) {
+        return `runs every ${Math.round(gap / 60_000)} minutes: schedules may run at most once an hour`;
+      }
+    }
+  } finally {
+    cron.stop();
+  }
+  return undefined;
+}
+
+/** Whether the expression is a usable schedule (see cronProblem). */
+export function isValidCron(expression: string): boolean {
+  return cronProblem(expression) === undefined;
 }
 
 /** Everything stored in the settings table; each top-level key is one row. */
@@ -100,8 +141,9 @@ export const appSettingsSchema = scanSettingsSchema
     if (s.schedule.mode !== "cron") return;
     if (!s.schedule.cron) {
       ctx.addIssue({ code: "custom", path: ["schedule", "cron"], message: "required when mode is cron" });
-    } else if (!isValidCron(s.schedule.cron)) {
-      ctx.addIssue({ code: "custom", path: ["schedule", "cron"], message: "not a valid cron expression" });
+    } else {
+      const problem = cronProblem(s.schedule.cron);
+      if (problem) ctx.addIssue({ code: "custom", path: ["schedule", "cron"], message: problem });
     }
   });
 

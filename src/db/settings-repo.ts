@@ -3,6 +3,7 @@
 // and out, and a partial update rewrites only the keys it names.
 import type { Kysely } from "kysely";
 import { type AppSettings, appSettingsSchema, SETTINGS_KEYS } from "../config/settings.js";
+import { FORBIDDEN_IN_SETTINGS } from "../log-text.js";
 import type { Database } from "./schema.js";
 
 export class SettingsValidationError extends Error {
@@ -10,6 +11,16 @@ export class SettingsValidationError extends Error {
     super(issues.map((i) => `${i.path}: ${i.message}`).join("; "));
     this.name = "SettingsValidationError";
   }
+}
+
+/** The paths of strings (values or keys) in `value` that hold characters no setting may contain. */
+function forbiddenText(value: unknown, path: string): string[] {
+  if (typeof value === "string") return FORBIDDEN_IN_SETTINGS.test(value) ? [path || "settings"] : [];
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([key, v]) => {
+    const at = path === "" ? key : `${path}.${key}`;
+    return FORBIDDEN_IN_SETTINGS.test(key) ? [at] : forbiddenText(v, at);
+  });
 }
 
 async function readStored(db: Kysely<Database>): Promise<Record<string, unknown>> {
@@ -48,6 +59,12 @@ export async function saveSettings(
   const unknown = Object.keys(patch).filter((k) => !SETTINGS_KEYS.includes(k as keyof AppSettings));
   if (unknown.length > 0) {
     throw new SettingsValidationError(unknown.map((k) => ({ path: k, message: "unknown setting" })));
+  }
+  const controls = forbiddenText(patch, "");
+  if (controls.length > 0) {
+    throw new SettingsValidationError(
+      controls.map((path) => ({ path, message: "may not contain NUL or bidirectional-override characters" })),
+    );
   }
   // Nested objects (schedule) merge with their current value, so a client can send one field.
   const merged: Record<string, unknown> = { ...current };

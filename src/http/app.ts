@@ -3,15 +3,21 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyHelmet from "@fastify/helmet";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { AuthStore } from "../auth/store.js";
-import type { Config } from "../config/env.js";
+import type { Config, TrustProxy } from "../config/env.js";
 import type { Db } from "../db/connection.js";
 import type { JobStore } from "../jobs/job-store.js";
 import type { ScanService } from "../jobs/scan-service.js";
 import type { Logger } from "../log.js";
-import { PlexAuthError, type PlexClient, PlexError, PlexNotFoundError } from "../plex/index.js";
+import {
+  PlexAuthError,
+  type PlexClient,
+  PlexError,
+  PlexNotFoundError,
+  PlexUnreachableError,
+} from "../plex/index.js";
 import { VERSION } from "../version.js";
-import { type AuthOptions, registerAuthGuard } from "./auth-guard.js";
-import { HttpError } from "./errors.js";
+import { type AuthOptions, apiNotFound, isApiPath, registerAuthGuard } from "./auth-guard.js";
+import { defaultErrorCode, HttpError } from "./errors.js";
 import { placeholderPage } from "./placeholder.js";
 import { authRoutes } from "./routes/auth.js";
 import { itemActionRoutes } from "./routes/item-actions.js";
@@ -42,25 +48,57 @@ export interface AppDeps {
 /** Maps any error to a status and a JSON body; 5xx bodies never carry internals. */
 export function errorResponse(error: unknown): { status: number; body: Record<string, unknown> } {
   if (error instanceof HttpError)
-    return { status: error.statusCode, body: { error: error.message, ...error.details } };
-  if (error instanceof PlexAuthError) return { status: 502, body: { error: error.message } };
-  if (error instanceof PlexNotFoundError) return { status: 404, body: { error: "Not found in Plex" } };
-  if (error instanceof PlexError) return { status: 502, body: { error: error.message } };
+    return { status: error.statusCode, body: { error: error.message, code: error.code, ...error.details } };
+  if (error instanceof PlexAuthError)
+    return { status: 502, body: { error: error.message, code: "plex_auth" } };
+  if (error instanceof PlexNotFoundError)
+    return { status: 404, body: { error: "Not found in Plex", code: "not_found" } };
+  if (error instanceof PlexUnreachableError)
+    return { status: 502, body: { error: error.message, code: "plex_unreachable" } };
+  if (error instanceof PlexError) return { status: 502, body: { error: error.message, code: "plex_error" } };
   const e = error as { statusCode?: number; message?: string; code?: string };
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
     // fastify's own client errors: malformed JSON, body too large, wrong content type.
-    return { status: e.statusCode, body: { error: e.message ?? "Bad request" } };
+    return {
+      status: e.statusCode,
+      body: { error: e.message ?? "Bad request", code: defaultErrorCode(e.statusCode) },
+    };
   }
-  return { status: 500, body: { error: "Internal server error" } };
+  return { status: 500, body: { error: "Internal server error", code: "internal" } };
+}
+
+/** A hop count becomes proxy-addr's "trust the first N hops" function (fastify's types want one). */
+function trustProxyOption(
+  trust: TrustProxy,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === "number") return (_address, hop) => hop < trust;
+  return trust;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    trustProxy: deps.config.server.trustProxy,
+    trustProxy: trustProxyOption(deps.config.server.trustProxy),
     bodyLimit: 64 * 1024,
+    // A client that sends its headers or body slowly cannot hold a connection for ever.
+    requestTimeout: 30_000,
+    connectionTimeout: 0,
+    keepAliveTimeout: 10_000,
   });
+  // Enough for many browsers with an event stream each; a flood beyond it is refused by the OS.
+  app.server.maxConnections = 512;
+  app.server.headersTimeout = 15_000;
 
+  // A POST with "Content-Type: application/json" and no body (curl, Home Assistant, n8n) is an
+  // empty object, not a 400: every body-less action accepts it.
+  // Anything else goes to fastify's own parser, which refuses __proto__ and constructor keys.
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    const text = typeof body === "string" ? body : body.toString("utf8");
+    if (text.trim() === "") return done(null, undefined);
+    parseJson(request, text, done);
+  });
   // Every registered route, so a test can prove that each one is behind the auth check.
   const routes: { method: string; url: string; public: boolean }[] = [];
   app.addHook("onRoute", (route) => {
@@ -77,7 +115,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ error: `Not found: ${request.method} ${request.url.split("?")[0]}` });
+    const error = isApiPath(request.url)
+      ? apiNotFound(request)
+      : new HttpError(404, `Not found: ${request.method} ${request.url.split("?")[0]}`);
+    const { status, body } = errorResponse(error);
+    reply.status(status).send(body);
   });
 
   // Strict headers: no inline scripts, no framing, no MIME sniffing, no referrer to other sites.

@@ -62,10 +62,10 @@ export function checkCsrf(request: FastifyRequest, expected: string): void {
     { origin: header(request, "origin"), secFetchSite: header(request, "sec-fetch-site") },
     ownOrigin(request),
   );
-  if (!verdict.ok) throw new HttpError(403, `Forbidden: ${verdict.reason}`);
+  if (!verdict.ok) throw new HttpError(403, `Forbidden: ${verdict.reason}`, { code: "csrf_failed" });
   const token = header(request, "x-csrf-token");
   if (!token || !safeEqual(token, expected))
-    throw new HttpError(403, "Forbidden: missing or wrong X-CSRF-Token");
+    throw new HttpError(403, "Forbidden: missing or wrong X-CSRF-Token", { code: "csrf_failed" });
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {
@@ -73,35 +73,92 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
+/**
+ * The path a request is routed by, decoded and with repeated slashes collapsed; absolute-form
+ * targets ("http://host/api/…") reduced to their path. Used only to choose between the API's 401
+ * and the SPA's fallback for requests that match no route; access is never decided on it.
+ */
+export function routedPath(url: string): string {
+  let path = url.split("?")[0] ?? "";
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(path);
+  if (absolute) path = path.slice(absolute[0].length) || "/";
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    // a malformed escape: judge the raw text
+  }
+  return path.replace(/\/{2,}/g, "/");
+}
+
+/** Whether an unmatched request aimed at the API (so it gets the API's 401/404, not the SPA). */
+export function isApiPath(url: string): boolean {
+  return /^\/api(\/|$)/i.test(routedPath(url));
+}
+
+/** Whether the request matched a registered route (the not-found handler has no route url). */
+function matchedRoute(request: FastifyRequest): boolean {
+  return request.routeOptions.url !== undefined;
+}
+
+/**
+ * Private by default: the decision rests on the matched route's config, never on the text of the
+ * URL, which a client can encode at will (/%61pi/…, absolute-form targets, double slashes). A
+ * request that matches no route is authenticated if it can be, and the not-found handler answers
+ * 401 under /api for anyone who is not (see apiNotFound), so routes cannot be enumerated.
+ */
 export function registerAuthGuard(app: FastifyInstance, opts: AuthOptions): void {
   app.addHook("onRequest", async (request, reply) => {
-    if (!request.url.startsWith("/api/") && request.url !== "/api") return;
-    if (request.routeOptions.config?.public) return;
-
-    const apiKey = header(request, "x-api-key");
-    if (apiKey !== undefined) {
-      const ok =
-        (opts.apiKey !== undefined && safeEqual(apiKey, opts.apiKey)) || (await opts.store.useApiKey(apiKey));
-      if (!ok) throw new HttpError(401, "Authentication required: the X-Api-Key is not valid");
-      request.auth = { kind: "apiKey" };
-      return;
-    }
-
-    const sessionId = request.cookies[opts.cookieName];
-    if (sessionId) {
-      const session = await opts.store.session(sessionId);
-      if (!session) {
-        clearSessionCookie(reply, request, opts);
-        throw new HttpError(401, "Your session has expired: please log in again");
-      }
-      if (isUnsafeMethod(request.method)) checkCsrf(request, session.csrfToken);
-      if (Date.now() - session.lastSeenAt > RENEW_AFTER_MS) {
-        await opts.store.renewSession(session.idHash, opts.cookieExpiryDays);
-        setSessionCookie(reply, request, opts, sessionId);
-      }
-      request.auth = { kind: "session", sessionId, csrfToken: session.csrfToken };
-      return;
-    }
-    throw new HttpError(401, "Authentication required: log in, or send an X-Api-Key header");
+    const matched = matchedRoute(request);
+    if (matched && request.routeOptions.config?.public === true) return;
+    const auth = await authenticate(request, reply, opts, matched);
+    if (auth) request.auth = auth;
   });
+}
+
+/**
+ * The answer for a request that matched no route: 401 under /api without credentials (the same
+ * as for a real route), otherwise 404.
+ */
+export function apiNotFound(request: FastifyRequest): HttpError {
+  if (!request.auth)
+    return new HttpError(401, "Authentication required: log in, or send an X-Api-Key header");
+  return new HttpError(404, `Not found: ${request.method} ${routedPath(request.url)}`);
+}
+
+type Auth = NonNullable<FastifyRequest["auth"]>;
+
+/** Checks the credentials; throws for a matched route, returns undefined for an unmatched one. */
+async function authenticate(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  opts: AuthOptions,
+  required: boolean,
+): Promise<Auth | undefined> {
+  const apiKey = header(request, "x-api-key");
+  if (apiKey !== undefined) {
+    const ok =
+      (opts.apiKey !== undefined && safeEqual(apiKey, opts.apiKey)) ||
+      (await opts.store.acceptApiKey(apiKey));
+    if (ok) return { kind: "apiKey" };
+    if (required) throw new HttpError(401, "Authentication required: the X-Api-Key is not valid");
+    return undefined;
+  }
+
+  const sessionId = request.cookies[opts.cookieName];
+  if (sessionId) {
+    const session = await opts.store.session(sessionId);
+    if (!session) {
+      if (!required) return undefined;
+      clearSessionCookie(reply, request, opts);
+      throw new HttpError(401, "Your session has expired: please log in again", { code: "session_expired" });
+    }
+    if (required && isUnsafeMethod(request.method)) checkCsrf(request, session.csrfToken);
+    if (required && Date.now() - session.lastSeenAt > RENEW_AFTER_MS) {
+      await opts.store.renewSession(session.idHash, opts.cookieExpiryDays);
+      setSessionCookie(reply, request, opts, sessionId);
+    }
+    return { kind: "session", sessionId, csrfToken: session.csrfToken };
+  }
+  if (required) throw new HttpError(401, "Authentication required: log in, or send an X-Api-Key header");
+  return undefined;
 }

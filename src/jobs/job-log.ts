@@ -2,6 +2,7 @@
 // happen, so a crash loses nothing already logged, and every line passes the secret filter.
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { printable } from "../log-text.js";
 
 export type LogLevel = "info" | "warn" | "error";
 
@@ -16,8 +17,8 @@ export function jobLogPath(dataDir: string, jobId: number): string {
 }
 
 export function formatLogLine(at: Date, level: LogLevel, message: string): string {
-  // One line per entry: embedded newlines would let a title forge extra log lines.
-  const text = message.replace(/[\r\n]+/g, " ");
+  // One line per entry, no control characters: a title must not forge lines or escape sequences.
+  const text = printable(message);
   return `${at.toISOString()} ${level.toUpperCase().padEnd(5)} ${text}\n`;
 }
 

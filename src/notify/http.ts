@@ -49,32 +49,13 @@ export interface PostRequest {
   /** Values that must never appear in an error message. */
   secrets: readonly (string | undefined)[];
   signal?: AbortSignal;
-  /** What the receiver said went wrong, from its error body; the generic reading otherwise. */
-  detail?: (status: number, body: string) => string | undefined;
+  /** Our own hint for an error status; the receiver's body is never echoed. */
+  detail?: (status: number) => string | undefined;
 }
 
 export interface PostResponse {
   status: number;
   body: string;
-}
-
-/** What a JSON error body says (`description`, `message` or `error`), or its first line of text. */
-export function genericDetail(body: string): string | undefined {
-  const trimmed = body.trim();
-  if (trimmed === "") return undefined;
-  try {
-    const json = JSON.parse(trimmed) as unknown;
-    if (typeof json === "object" && json !== null) {
-      const record = json as Record<string, unknown>;
-      for (const key of ["description", "message", "error"]) {
-        const value = record[key];
-        if (typeof value === "string" && value.trim() !== "") return oneLine(value, 200);
-      }
-    }
-  } catch {
-    // plain text
-  }
-  return /^\s*</.test(trimmed) ? undefined : oneLine(trimmed, 200);
 }
 
 function networkProblem(error: unknown, url: string): string {
@@ -117,7 +98,9 @@ export async function post(request: PostRequest, options: AgentOptions): Promise
     throw fail(networkProblem(error, request.url));
   }
   if (status < 200 || status > 299) {
-    const detail = request.detail?.(status, body) ?? genericDetail(body);
+    // Only the status and our own hint: the reply body of whatever answered stays unread, so a
+    // test send cannot be used to read an internal service's answers.
+    const detail = request.detail?.(status);
     throw fail(`HTTP ${status}${detail ? ` – ${detail}` : ""}`);
   }
   return { status, body };

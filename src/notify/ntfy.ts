@@ -61,23 +61,15 @@ export class NtfyAgent implements NotificationAgent {
         headers: ntfyHeaders(message, token),
         body: message.body,
         secrets: [token],
-        detail: (status, body) =>
+        detail: (status) =>
           status === 401 || status === 403
-            ? `${ntfyError(body) ?? "not authorized"} (check the access token and the topic's permissions)`
-            : ntfyError(body),
+            ? "not authorized (check the access token and the topic's permissions)"
+            : status === 429
+              ? "rate limited by the ntfy server"
+              : undefined,
         ...(signal ? { signal } : {}),
       },
       this.options,
     );
-  }
-}
-
-/** ntfy's error body is {"code":40101,"http":401,"error":"unauthorized",…}. */
-function ntfyError(body: string): string | undefined {
-  try {
-    const error = (JSON.parse(body) as { error?: unknown }).error;
-    return typeof error === "string" ? error : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -253,10 +253,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** A base URL as the schema stores it, for comparing an incoming one with the stored one. */
+function sameBase(incoming: unknown, stored: string, fallback: string): boolean {
+  const text = typeof incoming === "string" ? incoming.trim() : incoming === undefined ? fallback : null;
+  return text !== null && text.replace(/\/+$/, "") === stored;
+}
+
 /**
  * The inverse for a settings PUT: where the client sent back a masked value unchanged, put the
- * stored secret in its place. Call on the raw request body before parsing it:
- * `notificationSettingsSchema.parse(restoreMaskedSecrets(body, stored))`.
+ * stored secret in its place, but only while the secret would still go where it went before
+ * (the same Telegram API base, ntfy server or webhook URL). A mask sent with a new destination
+ * stays a mask, and unrestoredMasks names it, so nobody can redirect a secret they cannot read.
+ * Call on the raw request body before parsing it.
  */
 export function restoreMaskedSecrets(incoming: unknown, current: NotificationSettings): unknown {
   if (!isRecord(incoming)) return incoming;
@@ -266,18 +274,30 @@ export function restoreMaskedSecrets(incoming: unknown, current: NotificationSet
     field: string,
     stored: string | undefined,
     mask: (v: string) => string,
+    sameDestination: (section: Record<string, unknown>) => boolean = () => true,
   ) => {
     const section = out[agent];
     if (!isRecord(section) || stored === undefined || stored === "") return;
-    if (section[field] === mask(stored)) out[agent] = { ...section, [field]: stored };
+    if (section[field] === mask(stored) && sameDestination(section))
+      out[agent] = { ...section, [field]: stored };
   };
-  restore("telegram", "botToken", current.telegram.botToken, maskSecret);
+  restore("telegram", "botToken", current.telegram.botToken, maskSecret, (t) =>
+    sameBase(t.apiBase, current.telegram.apiBase, "https://api.telegram.org"),
+  );
+  // A masked URL keeps its scheme and host, so restoring it keeps the destination.
   restore("discord", "webhookUrl", current.discord.webhookUrl, maskUrl);
-  restore("ntfy", "token", current.ntfy.token, maskSecret);
+  restore("ntfy", "token", current.ntfy.token, maskSecret, (n) =>
+    sameBase(n.serverUrl, current.ntfy.serverUrl, "https://ntfy.sh"),
+  );
   restore("webhook", "url", current.webhook.url, maskUrl);
   const webhook = out.webhook;
   const storedHeaders = current.webhook.headers;
-  if (isRecord(webhook) && isRecord(webhook.headers) && storedHeaders !== undefined) {
+  if (
+    isRecord(webhook) &&
+    isRecord(webhook.headers) &&
+    storedHeaders !== undefined &&
+    webhook.url === current.webhook.url
+  ) {
     const headers: Record<string, unknown> = { ...webhook.headers };
     for (const [name, value] of Object.entries(headers)) {
       const stored = storedHeaders[name];
@@ -286,4 +306,18 @@ export function restoreMaskedSecrets(incoming: unknown, current: NotificationSet
     out.webhook = { ...webhook, headers };
   }
   return out;
+}
+
+/** The fields of a (restored) notifications body that still hold a mask instead of a secret. */
+export function unrestoredMasks(restored: unknown): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, path: string) => {
+    if (typeof value === "string") {
+      if (value.includes(MASK)) found.push(path);
+    } else if (isRecord(value)) {
+      for (const [key, v] of Object.entries(value)) walk(v, path === "" ? key : `${path}.${key}`);
+    }
+  };
+  walk(restored, "notifications");
+  return found;
 }

@@ -1,7 +1,7 @@
 // Telegram through the Bot API's sendMessage, in HTML parse mode like the original tool.
 import type { AgentOptions, NotificationAgent } from "./agent.js";
 import type { NotificationEvent } from "./event.js";
-import { genericDetail, NotificationError, post, redact } from "./http.js";
+import { NotificationError, post } from "./http.js";
 import { appLink, errorText, summaryLines, TEST_TEXT, title } from "./messages.js";
 import type { TelegramSettings } from "./schema.js";
 
@@ -47,17 +47,13 @@ export function telegramRequestBody(
   };
 }
 
-/** Telegram's `description`, with a hint for the mistakes people make setting a bot up. */
-function telegramDetail(status: number, body: string): string | undefined {
-  const description = genericDetail(body);
-  if (status === 401 || status === 404) return `${description ?? "Unauthorized"} (check the bot token)`;
-  if (description !== undefined && /chat not found/i.test(description)) {
-    return `${description} (check the chat id and that the bot is a member of the chat)`;
-  }
-  if (description !== undefined && /thread not found/i.test(description)) {
-    return `${description} (check the topic id)`;
-  }
-  return description;
+/** A hint by status for the mistakes people make setting a bot up (the reply body is not read). */
+function telegramDetail(status: number): string | undefined {
+  if (status === 401 || status === 404) return "Unauthorized (check the bot token)";
+  if (status === 400) return "Bad Request (check the chat id and the topic id)";
+  if (status === 403) return "Forbidden (is the bot a member of the chat?)";
+  if (status === 429) return "rate limited by Telegram";
+  return undefined;
 }
 
 export class TelegramAgent implements NotificationAgent {
@@ -94,8 +90,7 @@ export class TelegramAgent implements NotificationAgent {
       ok = false;
     }
     if (!ok) {
-      const detail = genericDetail(response.body) ?? "the answer was not {ok: true}";
-      throw new NotificationError(redact(`Telegram: HTTP ${response.status} – ${detail}`, [botToken]));
+      throw new NotificationError(`Telegram: HTTP ${response.status} – the answer was not {ok: true}`);
     }
   }
 }

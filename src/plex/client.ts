@@ -1,5 +1,6 @@
 // A thin typed client for the few Plex endpoints this app uses. Plex's protocol details and
-// their sources are in shared/plex-api/REFERENCE.md (section numbers below refer to it).
+// their sources are in the design documents' Plex API reference, plex-api/REFERENCE.md (the
+// "REFERENCE §" section numbers below refer to it).
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { PlexNotFoundError, PlexResponseError } from "./errors.js";

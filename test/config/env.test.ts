@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, ENV_VARIABLES, loadConfig, loadDotEnv } from "../../src/config/env.js";
+import { ConfigError, ENV_VARIABLES, loadConfig, loadDotEnv, parseTrustProxy } from "../../src/config/env.js";
 import { tempDir } from "../helpers/tmp.js";
 
 function problemsFor(env: Record<string, string>): string[] {
@@ -56,7 +56,7 @@ describe("loadConfig", () => {
       "/srv/psr",
     );
     expect(c.plex).toEqual({ url: "https://plex.example.org:32400", token: "abc", timeoutMs: 12_500 });
-    expect(c.server).toEqual({ host: "0.0.0.0", port: 9000, trustProxy: true });
+    expect(c.server).toEqual({ host: "0.0.0.0", port: 9000, trustProxy: ["loopback"] });
     expect(c.dataDir).toBe("/var/lib/psr");
     expect(c.auth).toMatchObject({
       username: "me",
@@ -90,7 +90,7 @@ describe("loadConfig", () => {
     [{ PLEX_URL: "plex:32400" }, "PLEX_URL: expected an http:// or https:// URL"],
     [{ PSR_COOKIE_EXPIRY_DAYS: "-1" }, "PSR_COOKIE_EXPIRY_DAYS: must be at least 1"],
     [{ MAX_LOGIN_ATTEMPTS: "lots" }, "MAX_LOGIN_ATTEMPTS: expected a whole number of attempts"],
-    [{ PSR_TRUST_PROXY: "maybe" }, "PSR_TRUST_PROXY: expected true or false"],
+    [{ PSR_TRUST_PROXY: "maybe" }, "PSR_TRUST_PROXY: expected true (trust the proxy on this host), false"],
     [{ PSR_LANG: "fr" }, "PSR_LANG: expected en or de"],
     [{ PSR_COOKIE_NAME: "a b" }, "PSR_COOKIE_NAME: use letters, digits, _ and - only"],
   ])("rejects %o naming the variable and the reason", (env, message) => {
@@ -129,6 +129,32 @@ describe("loadDotEnv", () => {
     } finally {
       cleanup();
     }
+  });
+});
+
+describe("PSR_TRUST_PROXY", () => {
+  // Never "trust everyone": nginx appends to X-Forwarded-For, so its leftmost entry is the client's.
+  it.each([
+    ["false", false],
+    ["0", false],
+    ["off", false],
+    ["true", ["loopback"]],
+    ["yes", ["loopback"]],
+    ["1", ["loopback"]],
+    ["2", 2],
+    ["10", 10],
+    ["127.0.0.1", ["127.0.0.1"]],
+    ["10.0.0.0/8, ::1", ["10.0.0.0/8", "::1"]],
+    ["loopback,uniquelocal", ["loopback", "uniquelocal"]],
+    ["fd00::/8", ["fd00::/8"]],
+    ["11", undefined],
+    ["300.1.1.1", undefined],
+    ["10.0.0.0/33", undefined],
+    ["*", undefined],
+    ["example.org", undefined],
+    ["127.0.0.1,", undefined],
+  ])("%s → %j", (text, expected) => {
+    expect(parseTrustProxy(text)).toEqual(expected);
   });
 });
 

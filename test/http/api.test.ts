@@ -82,6 +82,7 @@ describe("HTTP API", () => {
     expect(denied.status).toBe(401);
     expect(await denied.json()).toEqual({
       error: "Authentication required: log in, or send an X-Api-Key header",
+      code: "auth_required",
     });
     expect((await fetch(`${base}/api/scans`, { headers: { "X-Api-Key": "wrong" } })).status).toBe(401);
   });

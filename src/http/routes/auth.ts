@@ -1,8 +1,9 @@
 // /api/auth: login (public), logout, log out everywhere, who am I, and API keys.
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { CheckGate, GateFullError } from "../../auth/check-gate.js";
 import { dummyPasswordHash, safeEqual, verifyPassword } from "../../auth/crypto.js";
-import { lockoutRemaining, sameOriginVerdict } from "../../auth/policy.js";
+import { sameOriginVerdict } from "../../auth/policy.js";
 import { type AuthOptions, clearSessionCookie, ownOrigin, setSessionCookie } from "../auth-guard.js";
 import { HttpError, parseInput } from "../errors.js";
 
@@ -23,6 +24,7 @@ export interface AuthRouteOptions extends AuthOptions {
 export async function authRoutes(app: FastifyInstance, opts: AuthRouteOptions): Promise<void> {
   const { store } = opts;
   const windowMs = opts.lockoutMinutes * 60_000;
+  const gate = new CheckGate(1, 8);
 
   app.post("/api/auth/login", { config: { public: true } }, async (request, reply) => {
     // A login form posted from another site is refused (login CSRF).
@@ -36,31 +38,36 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRouteOptions): 
         },
         ownOrigin(request),
       );
-      if (!verdict.ok) throw new HttpError(403, `Forbidden: ${verdict.reason}`);
+      if (!verdict.ok) throw new HttpError(403, `Forbidden: ${verdict.reason}`, { code: "csrf_failed" });
     }
     const { username, password } = parseInput(loginBody, request.body, "body");
     const keys = [`ip:${request.ip}`, `user:${username.trim().toLowerCase()}`];
-    const now = Date.now();
-    const wait = lockoutRemaining(
-      await store.failures(keys, now - windowMs),
-      opts.maxLoginAttempts,
-      windowMs,
-      now,
-    );
+    const wait = await store.reserveAttempt(keys, { max: opts.maxLoginAttempts, windowMs });
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       reply.header("Retry-After", String(seconds));
-      throw new HttpError(429, `Too many failed logins: try again in ${Math.ceil(seconds / 60)} minute(s)`);
+      throw new HttpError(429, `Too many failed logins: try again in ${Math.ceil(seconds / 60)} minute(s)`, {
+        code: "login_locked",
+        retryAfterSeconds: seconds,
+      });
     }
     const user = await store.user();
     // The password is checked even for a wrong user name (against a hash nobody knows), so
     // both mistakes take the same time and the answer tells nothing about which it was.
     const nameOk = user !== undefined && safeEqual(username, user.username);
-    const passwordOk = await verifyPassword(password, nameOk ? user.passwordHash : await dummyPasswordHash());
+    let passwordOk: boolean;
+    try {
+      passwordOk = await gate.run(async () =>
+        verifyPassword(password, nameOk ? user.passwordHash : await dummyPasswordHash()),
+      );
+    } catch (error) {
+      if (!(error instanceof GateFullError)) throw error;
+      reply.header("Retry-After", "1");
+      throw new HttpError(503, error.message, { code: "login_busy" });
+    }
     if (!nameOk || !passwordOk) {
-      await store.recordFailure(keys, now);
       request.log.warn({ ip: request.ip }, "failed login");
-      throw new HttpError(401, "Wrong user name or password");
+      throw new HttpError(401, "Wrong user name or password", { code: "invalid_credentials" });
     }
     await store.clearFailures(keys);
     const session = await store.createSession(
@@ -81,7 +88,8 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRouteOptions): 
   });
 
   const sessionOnly = (request: FastifyRequest) => {
-    if (request.auth?.kind !== "session") throw new HttpError(400, "Not logged in with a session");
+    if (request.auth?.kind !== "session")
+      throw new HttpError(400, "Not logged in with a session", { code: "not_session" });
     return request.auth.sessionId;
   };
 

@@ -4,7 +4,12 @@ import type { Kysely } from "kysely";
 import type { AppSettings } from "../../config/settings.js";
 import type { Database } from "../../db/schema.js";
 import { loadSettings, SettingsValidationError, saveSettings } from "../../db/settings-repo.js";
-import { maskNotificationSecrets, maskSecret, restoreMaskedSecrets } from "../../notify/schema.js";
+import {
+  maskNotificationSecrets,
+  maskSecret,
+  restoreMaskedSecrets,
+  unrestoredMasks,
+} from "../../notify/schema.js";
 import { HttpError } from "../errors.js";
 
 export interface SettingsRouteDeps {
@@ -38,6 +43,18 @@ export async function settingsRoutes(app: FastifyInstance, deps: SettingsRouteDe
     if ("notifications" in patch) {
       const current = await loadSettings(deps.db);
       patch.notifications = restoreMaskedSecrets(patch.notifications, current.notifications);
+      const masked = unrestoredMasks(patch.notifications);
+      if (masked.length > 0) {
+        throw new HttpError(
+          400,
+          `Invalid body: ${masked[0]}: a saved secret is kept only while its destination stays the same; enter it again`,
+          {
+            code: "secret_required",
+            field: masked[0],
+            issues: masked.map((field) => ({ field, message: "enter the secret again" })),
+          },
+        );
+      }
     }
     try {
       const settings = await saveSettings(deps.db, patch);

@@ -1,0 +1,264 @@
+// zod schemas of the API payloads: one per payload, shared by the server and the SPA.
+// Imports nothing from the rest of src/ (only zod and ./constants).
+import { z } from "zod";
+import { ITEM_STATES, LOG_TAIL_MAX, PAGE_LIMITS, SCAN_LIMITS, SCAN_STATUSES } from "./constants.js";
+
+// ---- common -----------------------------------------------------------------------------
+
+export const pageQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).max(PAGE_LIMITS.maxPage).default(1),
+  pageSize: z.coerce.number().int().min(1).max(PAGE_LIMITS.maxPageSize).default(PAGE_LIMITS.defaultPageSize),
+});
+export type PageQuery = z.input<typeof pageQuerySchema>;
+
+/** A page of a list: `{ items, total, page, pageSize }`. */
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    total: z.number().int().min(0),
+    page: z.number().int().min(1),
+    pageSize: z.number().int().min(1),
+  });
+}
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** A field-level problem of a 400 `invalid_input`. */
+export const inputIssueSchema = z.object({ field: z.string(), message: z.string() });
+export type InputIssue = z.infer<typeof inputIssueSchema>;
+
+/** Every error body: an English message, a stable code, and details per code. */
+export const errorBodySchema = z
+  .object({
+    error: z.string(),
+    code: z.string().optional(),
+    field: z.string().optional(),
+    issues: z.array(inputIssueSchema).optional(),
+    runningJobId: z.number().optional(),
+    libraries: z.array(z.string()).optional(),
+    retryAfterSeconds: z.number().optional(),
+  })
+  .passthrough();
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+// ---- auth -------------------------------------------------------------------------------
+
+export const loginBodySchema = z
+  .object({
+    username: z.string().max(200, { message: "too long" }),
+    password: z.string().max(1000, { message: "too long" }),
+  })
+  .strict();
+export type LoginBody = z.infer<typeof loginBodySchema>;
+
+export const loginResponseSchema = z.object({ username: z.string(), csrfToken: z.string() });
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
+
+export const meResponseSchema = z.object({
+  username: z.string().nullable(),
+  via: z.enum(["session", "apiKey"]).nullable(),
+  csrfToken: z.string().nullable(),
+});
+export type MeResponse = z.infer<typeof meResponseSchema>;
+
+// ---- scans ------------------------------------------------------------------------------
+
+export const scanStatsSchema = z.object({
+  checked: z.number(),
+  fixed: z.number(),
+  wouldFix: z.number(),
+  failed: z.number(),
+  skipped: z.number(),
+  errors: z.number(),
+  matched: z.number(),
+});
+/** The engine records more figures than the contract promises (needsReview, locked, durationMs…). */
+export type ScanStats = z.infer<typeof scanStatsSchema> & {
+  needsReview?: number;
+  locked?: number;
+  durationMs?: number;
+  [key: string]: unknown;
+};
+
+export const scanProgressSchema = z.object({
+  phase: z.string(),
+  done: z.number(),
+  total: z.number().nullable(),
+  current: z.string().nullable(),
+});
+export type ScanProgress = z.infer<typeof scanProgressSchema>;
+
+export const scanResourceSchema = z.object({
+  id: z.number(),
+  status: z.enum(SCAN_STATUSES),
+  source: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  stats: scanStatsSchema.passthrough().nullable(),
+  error: z.string().nullable(),
+  progress: scanProgressSchema.nullable(),
+  cancelRequested: z.boolean(),
+  settings: z.record(z.string(), z.unknown()),
+});
+export type ScanResource = Omit<z.infer<typeof scanResourceSchema>, "stats"> & { stats: ScanStats | null };
+
+export const scanPageSchema = pageSchema(scanResourceSchema);
+export type ScanPage = Page<ScanResource>;
+
+/** `POST /api/scans` body: optional overrides of the scan settings for this one run. */
+export const scanOverridesSchema = z
+  .object({
+    libraries: z
+      .array(z.string().trim().min(1).max(SCAN_LIMITS.libraries.maxLength))
+      .max(SCAN_LIMITS.libraries.maxCount),
+    days: z.number().int().min(SCAN_LIMITS.days.min).max(SCAN_LIMITS.days.max),
+    maxItems: z.number().int().min(SCAN_LIMITS.maxItems.min).max(SCAN_LIMITS.maxItems.max),
+    all: z.boolean(),
+    dryRun: z.boolean(),
+  })
+  .partial()
+  .strict();
+export type ScanOverrides = z.infer<typeof scanOverridesSchema>;
+
+export const scanStartedSchema = z.object({ id: z.number() });
+export type ScanStarted = z.infer<typeof scanStartedSchema>;
+
+export const logQuerySchema = z.object({
+  tail: z.coerce.number().int().min(1).max(LOG_TAIL_MAX).optional(),
+  download: z.enum(["0", "1", "true", "false"]).optional(),
+});
+
+export const scanLogSchema = z.object({ id: z.number(), lines: z.array(z.string()) });
+export type ScanLog = z.infer<typeof scanLogSchema>;
+
+// ---- items ------------------------------------------------------------------------------
+
+export const itemStateSchema = z.enum(ITEM_STATES);
+
+export const itemResourceSchema = z.object({
+  ratingKey: z.string(),
+  library: z.string().nullable(),
+  type: z.string(),
+  title: z.string(),
+  year: z.number().nullable(),
+  state: itemStateSchema,
+  problems: z.array(z.string()),
+  note: z.string().nullable(),
+  candidates: z.array(z.record(z.string(), z.unknown())).nullable(),
+  attempts: z.number(),
+  lastCheckedAt: z.string(),
+  lastFailedAt: z.string().nullable(),
+  fixedAt: z.string().nullable(),
+});
+export type ItemResource = z.infer<typeof itemResourceSchema>;
+
+export const itemsQuerySchema = pageQuerySchema.extend({
+  state: itemStateSchema.optional(),
+  q: z.string().trim().max(200).optional(),
+  library: z.string().trim().max(200).optional(),
+});
+export type ItemsQuery = z.input<typeof itemsQuerySchema>;
+
+export const itemPageSchema = pageSchema(itemResourceSchema);
+export type ItemPage = Page<ItemResource>;
+
+// ---- stats ------------------------------------------------------------------------------
+
+export const statsResponseSchema = z.object({
+  items: z.object({ total: z.number(), byState: z.record(z.string(), z.number()) }),
+  /** Per library title ("unknown" when none), counts per state. */
+  libraries: z.record(z.string(), z.record(z.string(), z.number())),
+  /** fixed / (fixed + failed) over all items, 0..1; null before anything was fixed or failed. */
+  successRate: z.number().nullable(),
+  lastScan: z
+    .object({
+      id: z.number(),
+      status: z.string(),
+      finishedAt: z.string().nullable(),
+      stats: z.record(z.string(), z.unknown()).nullable(),
+    })
+    .nullable(),
+});
+export type StatsResponse = z.infer<typeof statsResponseSchema>;
+
+// ---- plex -------------------------------------------------------------------------------
+
+export const libraryInfoSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  type: z.string(),
+  agent: z.string(),
+  language: z.string(),
+  personal: z.boolean(),
+  scannable: z.boolean(),
+  count: z.number(),
+});
+export type LibraryInfo = z.infer<typeof libraryInfoSchema>;
+
+export const librariesResponseSchema = z.object({ libraries: z.array(libraryInfoSchema) });
+export type LibrariesResponse = z.infer<typeof librariesResponseSchema>;
+
+// ---- scheduler and settings -------------------------------------------------------------
+
+export const schedulerLastRunSchema = z.object({
+  at: z.string(),
+  outcome: z.enum(["started", "skipped", "failed"]),
+  jobId: z.number().optional(),
+  reason: z.string().optional(),
+});
+
+export const schedulerStatusSchema = z.object({
+  enabled: z.boolean(),
+  pattern: z.string().nullable(),
+  timezone: z.string(),
+  nextRunAt: z.string().nullable(),
+  lastRun: schedulerLastRunSchema.nullable(),
+});
+export type SchedulerStatus = z.infer<typeof schedulerStatusSchema>;
+
+/**
+ * `GET /api/settings`, loosely: the settings are flat (the scan settings, plus `schedule` and
+ * `notifications` with secrets masked); the SPA reads the scan part and the scheduler status.
+ */
+export const settingsResponseSchema = z.object({
+  settings: z
+    .object({
+      libraries: z.array(z.string()),
+      days: z.number(),
+      maxItems: z.number(),
+      all: z.boolean(),
+      dryRun: z.boolean(),
+      schedule: z.record(z.string(), z.unknown()),
+      notifications: z.unknown(),
+    })
+    .passthrough(),
+  scheduler: schedulerStatusSchema,
+  plex: z.object({ url: z.string(), token: z.string().nullable() }),
+});
+export type SettingsResponse = z.infer<typeof settingsResponseSchema>;
+
+// ---- event streams ----------------------------------------------------------------------
+
+/** `GET /api/events` `status`: the running scan and the last finished one. */
+export const statusEventSchema = z.object({
+  running: scanResourceSchema.nullable(),
+  lastFinished: scanResourceSchema.nullable(),
+});
+export type StatusEvent = { running: ScanResource | null; lastFinished: ScanResource | null };
+
+/** `GET /api/events` `log`: one job log line; the event id is `<jobId>:<byteOffset>`. */
+export const appLogEventSchema = z.object({ jobId: z.number(), line: z.string() });
+export type AppLogEvent = z.infer<typeof appLogEventSchema>;
+
+/** `GET /api/events` `scheduler`: the scheduler status. */
+export const schedulerEventSchema = schedulerStatusSchema;
+
+/** `GET /api/scans/:id/events` `log`: one line; the event id is the byte offset after it. */
+export const scanLogEventSchema = z.object({ line: z.string() });
+/** `GET /api/scans/:id/events` `progress` is a ScanResource; `end` closes the stream. */
+export const scanEndEventSchema = z.object({ status: z.enum(SCAN_STATUSES) });
+export type ScanEndEvent = z.infer<typeof scanEndEventSchema>;

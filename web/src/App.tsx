@@ -1,0 +1,78 @@
+import { localStorageColorSchemeManager, MantineProvider } from "@mantine/core";
+import { Notifications } from "@mantine/notifications";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { useState } from "react";
+import { BrowserRouter, Route, Routes } from "react-router";
+import { setCsrfToken, setUnauthorizedHandler } from "./api/client";
+import { ApiError } from "./api/errors";
+import { keys } from "./api/queries";
+import { RequireAuth } from "./auth/RequireAuth";
+import { AppLayout } from "./components/AppLayout";
+import { LiveProvider } from "./events/LiveProvider";
+import { Dashboard } from "./pages/Dashboard";
+import { ItemsPage, JobDetailPage, JobsPage, SettingsPage, StatisticsPage } from "./pages/lazy";
+import { LoginPage } from "./pages/Login";
+import { NotFound } from "./pages/NotFound";
+import { cssVariablesResolver, theme } from "./theme";
+
+export const COLOR_SCHEME_KEY = "psr-color-scheme";
+const colorSchemeManager = localStorageColorSchemeManager({ key: COLOR_SCHEME_KEY });
+
+function makeQueryClient(): QueryClient {
+  const client: QueryClient = new QueryClient({
+    queryCache: new QueryCache(),
+    mutationCache: new MutationCache(),
+    defaultOptions: {
+      queries: {
+        staleTime: 10_000,
+        retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+        refetchOnWindowFocus: true,
+      },
+    },
+  });
+  // Any 401: forget the session; <RequireAuth> then sends the user to the login page and back.
+  setUnauthorizedHandler(() => {
+    setCsrfToken(null);
+    if (client.getQueryData(keys.me)) sessionStorage.setItem("psr-session-expired", "1");
+    client.setQueryData(keys.me, null);
+  });
+  return client;
+}
+
+export function App() {
+  const [client] = useState(makeQueryClient);
+  return (
+    <MantineProvider
+      theme={theme}
+      cssVariablesResolver={cssVariablesResolver}
+      colorSchemeManager={colorSchemeManager}
+      defaultColorScheme="auto"
+    >
+      <Notifications position="top-right" />
+      <QueryClientProvider client={client}>
+        <BrowserRouter>
+          <Routes>
+            <Route path="/login" element={<LoginPage />} />
+            <Route
+              element={
+                <RequireAuth>
+                  <LiveProvider>
+                    <AppLayout />
+                  </LiveProvider>
+                </RequireAuth>
+              }
+            >
+              <Route index element={<Dashboard />} />
+              <Route path="jobs" element={<JobsPage />} />
+              <Route path="jobs/:id" element={<JobDetailPage />} />
+              <Route path="items" element={<ItemsPage />} />
+              <Route path="statistics" element={<StatisticsPage />} />
+              <Route path="settings" element={<SettingsPage />} />
+              <Route path="*" element={<NotFound />} />
+            </Route>
+          </Routes>
+        </BrowserRouter>
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}

@@ -1,0 +1,100 @@
+// Server state: one hook per resource, all through TanStack Query.
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type {
+  ItemPage,
+  LibrariesResponse,
+  ScanOverrides,
+  ScanPage,
+  ScanResource,
+  ScanStarted,
+  SettingsResponse,
+  StatsResponse,
+} from "../../../src/contracts/schemas";
+import type { ItemFilters } from "../lib/itemFilters";
+import { api, queryString } from "./client";
+
+export const ITEMS_PAGE_SIZE = 50;
+export const JOBS_PAGE_SIZE = 25;
+
+export const keys = {
+  me: ["me"] as const,
+  scans: (page: number) => ["scans", page] as const,
+  scan: (id: number) => ["scan", id] as const,
+  items: (f: ItemFilters) => ["items", f] as const,
+  stats: ["stats"] as const,
+  settings: ["settings"] as const,
+  libraries: ["libraries"] as const,
+};
+
+export function useScans(page: number) {
+  return useQuery({
+    queryKey: keys.scans(page),
+    queryFn: ({ signal }) => api<ScanPage>(`/api/scans${queryString({ page, pageSize: JOBS_PAGE_SIZE })}`, { signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useScan(id: number) {
+  return useQuery({
+    queryKey: keys.scan(id),
+    queryFn: ({ signal }) => api<ScanResource>(`/api/scans/${id}`, { signal }),
+  });
+}
+
+export function useItems(filters: ItemFilters) {
+  return useQuery({
+    queryKey: keys.items(filters),
+    queryFn: ({ signal }) =>
+      api<ItemPage>(
+        `/api/items${queryString({
+          state: filters.state,
+          library: filters.library,
+          q: filters.q,
+          page: filters.page,
+          pageSize: ITEMS_PAGE_SIZE,
+        })}`,
+        { signal },
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useStats() {
+  return useQuery({ queryKey: keys.stats, queryFn: ({ signal }) => api<StatsResponse>("/api/stats", { signal }) });
+}
+
+export function useSettings() {
+  return useQuery({
+    queryKey: keys.settings,
+    queryFn: ({ signal }) => api<SettingsResponse>("/api/settings", { signal }),
+  });
+}
+
+export function useLibraries(enabled = true) {
+  return useQuery({
+    queryKey: keys.libraries,
+    queryFn: ({ signal }) => api<LibrariesResponse>("/api/plex/libraries", { signal }),
+    enabled,
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
+}
+
+export function useStartScan() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (overrides: ScanOverrides) => api<ScanStarted>("/api/scans", { method: "POST", body: overrides }),
+    onSettled: () => client.invalidateQueries({ queryKey: ["scans"] }),
+  });
+}
+
+export function useCancelScan() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => api<ScanResource>(`/api/scans/${id}/cancel`, { method: "POST" }),
+    onSettled: (_data, _error, id) => {
+      void client.invalidateQueries({ queryKey: ["scans"] });
+      void client.invalidateQueries({ queryKey: keys.scan(id) });
+    },
+  });
+}

@@ -1,0 +1,55 @@
+import { Badge, Loader, Text, Tooltip } from "@mantine/core";
+import { IconPlayerPause } from "@tabler/icons-react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import { useScanStatus } from "../events/hooks";
+import { formatNumber } from "../lib/format";
+
+/** "Scan running 12 / 48" linking to the job, or a quiet idle badge. */
+export function LiveIndicator() {
+  const { t, i18n } = useTranslation();
+  const { running } = useScanStatus();
+  if (!running) {
+    return (
+      <Badge
+        variant="light"
+        color="gray"
+        size="lg"
+        leftSection={<IconPlayerPause size={14} aria-hidden />}
+        aria-label={t("live.idle")}
+        visibleFrom="xs"
+      >
+        <Text span fz="xs" fw={600} visibleFrom="md">
+          {t("live.idle")}
+        </Text>
+      </Badge>
+    );
+  }
+  const p = running.progress;
+  const lang = i18n.language;
+  const label =
+    p && p.total !== null
+      ? t("live.runningCount", { done: formatNumber(p.done, lang), total: formatNumber(p.total, lang) })
+      : t("live.running");
+  const short = p && p.total !== null ? `${formatNumber(p.done, lang)} / ${formatNumber(p.total, lang)}` : "";
+  return (
+    <Tooltip label={label}>
+      <Badge
+        component={Link}
+        to={`/jobs/${running.id}`}
+        variant="light"
+        size="lg"
+        style={{ cursor: "pointer", textTransform: "none" }}
+        leftSection={<Loader size={12} color="amber" aria-hidden />}
+        aria-label={label}
+      >
+        <Text span fz="xs" fw={600} visibleFrom="md">
+          {label}
+        </Text>
+        <Text span fz="xs" fw={600} hiddenFrom="md">
+          {short}
+        </Text>
+      </Badge>
+    </Tooltip>
+  );
+}

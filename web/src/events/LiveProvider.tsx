@@ -1,0 +1,25 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { type ReactNode, useEffect, useState } from "react";
+import { LiveContext } from "./hooks";
+import { LiveStore } from "./store";
+
+/** Opens the app's one event stream for the logged-in part of the app. */
+export function LiveProvider({ children }: { children: ReactNode }) {
+  const client = useQueryClient();
+  const [store] = useState(
+    () =>
+      new LiveStore(() => {
+        // A scan ended: lists, figures and items changed.
+        void client.invalidateQueries({ queryKey: ["scans"] });
+        void client.invalidateQueries({ queryKey: ["scan"] });
+        void client.invalidateQueries({ queryKey: ["stats"] });
+        void client.invalidateQueries({ queryKey: ["items"] });
+        void client.invalidateQueries({ queryKey: ["settings"] });
+      }),
+  );
+  useEffect(() => {
+    store.start();
+    return () => store.stop();
+  }, [store]);
+  return <LiveContext value={store}>{children}</LiveContext>;
+}

@@ -1,0 +1,181 @@
+// The app-wide live state, fed by ONE EventSource on /api/events (status, log, scheduler) and
+// seeded from REST. Components read it through the hooks in ./hooks.ts; no page closes it.
+import type { AppLogEvent, ScanResource, SchedulerStatus, StatusEvent } from "../../../src/contracts/schemas";
+import { api, queryString } from "../api/client";
+import { appendCapped, LIVE_LOG_CAP } from "../lib/log";
+
+export interface LiveState {
+  /** The running (or queued) scan, if any. */
+  running: ScanResource | null;
+  lastFinished: ScanResource | null;
+  /** Whether `running`/`lastFinished` are known yet (from REST or an event). */
+  statusKnown: boolean;
+  scheduler: SchedulerStatus | null;
+  /** Live log lines of one job (the running one), capped at LIVE_LOG_CAP. */
+  log: { jobId: number | null; lines: string[] };
+  connected: boolean;
+}
+
+const INITIAL: LiveState = {
+  running: null,
+  lastFinished: null,
+  statusKnown: false,
+  scheduler: null,
+  log: { jobId: null, lines: [] },
+  connected: false,
+};
+
+const ACTIVE = new Set(["queued", "running"]);
+const RETRY_MS = 15_000;
+const POLL_MS = 5_000;
+
+/** A newer status of the same scan never goes back (an event can overtake a REST answer). */
+export function isStale(current: ScanResource | null, next: ScanResource | null): boolean {
+  if (!current || !next) return false;
+  if (next.id !== current.id) return next.id < current.id;
+  if (!ACTIVE.has(current.status)) return ACTIVE.has(next.status);
+  return ACTIVE.has(next.status) && (next.progress?.done ?? -1) < (current.progress?.done ?? -1);
+}
+
+export class LiveStore {
+  private state: LiveState = INITIAL;
+  private readonly listeners = new Set<() => void>();
+  private source: EventSource | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private pollTimer: ReturnType<typeof setInterval> | undefined;
+  private eventSeen = false;
+  private lastOffset = new Map<number, number>();
+  private stopped = false;
+  private readonly onFinished: () => void;
+
+  constructor(onFinished: () => void = () => {}) {
+    this.onFinished = onFinished;
+  }
+
+  getState = (): LiveState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  private set(patch: Partial<LiveState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l();
+  }
+
+  start(): void {
+    this.stopped = false;
+    void this.refreshFromRest();
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.source?.close();
+    this.source = null;
+    clearTimeout(this.retryTimer);
+    clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+  }
+
+  /** The status from REST: the newest two scans tell the running one and the last finished. */
+  async refreshFromRest(): Promise<void> {
+    const eventsBefore = this.eventSeen;
+    try {
+      const page = await api<{ items: ScanResource[] }>(`/api/scans${queryString({ page: 1, pageSize: 2 })}`);
+      // An event that arrived while the request ran is newer than this answer.
+      if (this.eventSeen && !eventsBefore) return;
+      if (this.eventSeen && this.state.connected) return;
+      const running = page.items.find((s) => ACTIVE.has(s.status)) ?? null;
+      const lastFinished = page.items.find((s) => !ACTIVE.has(s.status)) ?? null;
+      this.applyStatus({ running, lastFinished });
+    } catch {
+      // Offline or logged out: the indicator stays as it is.
+    }
+  }
+
+  applyStatus(status: StatusEvent): void {
+    const { running, lastFinished } = this.state;
+    if (status.running && running && isStale(running, status.running)) return;
+    // A "running" scan that is already known as finished is an old answer.
+    const known = status.lastFinished ?? lastFinished;
+    if (status.running && known && status.running.id <= known.id) status = { ...status, running: null };
+    const finished = running !== null && (status.running === null || status.running.id !== running.id);
+    const log =
+      status.running && status.running.id !== this.state.log.jobId
+        ? { jobId: status.running.id, lines: [] }
+        : this.state.log;
+    this.set({
+      running: status.running,
+      lastFinished: status.lastFinished ?? lastFinished,
+      statusKnown: true,
+      log,
+    });
+    if (finished) this.onFinished();
+  }
+
+  applyLog(event: AppLogEvent, id: string | undefined): void {
+    const offset = Number(id?.split(":")[1]);
+    if (Number.isFinite(offset)) {
+      const last = this.lastOffset.get(event.jobId) ?? -1;
+      if (offset <= last) return; // a repeat or an out-of-order line
+      this.lastOffset.set(event.jobId, offset);
+    }
+    const current = this.state.log;
+    const lines = current.jobId === event.jobId ? current.lines : [];
+    this.set({ log: { jobId: event.jobId, lines: appendCapped(lines, [event.line], LIVE_LOG_CAP) } });
+  }
+
+  /** Lines fetched by REST before the stream's lines; skips those already there. */
+  seedLog(jobId: number, lines: string[]): void {
+    const current = this.state.log;
+    if (current.jobId !== null && current.jobId !== jobId) return;
+    const have = new Set(current.jobId === jobId ? current.lines : []);
+    const older = lines.filter((l) => !have.has(l));
+    const merged = appendCapped(older, current.jobId === jobId ? current.lines : [], LIVE_LOG_CAP);
+    this.set({ log: { jobId, lines: merged } });
+  }
+
+  applyScheduler(status: SchedulerStatus): void {
+    this.set({ scheduler: status });
+  }
+
+  private connect(): void {
+    if (this.stopped || typeof EventSource === "undefined") return;
+    const source = new EventSource("/api/events");
+    this.source = source;
+    source.onopen = () => {
+      this.set({ connected: true });
+      clearInterval(this.pollTimer);
+      this.pollTimer = undefined;
+    };
+    source.addEventListener("status", (e) => {
+      this.eventSeen = true;
+      this.applyStatus(JSON.parse((e as MessageEvent<string>).data) as StatusEvent);
+    });
+    source.addEventListener("log", (e) => {
+      const msg = e as MessageEvent<string>;
+      this.applyLog(JSON.parse(msg.data) as AppLogEvent, msg.lastEventId);
+    });
+    source.addEventListener("scheduler", (e) => {
+      this.applyScheduler(JSON.parse((e as MessageEvent<string>).data) as SchedulerStatus);
+    });
+    source.onerror = () => {
+      if (this.state.connected) this.set({ connected: false });
+      this.startPolling();
+      // EventSource reconnects by itself unless the server refused (no stream, 401, 404).
+      if (source.readyState === EventSource.CLOSED) {
+        this.source = null;
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => this.connect(), RETRY_MS);
+      }
+    };
+  }
+
+  /** Without the stream, the status is polled so the indicator and dashboard still move. */
+  private startPolling(): void {
+    if (this.pollTimer !== undefined || this.stopped) return;
+    this.pollTimer = setInterval(() => void this.refreshFromRest(), POLL_MS);
+  }
+}

@@ -1,0 +1,53 @@
+// English and German catalogues; the language comes from localStorage, else the browser.
+import i18next from "i18next";
+import { initReactI18next } from "react-i18next";
+import de from "./de.json";
+import en from "./en.json";
+
+export const LANGUAGES = ["en", "de"] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const LANGUAGE_KEY = "psr-language";
+
+export function detectLanguage(stored: string | null, browser: readonly string[]): Language {
+  if (stored && (LANGUAGES as readonly string[]).includes(stored)) return stored as Language;
+  for (const tag of browser) {
+    const base = tag.toLowerCase().split("-")[0];
+    if ((LANGUAGES as readonly string[]).includes(base ?? "")) return base as Language;
+  }
+  return "en";
+}
+
+function storedLanguage(): string | null {
+  try {
+    return localStorage.getItem(LANGUAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function setLanguage(lang: Language): void {
+  try {
+    localStorage.setItem(LANGUAGE_KEY, lang);
+  } catch {
+    // private mode: the choice lasts for this page only
+  }
+  void i18next.changeLanguage(lang);
+}
+
+export function initI18n(lang?: Language): typeof i18next {
+  const language =
+    lang ?? detectLanguage(storedLanguage(), typeof navigator === "undefined" ? [] : navigator.languages);
+  void i18next.use(initReactI18next).init({
+    resources: { en: { translation: en }, de: { translation: de } },
+    lng: language,
+    fallbackLng: "en",
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  const apply = (lng: string) => {
+    if (typeof document !== "undefined") document.documentElement.lang = lng;
+  };
+  apply(language);
+  i18next.on("languageChanged", apply);
+  return i18next;
+}
