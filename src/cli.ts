@@ -21,8 +21,10 @@ Commands:
   plex check [--json]   Test the connection to Plex: server, version, libraries and counts
   emulator [options]    Run the bundled Plex emulator
                         --port N (32400) --token T --seed N --items N --broken SHARE
-                        --workers N --min-ms N --max-ms N --latency MS --error-rate R
+                        --profile standard|demo --workers N --min-ms N --max-ms N
+                        --latency MS --error-rate R
   demo [--items N]      Emulator and web UI together, to try the app without Plex
+                        (--seed N --profile demo|standard)
   import DIR            Import the Python version's settings.json and refresh_state.db [--dry-run] [--json]
   help                  This text
 

@@ -53,3 +53,16 @@ export function numberOption(
   }
   return n;
 }
+
+/** Parses an option that must be one of a few words, or throws a UsageError listing them. */
+export function choiceOption<T extends string>(
+  name: string,
+  value: string | undefined,
+  choices: readonly T[],
+): T | undefined {
+  if (value === undefined) return undefined;
+  const found = choices.find((c) => c === value.trim());
+  if (found === undefined)
+    throw new UsageError(`--${name} must be one of ${choices.join(", ")}, got "${value}"`);
+  return found;
+}

@@ -2,22 +2,25 @@
 // without a Plex server. Data goes to its own folder so a demo never touches real state.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { startEmulator } from "../../emulator/index.js";
+import { DATASET_PROFILES, startEmulator } from "../../emulator/index.js";
 import { AuthStore } from "../auth/store.js";
 import type { Config } from "../config/env.js";
-import { intOption, parseCommandArgs } from "./args.js";
+import { choiceOption, intOption, parseCommandArgs } from "./args.js";
+import { DEMO_DATASET } from "./demo-dataset.js";
 import { startServer, untilSignal } from "./serve.js";
 
 export async function demoCommand(argv: string[], config: Config, env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseCommandArgs(argv, {
     items: { type: "string" },
     seed: { type: "string" },
+    profile: { type: "string" },
     "plex-port": { type: "string" },
   });
   const emulator = await startEmulator({
     port: intOption("plex-port", values["plex-port"], { min: 0, max: 65_535 }) ?? 0,
-    items: intOption("items", values.items, { min: 1, max: 100_000 }) ?? 500,
-    seed: intOption("seed", values.seed, { min: 0, max: 2 ** 31 - 1 }) ?? 1,
+    items: intOption("items", values.items, { min: 1, max: 100_000 }) ?? DEMO_DATASET.items,
+    seed: intOption("seed", values.seed, { min: 0, max: 2 ** 31 - 1 }) ?? DEMO_DATASET.seed,
+    profile: choiceOption("profile", values.profile, DATASET_PROFILES) ?? DEMO_DATASET.profile,
     token: "demo-token",
   });
   process.stdout.write(`Plex emulator listening on ${emulator.url}\n`);

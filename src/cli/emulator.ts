@@ -1,6 +1,6 @@
 // `psr emulator`: the bundled Plex Media Server stand-in, for demos and tests.
-import { startEmulatorFromCli } from "../../emulator/index.js";
-import { intOption, numberOption, parseCommandArgs } from "./args.js";
+import { DATASET_PROFILES, startEmulatorFromCli } from "../../emulator/index.js";
+import { choiceOption, intOption, numberOption, parseCommandArgs } from "./args.js";
 
 export const EMULATOR_OPTIONS = {
   host: { type: "string" },
@@ -9,6 +9,7 @@ export const EMULATOR_OPTIONS = {
   seed: { type: "string" },
   items: { type: "string" },
   broken: { type: "string" },
+  profile: { type: "string" },
   workers: { type: "string" },
   "min-ms": { type: "string" },
   "max-ms": { type: "string" },
@@ -27,6 +28,7 @@ export async function emulatorCommand(argv: string[]): Promise<number> {
     seed: intOption("seed", v.seed, { min: 0, max: 2 ** 31 - 1 }),
     items: intOption("items", v.items, { min: 1, max: 100_000 }),
     brokenShare: numberOption("broken", v.broken, { min: 0, max: 1 }),
+    profile: choiceOption("profile", v.profile, DATASET_PROFILES),
     workers: intOption("workers", v.workers, { min: 1, max: 64 }),
     minMs,
     maxMs,

@@ -29,7 +29,12 @@ export interface RunningServer {
 
 const DAY_MS = 86_400_000;
 
-export async function startServer(config: Config): Promise<RunningServer> {
+export interface ServerOptions {
+  /** How long a client may take to send a request (headers and body); 30 s by default. */
+  requestTimeoutMs?: number;
+}
+
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config.dataDir);
   const jobs = new JobStore(db.kysely);
@@ -114,6 +119,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     plex,
     schedulerStatus: () => scheduler.status(),
     onSettingsChange: () => scheduler.reload(),
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
   let closed: Promise<void> | undefined;
   const close = (reason = "the server is shutting down") => {

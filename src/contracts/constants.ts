@@ -13,6 +13,18 @@ export const ITEM_STATES = [
 ] as const;
 export type ItemState = (typeof ITEM_STATES)[number];
 
+/** Metadata problems an item can have (kept in step with src/scan/detect.ts PROBLEM_CODES). */
+export const PROBLEM_CODES = [
+  "unmatched",
+  "no_poster",
+  "no_ids",
+  "no_summary",
+  "season_no_poster",
+  "episode_no_poster",
+  "episode_no_summary",
+] as const;
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
 export const SCAN_STATUSES = ["queued", "running", "success", "failed", "cancelled", "interrupted"] as const;
 export type ScanStatus = (typeof SCAN_STATUSES)[number];
 

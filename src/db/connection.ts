@@ -1,11 +1,11 @@
 // One SQLite file in the data directory, opened with the pragmas a small always-on service
 // needs: WAL so readers never block the scan writer, a busy timeout so the CLI and the server
 // can share the file, and enforced foreign keys.
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import Sqlite from "better-sqlite3";
 import { type DialectAdapter, Kysely, SqliteAdapter, SqliteDialect } from "kysely";
 import { migrateToLatest } from "./migrate.js";
+import { ensurePrivateDir, makePrivate } from "./private-files.js";
 import type { Database } from "./schema.js";
 
 export interface Db {
@@ -48,9 +48,10 @@ export function createKysely<T = Database>(sqlite: Sqlite.Database): Kysely<T> {
 
 /** Opens (creating if needed) the database in `dataDir` and brings its schema up to date. */
 export async function openDatabase(dataDir: string, options: { migrate?: boolean } = {}): Promise<Db> {
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const path = join(dataDir, DB_FILE_NAME);
   const sqlite = openSqlite(path);
+  makePrivate(path, `${path}-wal`, `${path}-shm`);
   const kysely = createKysely(sqlite);
   let closed = false;
   const db: Db = {

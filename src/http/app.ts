@@ -1,4 +1,6 @@
 // The fastify application: it only translates HTTP into calls on the core (DESIGN §3).
+
+import { createServer as createHttpServer } from "node:http";
 import fastifyCookie from "@fastify/cookie";
 import fastifyHelmet from "@fastify/helmet";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
@@ -43,6 +45,7 @@ export interface AppDeps {
   schedulerStatus: () => Promise<unknown>;
   onSettingsChange?: () => void | Promise<void>;
   ssePollMs?: number;
+  requestTimeoutMs?: number;
 }
 
 /** Maps any error to a status and a JSON body; 5xx bodies never carry internals. */
@@ -80,14 +83,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     trustProxy: trustProxyOption(deps.config.server.trustProxy),
     bodyLimit: 64 * 1024,
-    // A client that sends its headers or body slowly cannot hold a connection for ever.
-    requestTimeout: 30_000,
-    connectionTimeout: 0,
-    keepAliveTimeout: 10_000,
+    // A client that sends its headers or body slowly cannot hold a connection for ever: Node
+    // checks the deadlines every few seconds (30 s by default, too coarse for a short timeout).
+    serverFactory: (handler) => {
+      const requestTimeout = deps.requestTimeoutMs ?? 30_000;
+      const server = createHttpServer(
+        {
+          requestTimeout,
+          headersTimeout: Math.min(15_000, requestTimeout),
+          connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(requestTimeout / 3))),
+          keepAliveTimeout: 10_000,
+        },
+        handler,
+      );
+      // Enough for many browsers with an event stream each; beyond it connections are refused.
+      server.maxConnections = 512;
+      return server;
+    },
   });
-  // Enough for many browsers with an event stream each; a flood beyond it is refused by the OS.
-  app.server.maxConnections = 512;
-  app.server.headersTimeout = 15_000;
 
   // A POST with "Content-Type: application/json" and no body (curl, Home Assistant, n8n) is an
   // empty object, not a 400: every body-less action accepts it.

@@ -1,7 +1,8 @@
 // One log file per job, under PSR_DATA_DIR/logs. Lines are written synchronously as they
 // happen, so a crash loses nothing already logged, and every line passes the secret filter.
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { ensurePrivateDir } from "../db/private-files.js";
 import { printable } from "../log-text.js";
 
 export type LogLevel = "info" | "warn" | "error";
@@ -30,8 +31,8 @@ export class JobLog {
     private readonly redact: (text: string) => string = (t) => t,
     private readonly onLine?: (line: string) => void,
   ) {
-    mkdirSync(join(path, ".."), { recursive: true });
-    this.fd = openSync(path, "a", 0o640);
+    ensurePrivateDir(join(path, ".."));
+    this.fd = openSync(path, "a", 0o600);
   }
 
   write(level: LogLevel, message: string, at = new Date()): void {

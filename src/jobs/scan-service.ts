@@ -5,6 +5,7 @@ import { type ScanSettings, scanSettingsOf, scanSettingsSchema } from "../config
 import type { Database } from "../db/schema.js";
 import { loadSettings } from "../db/settings-repo.js";
 import type { PlexClient } from "../plex/index.js";
+import { selectSections } from "../scan/collect.js";
 import type { Job, JobStore } from "./job-store.js";
 import { type JobOutcome, runJob, shutdownReason } from "./runner.js";
 
@@ -39,6 +40,11 @@ export class ScanService {
   async start(source: string, overrides: ScanOverrides = {}): Promise<Job> {
     const stored = scanSettingsOf(await loadSettings(this.deps.db));
     const settings = scanSettingsSchema.parse({ ...stored, ...overrides });
+    // Libraries named for this run are bad input when Plex has no such library: refused before
+    // any job is recorded (LibrarySelectionError), as the CLI does.
+    if (overrides.libraries !== undefined && overrides.libraries.length > 0) {
+      selectSections(await this.deps.plex().sections(), settings.libraries, settings.includePersonal);
+    }
     const now = this.deps.now ?? Date.now;
     const job = await this.deps.jobs.create({
       source,

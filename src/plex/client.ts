@@ -80,7 +80,17 @@ export interface MatchTarget {
   year?: number;
 }
 
+/** Posters are a few hundred KB; anything far larger is not an image we should hold in memory. */
+export const MAX_IMAGE_BYTES = 10 * 1_048_576;
+
+/** A path on this server (not absolute, not protocol-relative), the only kind a thumb may be. */
+export function isServerPath(path: string): boolean {
+  return path.startsWith("/") && !path.startsWith("//") && !path.includes("\\");
+}
+
 export interface ThumbOptions extends RequestOptions {
+  /** Refuse a larger image (default MAX_IMAGE_BYTES). */
+  maxBytes?: number;
   /** When given, Plex scales the image (`/photo/:/transcode`). */
   width?: number;
   height?: number;
@@ -268,7 +278,7 @@ export class PlexClient {
    * server-relative paths are accepted, so the token can never be sent to another host.
    */
   async thumb(path: string, opts: ThumbOptions = {}): Promise<PlexImage> {
-    if (!path.startsWith("/") || path.startsWith("//") || path.includes("\\")) {
+    if (!isServerPath(path)) {
       throw new TypeError("thumb path must be a server-relative path such as /library/metadata/1/thumb/123");
     }
     const scaled = opts.width !== undefined || opts.height !== undefined;
@@ -278,6 +288,7 @@ export class PlexClient {
       query: scaled ? { width: opts.width, height: opts.height, minSize: 1, upscale: 1, url: path } : {},
       headers: { Accept: "image/*" },
       signal: opts.signal,
+      maxBytes: opts.maxBytes ?? MAX_IMAGE_BYTES,
     });
     return { contentType: res.headers.get("content-type") ?? "application/octet-stream", body: res.bytes };
   }

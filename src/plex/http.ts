@@ -4,6 +4,7 @@ import { backoffDelay, sleep } from "./backoff.js";
 import {
   PlexAuthError,
   type PlexError,
+  type PlexErrorDetails,
   PlexHttpError,
   PlexNotFoundError,
   PlexResponseError,
@@ -45,6 +46,8 @@ export interface RequestSpec {
   query?: Query;
   headers?: Record<string, string>;
   signal?: AbortSignal | undefined;
+  /** Refuse a body larger than this (read in chunks, so memory stays bounded). */
+  maxBytes?: number;
 }
 
 export interface RawResponse {
@@ -126,7 +129,10 @@ export class PlexTransport {
           redirect: "manual",
         });
         if (res.ok) {
-          const bytes = new Uint8Array(await res.arrayBuffer());
+          const bytes =
+            spec.maxBytes === undefined
+              ? new Uint8Array(await res.arrayBuffer())
+              : await readCapped(res, spec.maxBytes, details);
           this.log({ method: spec.method, url: safeUrl, status: res.status, ms: since(started), attempt });
           return { status: res.status, headers: res.headers, bytes };
         }
@@ -143,7 +149,7 @@ export class PlexTransport {
         });
         if (!(res.status >= 500 && retryable && attempt <= retries)) throw failure;
       } catch (error) {
-        if (isPlexStatusError(error)) throw error;
+        if (isPlexStatusError(error) || error instanceof PlexResponseError) throw error;
         if (userSignal?.aborted) {
           this.log({ method: spec.method, url: safeUrl, ms: since(started), attempt, error: "aborted" });
           throw userSignal.reason;
@@ -260,4 +266,30 @@ export function decodeBody(
   } catch {
     throw new PlexResponseError("the body is neither JSON nor XML", details);
   }
+}
+
+/** Reads a body chunk by chunk and gives up past `maxBytes`, so a huge answer cannot fill memory. */
+async function readCapped(res: Response, maxBytes: number, details: PlexErrorDetails): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new PlexResponseError(`the answer is larger than ${Math.round(maxBytes / 1_048_576)} MB`, details);
+  const declared = Number(res.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = res.body?.getReader();
+  if (!reader) return new Uint8Array();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
 }

@@ -2,7 +2,9 @@
 export {
   type CountOptions,
   DEFAULT_PRODUCT,
+  isServerPath,
   type ListSectionOptions,
+  MAX_IMAGE_BYTES,
   type MatchesOptions,
   type MatchTarget,
   type PagedOptions,

@@ -5,7 +5,7 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { Database } from "../../db/schema.js";
 import { SqliteScanStore } from "../../jobs/item-store.js";
-import type { PlexClient } from "../../plex/index.js";
+import { isServerPath, type PlexClient } from "../../plex/index.js";
 import { applyMatch, ItemNotFoundError, matchCandidates, refreshItem } from "../../scan/item-actions.js";
 import { HttpError, parseInput } from "../errors.js";
 import { matchBody, ratingKeyParams } from "../schemas.js";
@@ -14,6 +14,9 @@ const matchesQuery = z.object({
   title: z.string().trim().min(1).max(300).optional(),
   year: z.coerce.number().int().min(1800).max(2200).optional(),
 });
+
+/** A thumbnail width: Plex's transcoder scales the poster, so a table row loads a few KB. */
+const posterQuery = z.object({ width: z.coerce.number().int().min(32).max(1000).optional() }).strict();
 
 export async function itemActionRoutes(
   app: FastifyInstance,
@@ -52,8 +55,16 @@ export async function itemActionRoutes(
     const [item] = await plex.metadata([ratingKey]);
     if (!item) throw new HttpError(404, `No item ${ratingKey} in Plex`);
     const path = item.thumb ?? item.art;
-    if (!path) throw new HttpError(404, "This item has no poster");
-    const image = await plex.thumb(path);
+    if (!path) throw new HttpError(404, "This item has no poster", { code: "no_poster" });
+    // Only images on the configured Plex server are fetched; an absolute URL in the metadata is
+    // someone else's host and stays unfetched.
+    if (!isServerPath(path))
+      throw new HttpError(404, "This item's poster is not on the Plex server", { code: "no_poster" });
+    const { width } = parseInput(posterQuery, request.query, "query");
+    const image = await plex.thumb(
+      path,
+      width === undefined ? {} : { width, height: Math.round(width * 1.5) },
+    );
     return reply
       .type(image.contentType.startsWith("image/") ? image.contentType : "application/octet-stream")
       .header("Cache-Control", "private, max-age=3600")

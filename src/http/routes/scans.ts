@@ -5,6 +5,7 @@ import { jobLogPath } from "../../jobs/job-log.js";
 import { type Job, type JobStore, ScanAlreadyRunningError } from "../../jobs/job-store.js";
 import { readLinesFrom, tailLines } from "../../jobs/log-reader.js";
 import type { ScanService } from "../../jobs/scan-service.js";
+import { LibrarySelectionError } from "../../scan/collect.js";
 import { HttpError, parseInput } from "../errors.js";
 import {
   isoTime,
@@ -55,7 +56,13 @@ export async function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): Pro
       return reply.status(202).send({ id: job.id });
     } catch (error) {
       if (error instanceof ScanAlreadyRunningError) {
-        throw new HttpError(409, error.message, { runningJobId: error.runningJobId });
+        throw new HttpError(409, error.message, { code: "scan_running", runningJobId: error.runningJobId });
+      }
+      if (error instanceof LibrarySelectionError) {
+        throw new HttpError(400, `Invalid body: libraries: ${error.message}`, {
+          code: "unknown_library",
+          field: "libraries",
+        });
       }
       throw error;
     }
@@ -72,7 +79,9 @@ export async function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): Pro
   app.post("/api/scans/:id/cancel", async (request, reply) => {
     const job = await loadJob(request.params);
     if (job.status !== "running" && job.status !== "queued") {
-      throw new HttpError(409, `Scan ${job.id} is not running (status: ${job.status})`);
+      throw new HttpError(409, `Scan ${job.id} is not running (status: ${job.status})`, {
+        code: "scan_not_running",
+      });
     }
     const updated = await scans.cancel(job.id);
     return reply.status(202).send(toScanResource(updated ?? job));
