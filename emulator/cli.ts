@@ -1,5 +1,5 @@
 /** Entry for `psr emulator`: start, announce the URL and token, stop cleanly on a signal. */
-import { type EmulatorHandle, startEmulator } from "./index.js";
+import { type DatasetProfile, type EmulatorHandle, startEmulator } from "./index.js";
 
 export interface CliOptions {
   host?: string;
@@ -8,6 +8,7 @@ export interface CliOptions {
   seed?: number;
   items?: number;
   brokenShare?: number;
+  profile?: DatasetProfile;
   latency?: number;
   errorRate?: number;
   workers?: number;
@@ -34,6 +35,7 @@ export async function startEmulatorFromCli(
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
     ...(opts.items !== undefined ? { items: opts.items } : {}),
     ...(opts.brokenShare !== undefined ? { brokenShare: opts.brokenShare } : {}),
+    ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
     ...(opts.serverName !== undefined ? { serverName: opts.serverName } : {}),
     refresh,
     faults: { latencyMs: opts.latency ?? 0, errorRate: opts.errorRate ?? 0 },

@@ -18,8 +18,8 @@ import {
   STUDIOS,
   TV_RATINGS,
 } from "./names.js";
-import { type Plan, type Planned, planByDraw, planExactly, type Slot, type UnmatchedNaming } from "./plan.js";
-import { type DatasetProfile, PROFILES, type Profile } from "./profiles.js";
+import { type Plan, type Planned, planByDraw, planExactly, type Slot } from "./plan.js";
+import { type DatasetProfile, PROFILES, type Profile, type UnmatchedNaming } from "./profiles.js";
 import { hash32, Rng } from "./random.js";
 import { asciiFold, episodeTitle, normalizeTitle, pathSafe, sortTitle } from "./text.js";
 
@@ -37,7 +37,11 @@ export interface GenerateOptions {
 const DAY = 86_400;
 
 /** How a broken episode is broken in the demo profile (standard: always the summary). */
-const EPISODE_BREAKS: readonly (readonly BrokenKind[])[] = [["no-summary"], ["no-poster"], ["no-poster", "no-summary"]];
+const EPISODE_BREAKS: readonly (readonly BrokenKind[])[] = [
+  ["no-summary"],
+  ["no-poster"],
+  ["no-poster", "no-summary"],
+];
 
 export function generateLibrary(opts: GenerateOptions): GeneratedLibrary {
   const profile = PROFILES[opts.profile ?? "standard"];

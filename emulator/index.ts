@@ -21,7 +21,7 @@ import { buildTruth, type EmulatorTruth } from "./truth.js";
 export { type CliOptions, startEmulatorFromCli } from "./cli.js";
 export type { Faults } from "./faults.js";
 export type { BrokenKind, GeneratedLibrary, Item, ItemType, Section, Work } from "./model.js";
-export { DATASET_PROFILES, type DatasetProfile, isDatasetProfile } from "./profiles.js";
+export { DATASET_PROFILES, type DatasetProfile } from "./profiles.js";
 export type { EmulatorTruth, TruthItem } from "./truth.js";
 
 export interface EmulatorOptions {

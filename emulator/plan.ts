@@ -14,8 +14,6 @@ export interface Slot {
   kinds: KindWeights | null;
 }
 
-export type { UnmatchedNaming };
-
 export interface Planned {
   kinds: BrokenKind[];
   /** Added within the profile's recent window; undefined leaves it to chance. */

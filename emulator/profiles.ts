@@ -36,7 +36,7 @@ export interface Profile {
   /**
    * "exact" planning: how the n-th unmatched item of a section can be matched, in turn: an ID in
    * the file name, a clean title and year, or a title the agent has twice (needs review). The
-   * first items of the cycle are the recent ones, so a default dry run sees each way.
+   * recent items are the first ones, so a default dry run sees every way.
    */
   unmatchedCycle: readonly UnmatchedNaming[];
   /**
@@ -91,7 +91,7 @@ const DEMO: Profile = {
     legacy: { "no-poster": 40, "no-summary": 30, locked: 15, unfixable: 15 },
   },
   planning: "exact",
-  recentShare: 0.3,
+  recentShare: 0.25,
   brokenRecentShare: 0.75,
   // The app's window runs from its own clock, up to a day ahead of the emulator's (start of the
   // UTC day): 28 days keeps the recent items inside a 30-day window for the first days of a demo.
@@ -103,7 +103,3 @@ const DEMO: Profile = {
 };
 
 export const PROFILES: Readonly<Record<DatasetProfile, Profile>> = { standard: STANDARD, demo: DEMO };
-
-export function isDatasetProfile(name: string): name is DatasetProfile {
-  return (DATASET_PROFILES as readonly string[]).includes(name);
-}

@@ -32,6 +32,8 @@ const DAY_MS = 86_400_000;
 export interface ServerOptions {
   /** How long a client may take to send a request (headers and body); 30 s by default. */
   requestTimeoutMs?: number;
+  /** The built web UI (default dist/web). */
+  webDir?: string;
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
@@ -120,6 +122,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     schedulerStatus: () => scheduler.status(),
     onSettingsChange: () => scheduler.reload(),
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    ...(options.webDir !== undefined ? { webDir: options.webDir } : {}),
   });
   let closed: Promise<void> | undefined;
   const close = (reason = "the server is shutting down") => {

@@ -8,6 +8,7 @@ import { AuthStore } from "../auth/store.js";
 import type { Config, TrustProxy } from "../config/env.js";
 import type { Db } from "../db/connection.js";
 import type { JobStore } from "../jobs/job-store.js";
+import { LiveFeed } from "../jobs/live-feed.js";
 import type { ScanService } from "../jobs/scan-service.js";
 import type { Logger } from "../log.js";
 import {
@@ -20,14 +21,15 @@ import {
 import { VERSION } from "../version.js";
 import { type AuthOptions, apiNotFound, isApiPath, registerAuthGuard } from "./auth-guard.js";
 import { defaultErrorCode, HttpError } from "./errors.js";
-import { placeholderPage } from "./placeholder.js";
 import { authRoutes } from "./routes/auth.js";
+import { eventRoutes } from "./routes/events.js";
 import { itemActionRoutes } from "./routes/item-actions.js";
 import { itemRoutes } from "./routes/items.js";
 import { notificationRoutes } from "./routes/notifications.js";
 import { plexRoutes } from "./routes/plex.js";
 import { scanRoutes } from "./routes/scans.js";
 import { settingsRoutes } from "./routes/settings.js";
+import { type WebApp, wantsAppPage, webApp } from "./web-app.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -46,6 +48,8 @@ export interface AppDeps {
   onSettingsChange?: () => void | Promise<void>;
   ssePollMs?: number;
   requestTimeoutMs?: number;
+  /** The built SPA (default dist/web). */
+  webDir?: string;
 }
 
 /** Maps any error to a status and a JSON body; 5xx bodies never carry internals. */
@@ -117,7 +121,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("onRoute", (route) => {
     for (const method of [route.method].flat()) {
       if (method === "HEAD") continue;
-      routes.push({ method, url: route.url, public: route.config?.public === true });
+      // Read when asked: a scope's own onRoute hook (the web UI's) may mark the route public
+      // after this one has run.
+      routes.push({
+        method,
+        url: route.url,
+        get public() {
+          return route.config?.public === true;
+        },
+      });
     }
   });
   app.decorate("registeredRoutes", routes);
@@ -127,12 +139,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (status >= 500) request.log.error({ err: error }, "request failed");
     reply.status(status).send(body);
   });
+  let web: WebApp | undefined;
   app.setNotFoundHandler((request, reply) => {
-    const error = isApiPath(request.url)
+    const api = isApiPath(request.url);
+    // Client routes (/jobs/7) get the app's page; nothing under /api ever does.
+    if (!api && web?.built && wantsAppPage(request)) return web.sendIndex(request, reply);
+    const error = api
       ? apiNotFound(request)
       : new HttpError(404, `Not found: ${request.method} ${request.url.split("?")[0]}`);
     const { status, body } = errorResponse(error);
-    reply.status(status).send(body);
+    return reply.status(status).send(body);
   });
 
   // Strict headers: no inline scripts, no framing, no MIME sniffing, no referrer to other sites.
@@ -180,6 +196,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     dataDir: deps.config.dataDir,
     pollMs: deps.ssePollMs,
   });
+  const feed = new LiveFeed({ jobs: deps.jobs, dataDir: deps.config.dataDir, pollMs: deps.ssePollMs });
+  app.addHook("onClose", async () => feed.stop());
+  await eventRoutes(app, { feed, schedulerStatus: deps.schedulerStatus });
   await settingsRoutes(app, {
     db: deps.db.kysely,
     schedulerStatus: deps.schedulerStatus,
@@ -191,9 +210,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await plexRoutes(app, { plex: deps.plex });
   await notificationRoutes(app, { db: deps.db.kysely });
 
-  app.get("/", { config: { public: true } }, async (_request, reply) => {
-    reply.type("text/html; charset=utf-8").send(placeholderPage(VERSION));
-  });
+  web = await webApp(app, deps.webDir);
 
   return app;
 }

@@ -87,7 +87,14 @@ export function routedPath(url: string): string {
   } catch {
     // a malformed escape: judge the raw text
   }
-  return path.replace(/\/{2,}/g, "/");
+  // Collapse repeated slashes and resolve "." and ".." as a server resolving a file path would.
+  const out: string[] = [];
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") out.pop();
+    else out.push(segment);
+  }
+  return `/${out.join("/")}`;
 }
 
 /** Whether an unmatched request aimed at the API (so it gets the API's 401/404, not the SPA). */

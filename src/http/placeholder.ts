@@ -1,4 +1,5 @@
-// A minimal landing page until the web UI lands: no scripts, so it passes a strict CSP.
+// The page shown when the web UI has not been built (a checkout before `npm run build`): no
+// scripts, so it passes a strict CSP.
 export function placeholderPage(version: string): string {
   return `<!doctype html>
 <html lang="en">
@@ -17,8 +18,9 @@ code { background: #2c2e33; padding: 0.1rem 0.3rem; border-radius: 4px; }
 <main>
 <h1>Plex Smart Refresher</h1>
 <p>Version ${version}. The server is running.</p>
-<p>The web interface is not part of this build yet. Meanwhile the command line does the work:
-<code>psr plex check</code> tests the connection to Plex.</p>
+<p>The web interface has not been built in this checkout. Run <code>npm run build</code> (or
+<code>npm run demo</code>, which builds it first) and restart the server. Meanwhile the command
+line does the work: <code>psr plex check</code> tests the connection to Plex.</p>
 <p>Health: <a href="/api/health" style="color:#e5a00d">/api/health</a></p>
 </main>
 </body>

@@ -64,3 +64,21 @@ export function readLinesFrom(path: string, offset: number, maxBytes = 1024 * 10
   }
   return { lines, next: offset + start };
 }
+
+/** The byte offset where the last `n` lines of a log begin (0 for a shorter log). */
+export function tailOffset(path: string, n: number): number {
+  const size = sizeOf(path);
+  let start = size;
+  while (start > 0) {
+    start = Math.max(0, start - CHUNK);
+    const buffer = readRange(path, start, size);
+    // Newlines that end a line other than the file's last: the (n+1)-th from the end marks the start.
+    let seen = 0;
+    for (let i = buffer.length - 2; i >= 0; i--) {
+      if (buffer[i] !== 10) continue;
+      seen++;
+      if (seen === n) return start + i + 1;
+    }
+  }
+  return 0;
+}

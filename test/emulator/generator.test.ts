@@ -69,3 +69,74 @@ describe("generator", () => {
     expect(lib.topLevelCount).toBe(100_000);
   });
 });
+
+describe("generator, demo profile", () => {
+  const DAY = 86_400;
+  const top = (lib: ReturnType<typeof generateLibrary>) =>
+    lib.items.filter((i) => i && (i.type === "movie" || i.type === "show"));
+
+  it("leaves the standard dataset as it is when no profile is named", () => {
+    const plain = generateLibrary({ seed: 5, items: 400, brokenShare: 0.2, now: NOW });
+    const standard = generateLibrary({
+      seed: 5,
+      items: 400,
+      brokenShare: 0.2,
+      profile: "standard",
+      now: NOW,
+    });
+    expect(JSON.stringify(plain.items)).toBe(JSON.stringify(standard.items));
+    expect(JSON.stringify([...plain.hidden])).toBe(JSON.stringify([...standard.hidden]));
+  });
+
+  it("spreads items over four years with a good share in the last 30 days", () => {
+    const lib = generateLibrary({ seed: 1, items: 500, profile: "demo", now: NOW });
+    const items = top(lib);
+    const recent = items.filter((i) => i && i.addedAt > NOW - 28 * DAY);
+    expect(recent.length / items.length).toBeGreaterThan(0.25);
+    expect(recent.length / items.length).toBeLessThan(0.5);
+    // Nothing sits on the window's edge, where the app's clock (a day ahead at most) would decide.
+    expect(items.filter((i) => i && i.addedAt <= NOW - 28 * DAY && i.addedAt > NOW - 31 * DAY)).toEqual([]);
+    expect(items.some((i) => i && i.addedAt < NOW - 3 * 365 * DAY)).toBe(true);
+  });
+
+  it("puts every kind of breakage among recent items, in every library size the demo offers", () => {
+    for (const items of [150, 500, 2000]) {
+      const lib = generateLibrary({ seed: 1, items, profile: "demo", now: NOW });
+      const recent = [...lib.hidden].filter(([rk]) => (lib.items[rk]?.addedAt ?? 0) > NOW - 28 * DAY);
+      const kinds = new Set(recent.flatMap(([, h]) => h.kinds));
+      for (const k of [
+        "no-poster",
+        "no-guids",
+        "no-summary",
+        "unmatched",
+        "locked",
+        "unfixable",
+        "broken-children",
+      ])
+        expect(kinds.has(k as never), `${items}: ${k}`).toBe(true);
+      const unmatched = recent.filter(([, h]) => h.kinds.includes("unmatched")).map(([, h]) => h);
+      expect(
+        unmatched.some((h) => h.ambiguous && !h.fileId),
+        `${items}: ambiguous`,
+      ).toBe(true);
+      expect(
+        unmatched.some((h) => h.fileId && !h.ambiguous),
+        `${items}: ID in the file name`,
+      ).toBe(true);
+      expect(
+        unmatched.some((h) => !h.fileId && !h.ambiguous),
+        `${items}: clean title`,
+      ).toBe(true);
+      const episodes = recent.map(([rk]) => lib.items[rk]).filter((i) => i?.type === "episode");
+      expect(episodes.some((e) => e && !e.thumb)).toBe(true);
+      expect(episodes.some((e) => e && !e.summary)).toBe(true);
+      expect(recent.some(([rk]) => lib.items[rk]?.locked?.includes("summary"))).toBe(true);
+    }
+  });
+
+  it("keeps most items healthy", () => {
+    const lib = generateLibrary({ seed: 1, items: 500, profile: "demo", now: NOW });
+    const broken = top(lib).filter((i) => i && lib.hidden.has(i.rk));
+    expect(broken.length / 500).toBeCloseTo(0.14, 1);
+  });
+});
