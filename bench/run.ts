@@ -6,7 +6,8 @@
 //      after 20 s), on a sample of items, extrapolated to the whole set.
 //   3. A 100,000-item `--all --dry-run` scan: wall time and peak RSS of the scanning process
 //      (the emulator runs in a child process so its memory is not counted).
-// Options: --only=fix|baseline|large  --baseline-sample=N (default 20; 0 = every item)
+//   4. Twenty dashboards open during a scan: API latency (p95) and the server's CPU share.
+// Options: --only=fix|baseline|large|dashboards  --baseline-sample=N (default 20; 0 = every item)
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -18,6 +19,7 @@ import { PlexClient } from "../src/plex/index.js";
 import { runScan } from "../src/scan/engine.js";
 import { tempDir } from "../test/helpers/tmp.js";
 import { runOriginalStrategy } from "./baseline.js";
+import { benchDashboards } from "./dashboards.js";
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -256,6 +258,11 @@ if (!only || only === "baseline") {
 }
 if (!only || only === "large") {
   const lines = await benchLarge();
+  report.push(...lines, "");
+  console.log(lines.join("\n"));
+}
+if (!only || only === "dashboards") {
+  const lines = await benchDashboards();
   report.push(...lines, "");
   console.log(lines.join("\n"));
 }
