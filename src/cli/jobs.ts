@@ -2,9 +2,10 @@
 // beside a running server: everything goes through the shared database and log files.
 import type { Config } from "../config/env.js";
 import { openDatabase } from "../db/connection.js";
+import { followJob, pollingSource } from "../jobs/follow-job.js";
 import { jobLogPath } from "../jobs/job-log.js";
 import { type Job, JobStore } from "../jobs/job-store.js";
-import { readLinesFrom, tailLines } from "../jobs/log-reader.js";
+import { tailLines } from "../jobs/log-reader.js";
 import { printable } from "../log-text.js";
 import { intOption, parseCommandArgs, UsageError } from "./args.js";
 
@@ -83,18 +84,9 @@ export async function jobsCommand(argv: string[], config: Config): Promise<numbe
           return 0;
         }
         // Follow: print new complete lines until the job has finished.
-        let offset = 0;
-        for (;;) {
-          const chunk = readLinesFrom(path, offset);
-          for (const line of chunk.lines) out(line.text);
-          offset = chunk.next;
-          const current = await jobs.get(id);
-          if (!current || (current.status !== "running" && current.status !== "queued")) {
-            for (const line of readLinesFrom(path, offset).lines) out(line.text);
-            return 0;
-          }
-          await new Promise((r) => setTimeout(r, 500));
-        }
+        const source = pollingSource(config.dataDir, (jobId) => jobs.get(jobId));
+        for await (const event of followJob(source, id)) if (event.type === "log") out(event.text);
+        return 0;
       }
       case "cancel": {
         const { positionals } = parseCommandArgs(rest, {}, true);

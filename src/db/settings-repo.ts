@@ -4,6 +4,7 @@
 import type { Kysely } from "kysely";
 import { type AppSettings, appSettingsSchema, SETTINGS_KEYS } from "../config/settings.js";
 import { FORBIDDEN_IN_SETTINGS } from "../log-text.js";
+import { readJsonColumn } from "./json-column.js";
 import type { Database } from "./schema.js";
 
 export class SettingsValidationError extends Error {
@@ -31,11 +32,9 @@ async function readStored(db: Kysely<Database>): Promise<Record<string, unknown>
     .execute();
   const stored: Record<string, unknown> = {};
   for (const row of rows) {
-    try {
-      stored[row.key] = JSON.parse(row.value);
-    } catch {
-      // unreadable value: the default applies
-    }
+    // An unreadable value is left out, so its default applies.
+    const value = readJsonColumn(row.value);
+    if (value !== null) stored[row.key] = value;
   }
   return stored;
 }
@@ -102,12 +101,7 @@ export async function readState<T>(db: Kysely<Database>, key: string): Promise<T
     .select("value")
     .where("key", "=", `state:${key}`)
     .executeTakeFirst();
-  if (!row) return undefined;
-  try {
-    return JSON.parse(row.value) as T;
-  } catch {
-    return undefined;
-  }
+  return (readJsonColumn(row?.value) ?? undefined) as T | undefined;
 }
 
 export async function writeState(
@@ -122,4 +116,14 @@ export async function writeState(
     .values({ key: `state:${key}`, value: text, updated_at: now })
     .onConflict((oc) => oc.column("key").doUpdateSet({ value: text, updated_at: now }))
     .execute();
+}
+
+/** Loading and saving settings, bound to one database: what the HTTP layer is given. */
+export interface SettingsAccess {
+  load(): Promise<AppSettings>;
+  save(patch: Record<string, unknown>): Promise<AppSettings>;
+}
+
+export function settingsAccess(db: Kysely<Database>): SettingsAccess {
+  return { load: () => loadSettings(db), save: (patch) => saveSettings(db, patch) };
 }

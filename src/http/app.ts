@@ -7,8 +7,11 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { AuthStore } from "../auth/store.js";
 import type { Config, TrustProxy } from "../config/env.js";
 import type { Db } from "../db/connection.js";
+import { settingsAccess } from "../db/settings-repo.js";
+import { SqliteScanStore } from "../jobs/item-store.js";
 import type { JobStore } from "../jobs/job-store.js";
 import { LiveFeed } from "../jobs/live-feed.js";
+import { ResultsView } from "../jobs/results-view.js";
 import type { ScanService } from "../jobs/scan-service.js";
 import type { Logger } from "../log.js";
 import {
@@ -190,25 +193,35 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return { status: "ok", version: VERSION };
   });
 
+  // One poller for every open stream, however many browsers follow the scans.
+  const feed = new LiveFeed({ jobs: deps.jobs, dataDir: deps.config.dataDir, pollMs: deps.ssePollMs });
+  app.addHook("onClose", async () => feed.stop());
   await scanRoutes(app, {
     jobs: deps.jobs,
     scans: deps.scans,
     dataDir: deps.config.dataDir,
-    pollMs: deps.ssePollMs,
+    follow: {
+      dataDir: deps.config.dataDir,
+      current: async (id) => (feed.current.running?.id === id ? feed.current.running : deps.jobs.get(id)),
+      ticks: (signal) => feed.ticks(signal),
+    },
   });
-  const feed = new LiveFeed({ jobs: deps.jobs, dataDir: deps.config.dataDir, pollMs: deps.ssePollMs });
-  app.addHook("onClose", async () => feed.stop());
   await eventRoutes(app, { feed, schedulerStatus: deps.schedulerStatus });
+  const settings = settingsAccess(deps.db.kysely);
   await settingsRoutes(app, {
-    db: deps.db.kysely,
+    settings,
     schedulerStatus: deps.schedulerStatus,
     onChange: deps.onSettingsChange,
     plex: { url: deps.config.plex.url, token: deps.config.plex.token },
   });
-  await itemRoutes(app, { db: deps.db.kysely });
-  await itemActionRoutes(app, { db: deps.db.kysely, plex: deps.plex, timeoutMs: 120_000 });
+  await itemRoutes(app, { results: new ResultsView(deps.db.kysely) });
+  await itemActionRoutes(app, {
+    store: () => new SqliteScanStore(deps.db.kysely, null),
+    plex: deps.plex,
+    timeoutMs: 120_000,
+  });
   await plexRoutes(app, { plex: deps.plex });
-  await notificationRoutes(app, { db: deps.db.kysely });
+  await notificationRoutes(app, { settings });
 
   web = await webApp(app, deps.webDir);
 

@@ -1,16 +1,13 @@
 // The web UI: the Vite build in dist/web, served by the same server. Its files and client routes
 // are public (the login page must load without a session); everything under /api stays private,
 // because access is decided per route and these routes are the only ones marked public here.
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { PROJECT_ROOT, VERSION } from "../version.js";
+import { VERSION } from "../version.js";
+import { DEFAULT_WEB_DIR, readWebIndex } from "../web-build.js";
 import { routedPath } from "./auth-guard.js";
 import { placeholderPage } from "./placeholder.js";
-
-/** Where `npm run build` writes the SPA. */
-export const DEFAULT_WEB_DIR = join(PROJECT_ROOT, "dist", "web");
 
 export interface WebApp {
   /** Whether a build was found (otherwise "/" explains how to build one). */
@@ -20,16 +17,14 @@ export interface WebApp {
 }
 
 export async function webApp(app: FastifyInstance, webDir = DEFAULT_WEB_DIR): Promise<WebApp> {
-  const indexPath = join(webDir, "index.html");
-  if (!existsSync(indexPath)) {
+  const index = readWebIndex(webDir);
+  if (index === undefined) {
     const page = placeholderPage(VERSION);
     app.get("/", { config: { public: true } }, async (_request, reply) =>
       reply.type("text/html; charset=utf-8").header("Cache-Control", "no-cache").send(page),
     );
     return { built: false, sendIndex: (_request, reply) => reply.status(404).type("text/html").send(page) };
   }
-  // Read once: the build does not change under a running server (an update restarts it).
-  const index = readFileSync(indexPath);
   const sendIndex = (_request: FastifyRequest, reply: FastifyReply) =>
     reply.type("text/html; charset=utf-8").header("Cache-Control", "no-cache").send(index);
 

@@ -1,6 +1,7 @@
 // Scan jobs as rows: every scan (UI, API, CLI, scheduler) is recorded the same way. The
 // database's partial unique index guarantees one queued-or-running scan across processes.
 import type { Kysely, Selectable } from "kysely";
+import { readJsonColumn } from "../db/json-column.js";
 import type { Database, ScanRunsTable, ScanStatus } from "../db/schema.js";
 
 export const ACTIVE_STATUSES: readonly ScanStatus[] = ["queued", "running"];
@@ -41,12 +42,7 @@ export interface Job {
 }
 
 function parseJson<T>(text: string | null): T | null {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return null;
-  }
+  return readJsonColumn(text) as T | null;
 }
 
 export function toJob(row: Selectable<ScanRunsTable>): Job {
@@ -70,6 +66,11 @@ export function toJob(row: Selectable<ScanRunsTable>): Job {
 
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE";
+}
+
+/** Whether a job still holds the scan slot (running, or queued to run). */
+export function isActive(status: string): boolean {
+  return status === "running" || status === "queued";
 }
 
 export class JobStore {

@@ -16,6 +16,8 @@ export interface FeedListener {
   log(jobId: number, line: string, end: number): void;
   /** A scan started or ended: things that depend on runs (the scheduler's next/last) changed. */
   runsChanged(): void;
+  /** After every poll, whether or not anything changed. */
+  tick?(): void;
 }
 
 export interface LiveFeedDeps {
@@ -66,6 +68,44 @@ export class LiveFeed {
       this.listeners.delete(listener);
       if (this.listeners.size === 0) this.stop();
     };
+  }
+
+  /** The latest state read by the poller (a subscriber keeps it fresh). */
+  get current(): FeedStatus {
+    return this.state;
+  }
+
+  /**
+   * A wake-up after every poll until `signal` aborts: lets any number of followers share this
+   * one poller instead of each polling the database and the log on its own.
+   */
+  async *ticks(signal: AbortSignal): AsyncGenerator<void> {
+    let wake: (() => void) | undefined;
+    let pending = false;
+    const quiet = () => {};
+    const unsubscribe = await this.subscribe({
+      status: quiet,
+      log: quiet,
+      runsChanged: quiet,
+      tick: () => {
+        pending = true;
+        wake?.();
+      },
+    });
+    const aborted = () => wake?.();
+    signal.addEventListener("abort", aborted);
+    try {
+      while (!signal.aborted) {
+        if (!pending) await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        if (signal.aborted) return;
+        pending = false;
+        yield;
+      }
+    } finally {
+      signal.removeEventListener("abort", aborted);
+      unsubscribe();
+    }
   }
 
   stop(): void {
@@ -131,6 +171,7 @@ export class LiveFeed {
         for (const l of this.listeners) l.status(this.state);
       }
       if (runsChanged) for (const l of this.listeners) l.runsChanged();
+      for (const l of this.listeners) l.tick?.();
     } finally {
       this.ticking = false;
     }

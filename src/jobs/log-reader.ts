@@ -1,6 +1,14 @@
 // Reading job logs back: the last N lines, and new complete lines from a byte offset (which
 // doubles as the SSE event id, so a reconnect resumes exactly where it stopped).
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  openSync,
+  type ReadStream,
+  readSync,
+  statSync,
+} from "node:fs";
 
 const CHUNK = 64 * 1024;
 
@@ -81,4 +89,9 @@ export function tailOffset(path: string, n: number): number {
     }
   }
   return 0;
+}
+
+/** The whole log as a stream (for a download), or undefined when the job wrote none. */
+export function openLog(path: string): ReadStream | undefined {
+  return existsSync(path) ? createReadStream(path) : undefined;
 }

@@ -1,10 +1,8 @@
 // /api/items/:ratingKey/…: refresh now, match candidates, apply a match, and the poster proxy
 // (the browser never sees the Plex token or Plex's address).
 import type { FastifyInstance } from "fastify";
-import type { Kysely } from "kysely";
 import { z } from "zod";
-import type { Database } from "../../db/schema.js";
-import { SqliteScanStore } from "../../jobs/item-store.js";
+import type { SqliteScanStore } from "../../jobs/item-store.js";
 import { isServerPath, type PlexClient } from "../../plex/index.js";
 import { applyMatch, ItemNotFoundError, matchCandidates, refreshItem } from "../../scan/item-actions.js";
 import { HttpError, parseInput } from "../errors.js";
@@ -20,11 +18,11 @@ const posterQuery = z.object({ width: z.coerce.number().int().min(32).max(1000).
 
 export async function itemActionRoutes(
   app: FastifyInstance,
-  deps: { db: Kysely<Database>; plex: () => PlexClient; timeoutMs: number },
+  deps: { store: () => SqliteScanStore; plex: () => PlexClient; timeoutMs: number },
 ): Promise<void> {
   const actionDeps = () => ({
     plex: deps.plex(),
-    store: new SqliteScanStore(deps.db, null),
+    store: deps.store(),
     timeoutMs: deps.timeoutMs,
   });
   const notFound = (error: unknown): never => {

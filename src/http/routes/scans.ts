@@ -1,9 +1,9 @@
 // /api/scans: start, list, show, cancel, log, and the live event stream (SSE).
-import { createReadStream, existsSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
+import { type FollowSource, followJob } from "../../jobs/follow-job.js";
 import { jobLogPath } from "../../jobs/job-log.js";
 import { type Job, type JobStore, ScanAlreadyRunningError } from "../../jobs/job-store.js";
-import { readLinesFrom, tailLines } from "../../jobs/log-reader.js";
+import { openLog, tailLines } from "../../jobs/log-reader.js";
 import type { ScanService } from "../../jobs/scan-service.js";
 import { LibrarySelectionError } from "../../scan/collect.js";
 import { HttpError, parseInput } from "../errors.js";
@@ -35,8 +35,8 @@ export interface ScanRouteDeps {
   jobs: JobStore;
   scans: ScanService;
   dataDir: string;
-  /** How often the event stream looks for new log lines and progress. */
-  pollMs?: number;
+  /** What wakes the per-scan event streams (the server's shared live feed). */
+  follow: FollowSource;
 }
 
 export async function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): Promise<void> {
@@ -92,24 +92,24 @@ export async function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): Pro
     const { tail, download } = parseInput(logQuery, request.query, "query");
     const path = jobLogPath(deps.dataDir, job.id);
     if (download === "1" || download === "true") {
-      if (!existsSync(path)) throw new HttpError(404, `Scan ${job.id} has no log`);
+      const stream = openLog(path);
+      if (!stream) throw new HttpError(404, `Scan ${job.id} has no log`, { code: "no_log" });
       return reply
         .type("text/plain; charset=utf-8")
         .header("Content-Disposition", `attachment; filename="scan_${job.id}.log"`)
-        .send(createReadStream(path));
+        .send(stream);
     }
-    return { id: job.id, lines: existsSync(path) ? tailLines(path, tail ?? 200) : [] };
+    return { id: job.id, lines: tailLines(path, tail ?? 200) };
   });
 
-  // Server-Sent Events: log lines (id = byte offset after the line, so Last-Event-ID resumes
-  // with no gap, even across a server restart), progress snapshots, and a final "end".
+  // Server-Sent Events of one scan: log lines (id = byte offset after the line, so Last-Event-ID
+  // resumes with no gap, even across a server restart), progress snapshots, and a final "end".
   app.get("/api/scans/:id/events", async (request, reply) => {
     const job = await loadJob(request.params);
-    const path = jobLogPath(deps.dataDir, job.id);
     const lastId = Number(
       request.headers["last-event-id"] ?? (request.query as { lastEventId?: string }).lastEventId,
     );
-    let offset = Number.isSafeInteger(lastId) && lastId >= 0 ? lastId : 0;
+    const fromOffset = Number.isSafeInteger(lastId) && lastId >= 0 ? lastId : 0;
 
     reply.hijack();
     const res = reply.raw;
@@ -120,52 +120,23 @@ export async function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): Pro
       "X-Accel-Buffering": "no",
     });
     res.write("retry: 2000\n\n");
-
-    let closed = false;
-    let lastProgress = "";
-    let lastBeat = Date.now();
+    const closed = new AbortController();
+    request.raw.on("close", () => closed.abort());
     const send = (event: string, data: unknown, id?: number) => {
       res.write(`${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
-    const tick = async () => {
-      if (closed) return;
-      const chunk = readLinesFrom(path, offset);
-      for (const line of chunk.lines) send("log", { line: line.text }, line.end);
-      offset = chunk.next;
-      const current = await jobs.get(job.id);
-      if (!current || closed) return;
-      const snapshot = JSON.stringify({ status: current.status, progress: current.progress });
-      if (snapshot !== lastProgress) {
-        lastProgress = snapshot;
-        send("progress", toScanResource(current));
+    const beat = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
+    try {
+      for await (const event of followJob(deps.follow, job.id, { fromOffset, signal: closed.signal })) {
+        if (event.type === "log") send("log", { line: event.text }, event.end);
+        else if (event.type === "progress") send("progress", toScanResource(event.job));
+        else send("end", { status: event.job.status });
       }
-      const finished = current.status !== "running" && current.status !== "queued";
-      if (finished && readLinesFrom(path, offset).lines.length === 0) {
-        send("end", { status: current.status });
-        stop();
-        res.end();
-        return;
-      }
-      if (Date.now() - lastBeat > 15_000) {
-        res.write(": keep-alive\n\n");
-        lastBeat = Date.now();
-      }
-    };
-    let running = false;
-    const timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      tick()
-        .catch((error: unknown) => request.log.warn({ err: error }, "scan event stream failed"))
-        .finally(() => {
-          running = false;
-        });
-    }, deps.pollMs ?? 250);
-    const stop = () => {
-      closed = true;
-      clearInterval(timer);
-    };
-    request.raw.on("close", stop);
-    await tick();
+    } catch (error) {
+      request.log.warn({ err: error }, "scan event stream failed");
+    } finally {
+      clearInterval(beat);
+      res.end();
+    }
   });
 }

@@ -1,9 +1,7 @@
 // /api/settings: the database is the one source of settings; every change is validated.
 import type { FastifyInstance } from "fastify";
-import type { Kysely } from "kysely";
 import type { AppSettings } from "../../config/settings.js";
-import type { Database } from "../../db/schema.js";
-import { loadSettings, SettingsValidationError, saveSettings } from "../../db/settings-repo.js";
+import { type SettingsAccess, SettingsValidationError } from "../../db/settings-repo.js";
 import {
   maskNotificationSecrets,
   maskSecret,
@@ -13,7 +11,7 @@ import {
 import { HttpError } from "../errors.js";
 
 export interface SettingsRouteDeps {
-  db: Kysely<Database>;
+  settings: SettingsAccess;
   /** Next and last scheduled run, shown beside the schedule. */
   schedulerStatus: () => Promise<unknown>;
   onChange?: () => void | Promise<void>;
@@ -29,7 +27,7 @@ export async function settingsRoutes(app: FastifyInstance, deps: SettingsRouteDe
   const plex = { url: deps.plex.url, token: deps.plex.token ? maskSecret(deps.plex.token) : null };
 
   app.get("/api/settings", async () => ({
-    settings: shown(await loadSettings(deps.db)),
+    settings: shown(await deps.settings.load()),
     scheduler: await deps.schedulerStatus(),
     plex,
   }));
@@ -41,7 +39,7 @@ export async function settingsRoutes(app: FastifyInstance, deps: SettingsRouteDe
     }
     const patch = { ...(body as Record<string, unknown>) };
     if ("notifications" in patch) {
-      const current = await loadSettings(deps.db);
+      const current = await deps.settings.load();
       patch.notifications = restoreMaskedSecrets(patch.notifications, current.notifications);
       const masked = unrestoredMasks(patch.notifications);
       if (masked.length > 0) {
@@ -57,7 +55,7 @@ export async function settingsRoutes(app: FastifyInstance, deps: SettingsRouteDe
       }
     }
     try {
-      const settings = await saveSettings(deps.db, patch);
+      const settings = await deps.settings.save(patch);
       await deps.onChange?.();
       return { settings: shown(settings), scheduler: await deps.schedulerStatus() };
     } catch (error) {
