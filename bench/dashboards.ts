@@ -73,6 +73,7 @@ export async function benchDashboards(): Promise<string[]> {
       body: JSON.stringify({ all: true, dryRun: false }),
     });
     if (start.status !== 202) throw new Error(`scan did not start: ${start.status} ${await start.text()}`);
+    const { id: scanId } = (await start.json()) as { id: number };
 
     // Open the streams and read them (as a browser would) without keeping what arrives.
     let events = 0;
@@ -90,8 +91,30 @@ export async function benchDashboards(): Promise<string[]> {
         })
         .catch(() => undefined);
     }
-    const latencies: number[] = [];
     const pid = server.child.pid!;
+    // What 50 more open streams (per-scan and app-wide) cost: CPU with and without them.
+    const window = 8_000;
+    await new Promise((r) => setTimeout(r, 5_000)); // past the scan's listing phase
+    const cpuAlone = cpuSeconds(pid);
+    await new Promise((r) => setTimeout(r, window));
+    const alone = (cpuSeconds(pid) - cpuAlone) / (window / 1000);
+    for (let i = 0; i < 50; i++) {
+      const abort = new AbortController();
+      aborts.push(abort);
+      const path = i % 2 === 0 ? "/api/events" : `/api/scans/${scanId}/events`;
+      void fetch(base + path, { headers, signal: abort.signal })
+        .then(async (res) => {
+          const reader = res.body!.getReader();
+          while (!(await reader.read()).done) events++;
+        })
+        .catch(() => undefined);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    const cpuWith = cpuSeconds(pid);
+    await new Promise((r) => setTimeout(r, window));
+    const withStreams = (cpuSeconds(pid) - cpuWith) / (window / 1000);
+
+    const latencies: number[] = [];
     const cpuBefore = cpuSeconds(pid);
     const started = Date.now();
     await Promise.all(
@@ -120,6 +143,7 @@ export async function benchDashboards(): Promise<string[]> {
       `  API latency               p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${sorted[sorted.length - 1]?.toFixed(1)} ms over ${sorted.length} requests   (target p95 < 50 ms)`,
       `  server CPU                ${((cpu / wall) * 100).toFixed(0)} % of one core (scan and API together; ${events} stream chunks delivered)`,
       `  scan meanwhile            ${p?.status}, ${p?.progress?.done ?? 0} of ${p?.progress?.total ?? "?"} items`,
+      `  50 more open streams      server CPU ${(alone * 100).toFixed(1)} % → ${(withStreams * 100).toFixed(1)} % of one core (+${((withStreams - alone) * 100).toFixed(1)} points; target < 5)`,
     ];
   } finally {
     for (const a of aborts) a.abort();
