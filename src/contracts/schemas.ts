@@ -262,3 +262,28 @@ export const scanLogEventSchema = z.object({ line: z.string() });
 /** `GET /api/scans/:id/events` `progress` is a ScanResource; `end` closes the stream. */
 export const scanEndEventSchema = z.object({ status: z.enum(SCAN_STATUSES) });
 export type ScanEndEvent = z.infer<typeof scanEndEventSchema>;
+
+// ---- path parameters and item actions ------------------------------------------------------
+
+const JOB_ID_MESSAGE = "expected a job id (a positive whole number)";
+/** Positive integer ids only: nothing else can reach a file path or a query. */
+export const jobIdParamsSchema = z.object({
+  id: z.coerce
+    .number({ message: JOB_ID_MESSAGE })
+    .int({ message: JOB_ID_MESSAGE })
+    .positive({ message: JOB_ID_MESSAGE }),
+});
+
+export const ratingKeyParamsSchema = z.object({
+  ratingKey: z.string().regex(/^\d{1,12}$/, { message: "expected a Plex ratingKey (digits)" }),
+});
+
+/** `POST /api/items/:ratingKey/match`: the candidate to apply. */
+export const matchBodySchema = z
+  .object({
+    guid: z.string().trim().min(1).max(500),
+    name: z.string().trim().min(1).max(500),
+    year: z.number().int().min(1800).max(2200).optional(),
+  })
+  .strict();
+export type MatchBody = z.infer<typeof matchBodySchema>;

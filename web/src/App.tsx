@@ -10,8 +10,8 @@ import { RequireAuth } from "./auth/RequireAuth";
 import { AppLayout } from "./components/AppLayout";
 import { LiveProvider } from "./events/LiveProvider";
 import { Dashboard } from "./pages/Dashboard";
-import { ItemsPage, JobDetailPage, JobsPage, SettingsPage, StatisticsPage } from "./pages/lazy";
 import { LoginPage } from "./pages/Login";
+import { ItemsPage, JobDetailPage, JobsPage, SettingsPage, StatisticsPage } from "./pages/lazy";
 import { NotFound } from "./pages/NotFound";
 import { cssVariablesResolver, theme } from "./theme";
 

@@ -32,7 +32,19 @@ export const theme = createTheme({
   },
 });
 
-const TEXT_COLORS = ["amber", "red", "green", "yellow", "orange", "blue", "cyan", "grape", "gray", "teal", "violet"];
+const TEXT_COLORS = [
+  "amber",
+  "red",
+  "green",
+  "yellow",
+  "orange",
+  "blue",
+  "cyan",
+  "grape",
+  "gray",
+  "teal",
+  "violet",
+];
 
 export const cssVariablesResolver: CSSVariablesResolver = () => {
   const light: Record<string, string> = {
@@ -45,5 +57,7 @@ export const cssVariablesResolver: CSSVariablesResolver = () => {
     light[`--mantine-color-${c}-text`] = `color-mix(in srgb, var(--mantine-color-${c}-9) 85%, black)`;
     light[`--mantine-color-${c}-outline`] = `color-mix(in srgb, var(--mantine-color-${c}-9) 85%, black)`;
   }
-  return { variables: {}, light, dark: {} };
+  // Mantine's dark "dimmed" (dark-2) is below 4.5:1 on dark cards; dark-1 reads well.
+  const dark: Record<string, string> = { "--mantine-color-dimmed": "var(--mantine-color-dark-1)" };
+  return { variables: {}, light, dark };
 };

@@ -23,7 +23,9 @@ export class ApiError extends Error {
 export const NETWORK_ERROR_CODE = "network";
 
 function isKnownCode(code: string | undefined): boolean {
-  return code !== undefined && (code === NETWORK_ERROR_CODE || (ERROR_CODES as readonly string[]).includes(code));
+  return (
+    code !== undefined && (code === NETWORK_ERROR_CODE || (ERROR_CODES as readonly string[]).includes(code))
+  );
 }
 
 /** The code the UI should translate for an error: the body's code, or one implied by the status. */

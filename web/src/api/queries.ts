@@ -26,10 +26,12 @@ export const keys = {
   libraries: ["libraries"] as const,
 };
 
-export function useScans(page: number) {
+export function useScans(page: number, live = false) {
   return useQuery({
     queryKey: keys.scans(page),
-    queryFn: ({ signal }) => api<ScanPage>(`/api/scans${queryString({ page, pageSize: JOBS_PAGE_SIZE })}`, { signal }),
+    refetchInterval: live ? 3_000 : false,
+    queryFn: ({ signal }) =>
+      api<ScanPage>(`/api/scans${queryString({ page, pageSize: JOBS_PAGE_SIZE })}`, { signal }),
     placeholderData: keepPreviousData,
   });
 }
@@ -60,7 +62,10 @@ export function useItems(filters: ItemFilters) {
 }
 
 export function useStats() {
-  return useQuery({ queryKey: keys.stats, queryFn: ({ signal }) => api<StatsResponse>("/api/stats", { signal }) });
+  return useQuery({
+    queryKey: keys.stats,
+    queryFn: ({ signal }) => api<StatsResponse>("/api/stats", { signal }),
+  });
 }
 
 export function useSettings() {
@@ -83,7 +88,8 @@ export function useLibraries(enabled = true) {
 export function useStartScan() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (overrides: ScanOverrides) => api<ScanStarted>("/api/scans", { method: "POST", body: overrides }),
+    mutationFn: (overrides: ScanOverrides) =>
+      api<ScanStarted>("/api/scans", { method: "POST", body: overrides }),
     onSettled: () => client.invalidateQueries({ queryKey: ["scans"] }),
   });
 }

@@ -30,7 +30,11 @@ export function useLogin() {
       api<LoginResponse>("/api/auth/login", { method: "POST", body, quiet401: true }),
     onSuccess: (data) => {
       setCsrfToken(data.csrfToken);
-      client.setQueryData<MeResponse>(keys.me, { username: data.username, via: "session", csrfToken: data.csrfToken });
+      client.setQueryData<MeResponse>(keys.me, {
+        username: data.username,
+        via: "session",
+        csrfToken: data.csrfToken,
+      });
     },
   });
 }

@@ -38,7 +38,9 @@ export function AppLayout() {
     { to: "/settings", label: t("nav.settings"), icon: IconSettings, preload: loadSettings },
   ];
   const isActive = (to: string) =>
-    to === "/" ? location.pathname === "/" : location.pathname === to || location.pathname.startsWith(`${to}/`);
+    to === "/"
+      ? location.pathname === "/"
+      : location.pathname === to || location.pathname.startsWith(`${to}/`);
 
   return (
     <AppShell
@@ -46,6 +48,9 @@ export function AppLayout() {
       navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !opened } }}
       padding={{ base: "sm", sm: "md" }}
     >
+      <a className="skip-link" href="#main">
+        {t("nav.skip")}
+      </a>
       <AppShell.Header>
         <Group h="100%" px={{ base: "xs", sm: "md" }} justify="space-between" wrap="nowrap" gap="xs">
           <Group gap="xs" wrap="nowrap" miw={0}>
@@ -56,10 +61,10 @@ export function AppLayout() {
               size="sm"
               aria-label={opened ? t("nav.closeMenu") : t("nav.openMenu")}
             />
-            <UnstyledButton component={Link} to="/" aria-label={t("nav.home")}>
+            <UnstyledButton component={Link} to="/">
               <Group gap={6} wrap="nowrap">
                 <IconRefreshDot size={24} color="var(--mantine-color-amber-5)" aria-hidden />
-                <Text fw={700} visibleFrom="md" className="nowrap">
+                <Text fw={700} className="brand-name nowrap">
                   {PRODUCT_NAME}
                 </Text>
               </Group>
@@ -92,11 +97,11 @@ export function AppLayout() {
           );
         })}
       </AppShell.Navbar>
-      <AppShell.Main>
+      <AppShell.Main id="main" tabIndex={-1}>
         <Suspense
           fallback={
             <Center py="xl">
-              <Loader aria-label={t("common.loading")} />
+              <Loader role="status" aria-label={t("common.loading")} />
             </Center>
           }
         >

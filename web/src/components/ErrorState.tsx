@@ -4,7 +4,15 @@ import { useTranslation } from "react-i18next";
 import { errorIssues, errorMessage } from "../api/errors";
 
 /** An API error as an alert: the translated message, field problems, and a retry button. */
-export function ErrorState({ error, onRetry, title }: { error: unknown; onRetry?: () => void; title?: string }) {
+export function ErrorState({
+  error,
+  onRetry,
+  title,
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  title?: string;
+}) {
   const { t } = useTranslation();
   const issues = errorIssues(error);
   return (

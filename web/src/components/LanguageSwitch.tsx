@@ -5,14 +5,19 @@ import { LANGUAGES, type Language, setLanguage } from "../i18n";
 
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
-  const current = (LANGUAGES as readonly string[]).includes(i18n.language) ? (i18n.language as Language) : "en";
+  const current = (LANGUAGES as readonly string[]).includes(i18n.language)
+    ? (i18n.language as Language)
+    : "en";
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
         <ActionIcon
           variant="default"
           size="lg"
-          aria-label={t("language.label", { current: t(`language.names.${current}`) })}
+          aria-label={t("language.label", {
+            current: t(`language.names.${current}`),
+            code: t(`language.codes.${current}`),
+          })}
         >
           <Text span fz="xs" fw={700}>
             {t(`language.codes.${current}`)}

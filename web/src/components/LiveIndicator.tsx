@@ -18,6 +18,7 @@ export function LiveIndicator() {
         leftSection={<IconPlayerPause size={14} aria-hidden />}
         aria-label={t("live.idle")}
         visibleFrom="xs"
+        style={{ textTransform: "none" }}
       >
         <Text span fz="xs" fw={600} visibleFrom="md">
           {t("live.idle")}

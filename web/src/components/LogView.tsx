@@ -68,12 +68,12 @@ export function LogView({ lines, follow, height, label, onUserScrollUp }: LogVie
   }, [first, last, lines]);
 
   return (
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: the scrollable log must be reachable by keyboard
     <div
       ref={box}
       className="log-view"
       style={{ height }}
       onScroll={onScroll}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable log must be reachable by keyboard
       tabIndex={0}
       role="log"
       aria-label={label}
@@ -90,7 +90,9 @@ export function LogView({ lines, follow, height, label, onUserScrollUp }: LogVie
                 <div key={n} className="log-line">
                   {line.time && <span className="log-time">{line.time.slice(11, 19)} </span>}
                   {line.level !== "other" && (
-                    <span className={`log-level log-level-${line.level}`}>{t(`log.level.${line.level}`)}</span>
+                    <span className={`log-level log-level-${line.level}`}>
+                      {t(`log.level.${line.level}`)}
+                    </span>
                   )}
                   {line.message}
                 </div>

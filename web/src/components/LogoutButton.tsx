@@ -15,7 +15,9 @@ export function LogoutButton() {
         size="lg"
         aria-label={t("auth.logout")}
         loading={logout.isPending}
-        onClick={() => logout.mutate(undefined, { onSettled: () => void navigate("/login", { replace: true }) })}
+        onClick={() =>
+          logout.mutate(undefined, { onSettled: () => void navigate("/login", { replace: true }) })
+        }
       >
         <IconLogout size={18} stroke={1.6} />
       </ActionIcon>

@@ -3,8 +3,12 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { formatDateTime, formatRelative } from "../lib/format";
 
-/** "in 3 hours" with the absolute time in a tooltip (on hover and keyboard focus). */
-export function RelativeTime({ value, ...props }: { value: string | number | Date } & TextProps) {
+/** "in 3 hours" with the absolute time in a tooltip (on hover, and on keyboard focus when focusable). */
+export function RelativeTime({
+  value,
+  focusable = false,
+  ...props
+}: { value: string | number | Date; focusable?: boolean } & TextProps) {
   const { i18n } = useTranslation();
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -15,7 +19,7 @@ export function RelativeTime({ value, ...props }: { value: string | number | Dat
   const absolute = formatDateTime(date, i18n.language);
   return (
     <Tooltip label={absolute} events={{ hover: true, focus: true, touch: true }}>
-      <Text span tabIndex={0} {...props}>
+      <Text span tabIndex={focusable ? 0 : undefined} {...props}>
         <time dateTime={date.toISOString()} title={absolute}>
           {formatRelative(date, now, i18n.language)}
         </time>

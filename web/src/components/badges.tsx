@@ -7,6 +7,7 @@ import {
   IconCircleX,
   IconClock,
   IconEye,
+  IconFlask,
   IconLock,
   IconPlayerSkipForward,
   IconPlayerStop,
@@ -38,7 +39,7 @@ export function ItemStateBadge({ state, ...props }: { state: ItemState } & Badge
       variant="light"
       color={look.color}
       leftSection={<Icon size={14} stroke={2} aria-hidden />}
-      style={{ textTransform: "none" }}
+      style={{ textTransform: "none", minWidth: "max-content" }}
       {...props}
     >
       {t(`itemState.${state}`, { defaultValue: state })}
@@ -64,10 +65,26 @@ export function ScanStatusBadge({ status, ...props }: { status: ScanStatus } & B
       variant="light"
       color={look.color}
       leftSection={Icon ? <Icon size={14} stroke={2} aria-hidden /> : <Loader size={10} aria-hidden />}
-      style={{ textTransform: "none" }}
+      style={{ textTransform: "none", minWidth: "max-content" }}
       {...props}
     >
       {t(`scanStatus.${status}`, { defaultValue: status })}
+    </Badge>
+  );
+}
+
+/** Marks a dry run (nothing in Plex was changed). */
+export function DryRunBadge(props: BadgeProps) {
+  const { t } = useTranslation();
+  return (
+    <Badge
+      variant="outline"
+      color="gray"
+      leftSection={<IconFlask size={14} stroke={2} aria-hidden />}
+      style={{ textTransform: "none", minWidth: "max-content" }}
+      {...props}
+    >
+      {t("startScan.dryRun")}
     </Badge>
   );
 }

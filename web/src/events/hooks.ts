@@ -30,7 +30,7 @@ export function useLiveScheduler() {
 const LOG_POLL_MS = 3_000;
 
 /** The live log of the running job; seeded from REST, then fed by the stream (or polled without it). */
-export function useLiveLog(jobId: number | null): string[] {
+export function useLiveLog(jobId: number | null, live: boolean): string[] {
   const store = useStore();
   const log = useLive((s) => s.log);
   const connected = useLive((s) => s.connected);
@@ -46,15 +46,16 @@ export function useLiveLog(jobId: number | null): string[] {
       }
     };
     void load();
-    if (connected) return () => {
-      cancelled = true;
-    };
+    if (connected || !live)
+      return () => {
+        cancelled = true;
+      };
     const timer = setInterval(load, LOG_POLL_MS);
     return () => {
       cancelled = true;
       clearInterval(timer);
     };
-  }, [jobId, connected, store]);
+  }, [jobId, live, connected, store]);
   return log.jobId === jobId ? log.lines : EMPTY;
 }
 

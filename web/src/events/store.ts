@@ -130,11 +130,14 @@ export class LiveStore {
   /** Lines fetched by REST before the stream's lines; skips those already there. */
   seedLog(jobId: number, lines: string[]): void {
     const current = this.state.log;
-    if (current.jobId !== null && current.jobId !== jobId) return;
-    const have = new Set(current.jobId === jobId ? current.lines : []);
+    if (current.jobId !== jobId) {
+      this.set({ log: { jobId, lines: appendCapped([], lines, LIVE_LOG_CAP) } });
+      return;
+    }
+    const have = new Set(current.lines);
     const older = lines.filter((l) => !have.has(l));
-    const merged = appendCapped(older, current.jobId === jobId ? current.lines : [], LIVE_LOG_CAP);
-    this.set({ log: { jobId, lines: merged } });
+    if (older.length === 0) return;
+    this.set({ log: { jobId, lines: appendCapped(older, current.lines, LIVE_LOG_CAP) } });
   }
 
   applyScheduler(status: SchedulerStatus): void {

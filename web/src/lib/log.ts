@@ -20,7 +20,11 @@ export function parseLogLine(line: string): ParsedLogLine {
 }
 
 /** Appends lines and keeps only the newest `cap`; returns a new array (the input is not changed). */
-export function appendCapped(buffer: readonly string[], lines: readonly string[], cap = LIVE_LOG_CAP): string[] {
+export function appendCapped(
+  buffer: readonly string[],
+  lines: readonly string[],
+  cap = LIVE_LOG_CAP,
+): string[] {
   if (lines.length === 0) return buffer as string[];
   const next = buffer.concat(lines);
   return next.length > cap ? next.slice(next.length - cap) : next;

@@ -1,0 +1,45 @@
+// @vitest-environment happy-dom
+import { MantineProvider } from "@mantine/core";
+import { cleanup, render, screen } from "@testing-library/react";
+import type { ReactNode } from "react";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { initI18n } from "../i18n";
+import { ItemStateBadge, ScanStatusBadge } from "./badges";
+import { LogView, visibleRange } from "./LogView";
+
+const wrap = (ui: ReactNode) => render(<MantineProvider env="test">{ui}</MantineProvider>);
+
+beforeAll(() => {
+  initI18n("en");
+});
+afterEach(cleanup);
+
+describe("state badges", () => {
+  it("show text and an icon, not colour alone", () => {
+    const { container } = wrap(<ItemStateBadge state="needs_review" />);
+    expect(screen.getByText("Needs review")).toBeTruthy();
+    expect(container.querySelector("svg")).not.toBeNull();
+  });
+
+  it("name a scan status", () => {
+    wrap(<ScanStatusBadge status="interrupted" />);
+    expect(screen.getByText("Interrupted")).toBeTruthy();
+  });
+});
+
+describe("log view", () => {
+  it("renders only the visible lines of a long log", () => {
+    const lines = Array.from({ length: 50_000 }, (_, i) => `2026-01-01T00:00:00.000Z INFO  line ${i}`);
+    const { container } = wrap(<LogView lines={lines} follow={false} height={400} label="Log" />);
+    const rendered = container.querySelectorAll(".log-line").length;
+    expect(rendered).toBeGreaterThan(0);
+    expect(rendered).toBeLessThan(200);
+    expect(screen.getByRole("log", { name: "Log" })).toBeTruthy();
+  });
+
+  it("computes the window around the scroll position", () => {
+    expect(visibleRange(0, 400, 50_000)).toEqual([0, 40]);
+    expect(visibleRange(20_000, 400, 50_000)).toEqual([980, 1040]);
+    expect(visibleRange(0, 400, 5)).toEqual([0, 5]);
+  });
+});

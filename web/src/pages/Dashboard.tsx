@@ -1,0 +1,421 @@
+import {
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  List,
+  Paper,
+  Progress,
+  SimpleGrid,
+  Skeleton,
+  Stack,
+  Switch,
+  Text,
+  Title,
+} from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { notifications } from "@mantine/notifications";
+import {
+  IconCalendarOff,
+  IconCalendarTime,
+  IconPlayerPause,
+  IconPlayerPlay,
+  IconPlayerStop,
+} from "@tabler/icons-react";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import type { ScanResource, SchedulerStatus, SettingsResponse } from "../../../src/contracts/schemas";
+import { ApiError, errorMessage } from "../api/errors";
+import { useCancelScan, useSettings, useStartScan } from "../api/queries";
+import { DryRunBadge, ScanStatusBadge } from "../components/badges";
+import { ConfirmModal } from "../components/ConfirmModal";
+import { ErrorState } from "../components/ErrorState";
+import { LogView } from "../components/LogView";
+import { PageTitle } from "../components/PageTitle";
+import { RelativeTime } from "../components/RelativeTime";
+import { useLiveLog, useLiveScheduler, useScanStatus } from "../events/hooks";
+import { formatNumber, formatPercent } from "../lib/format";
+import { RATE_COLOR, rateBand, successRate } from "../lib/rate";
+
+export function Dashboard() {
+  const { t } = useTranslation();
+  const { running, lastFinished, statusKnown } = useScanStatus();
+  const settings = useSettings();
+  return (
+    <Stack gap="md">
+      <PageTitle right={<ScanControls running={running} settings={settings.data} />}>
+        {t("nav.dashboard")}
+      </PageTitle>
+      <SchedulerCard fallback={settings.data?.scheduler ?? null} loading={settings.isPending} />
+      {running && <LiveProgress scan={running} />}
+      <LiveLogCard jobId={running?.id ?? lastFinished?.id ?? null} live={running !== null} />
+      {statusKnown ? <LastScanFigures scan={lastFinished} /> : <Skeleton h={120} />}
+    </Stack>
+  );
+}
+
+function SchedulerCard({ fallback, loading }: { fallback: SchedulerStatus | null; loading: boolean }) {
+  const { t } = useTranslation();
+  const live = useLiveScheduler();
+  const status = live ?? fallback;
+  if (!status) return loading ? <Skeleton h={60} /> : null;
+  return (
+    <Paper withBorder p="sm">
+      <Group gap="lg" wrap="wrap">
+        {status.enabled ? (
+          <Badge
+            variant="light"
+            color="green"
+            size="lg"
+            leftSection={<IconCalendarTime size={14} aria-hidden />}
+            style={{ textTransform: "none" }}
+          >
+            {t("scheduler.enabled")}
+          </Badge>
+        ) : (
+          <Badge
+            variant="light"
+            color="gray"
+            size="lg"
+            leftSection={<IconCalendarOff size={14} aria-hidden />}
+            style={{ textTransform: "none" }}
+          >
+            {t("scheduler.disabled")}
+          </Badge>
+        )}
+        {status.enabled && (
+          <Text size="sm">
+            {t("scheduler.next")}{" "}
+            {status.nextRunAt ? (
+              <RelativeTime value={status.nextRunAt} fw={600} focusable />
+            ) : (
+              t("scheduler.none")
+            )}
+          </Text>
+        )}
+        <Text size="sm">
+          {t("scheduler.last")}{" "}
+          {status.lastRun ? (
+            <>
+              <RelativeTime value={status.lastRun.at} fw={600} focusable />{" "}
+              <Text span c="dimmed" size="sm">
+                ({t(`scheduler.outcome.${status.lastRun.outcome}`)})
+              </Text>
+            </>
+          ) : (
+            t("scheduler.never")
+          )}
+        </Text>
+      </Group>
+    </Paper>
+  );
+}
+
+function windowText(
+  t: (k: string, o?: Record<string, unknown>) => string,
+  s: SettingsResponse["settings"],
+): string {
+  if (s.all) return t("startScan.windowAll");
+  return t("startScan.windowRecent", { count: s.days, maxItems: s.maxItems });
+}
+
+function ScanControls({ running, settings }: { running: ScanResource | null; settings?: SettingsResponse }) {
+  const { t } = useTranslation();
+  const [startOpen, start] = useDisclosure(false);
+  const [cancelOpen, cancel] = useDisclosure(false);
+  const [dryRun, setDryRun] = useState<boolean | null>(null);
+  const startScan = useStartScan();
+  const cancelScan = useCancelScan();
+  const dry = dryRun ?? settings?.settings.dryRun ?? false;
+
+  const onStart = () =>
+    startScan.mutate(
+      { dryRun: dry },
+      {
+        onSuccess: (data) => {
+          start.close();
+          notifications.show({ color: "green", message: t("startScan.started", { id: data.id }) });
+        },
+        onError: (error) => {
+          start.close();
+          const runningId = error instanceof ApiError ? error.body.runningJobId : undefined;
+          notifications.show({
+            color: "red",
+            title: t("errors.title"),
+            message: runningId ? (
+              <Anchor component={Link} to={`/jobs/${runningId}`}>
+                {errorMessage(t, error)}
+              </Anchor>
+            ) : (
+              errorMessage(t, error)
+            ),
+          });
+        },
+      },
+    );
+
+  const onCancel = () => {
+    if (!running) return;
+    cancelScan.mutate(running.id, {
+      onSuccess: () => {
+        cancel.close();
+        notifications.show({ message: t("cancelScan.requested") });
+      },
+      onError: (error) => {
+        cancel.close();
+        notifications.show({ color: "red", title: t("errors.title"), message: errorMessage(t, error) });
+      },
+    });
+  };
+
+  if (running) {
+    return (
+      <>
+        <Button
+          color="red.9"
+          variant="filled"
+          leftSection={<IconPlayerStop size={18} aria-hidden />}
+          onClick={cancel.open}
+          disabled={running.cancelRequested}
+        >
+          {running.cancelRequested ? t("cancelScan.pending") : t("cancelScan.button")}
+        </Button>
+        <ConfirmModal
+          opened={cancelOpen}
+          onClose={cancel.close}
+          title={t("cancelScan.title")}
+          confirmLabel={t("cancelScan.button")}
+          confirmColor="red.9"
+          loading={cancelScan.isPending}
+          onConfirm={onCancel}
+        >
+          <Text>{t("cancelScan.text", { id: running.id })}</Text>
+        </ConfirmModal>
+      </>
+    );
+  }
+
+  const s = settings?.settings;
+  return (
+    <>
+      <Button leftSection={<IconPlayerPlay size={18} aria-hidden />} onClick={start.open}>
+        {t("startScan.button")}
+      </Button>
+      <ConfirmModal
+        opened={startOpen}
+        onClose={start.close}
+        title={t("startScan.title")}
+        confirmLabel={t("startScan.button")}
+        loading={startScan.isPending}
+        onConfirm={onStart}
+      >
+        {s ? (
+          <Stack gap="sm">
+            <List spacing={4} size="sm">
+              <List.Item>
+                <Text span fw={600}>
+                  {t("startScan.libraries")}
+                </Text>{" "}
+                {s.libraries.length > 0 ? s.libraries.join(", ") : t("startScan.allLibraries")}
+              </List.Item>
+              <List.Item>
+                <Text span fw={600}>
+                  {t("startScan.window")}
+                </Text>{" "}
+                {windowText(t, s)}
+              </List.Item>
+            </List>
+            <Switch
+              checked={dry}
+              onChange={(e) => setDryRun(e.currentTarget.checked)}
+              label={t("startScan.dryRun")}
+              description={t("startScan.dryRunHint")}
+            />
+          </Stack>
+        ) : (
+          <Text size="sm">{t("startScan.defaults")}</Text>
+        )}
+      </ConfirmModal>
+    </>
+  );
+}
+
+function LiveProgress({ scan }: { scan: ScanResource }) {
+  const { t, i18n } = useTranslation();
+  const p = scan.progress;
+  const lang = i18n.language;
+  const pct = p?.total ? Math.min(100, (p.done / p.total) * 100) : 0;
+  const count =
+    p && p.total !== null
+      ? t("progress.count", { done: formatNumber(p.done, lang), total: formatNumber(p.total, lang) })
+      : t("progress.countUnknown", { done: formatNumber(p?.done ?? 0, lang) });
+  return (
+    <Card withBorder padding="md" aria-labelledby="live-progress-title">
+      <Group justify="space-between" mb="xs" wrap="wrap" gap="xs">
+        <Title order={2} fz="h4" id="live-progress-title">
+          <Anchor component={Link} to={`/jobs/${scan.id}`} inherit>
+            {t("progress.title", { id: scan.id })}
+          </Anchor>
+        </Title>
+        <ScanStatusBadge status={scan.status} />
+      </Group>
+      <Group justify="space-between" gap="xs" mb={6}>
+        <Text size="sm">
+          {t("progress.phase")}{" "}
+          <Text span fw={600}>
+            {p ? t(`phase.${p.phase}`, { defaultValue: p.phase }) : t("phase.starting")}
+          </Text>
+        </Text>
+        <Text size="sm" fw={600}>
+          {count}
+        </Text>
+      </Group>
+      <Progress value={pct} size="lg" animated={!p?.total} aria-label={count} />
+      <Text size="sm" mt={6} truncate="end">
+        {t("progress.current")}{" "}
+        <Text span fw={600}>
+          {p?.current ?? t("progress.noCurrent")}
+        </Text>
+      </Text>
+    </Card>
+  );
+}
+
+function LiveLogCard({ jobId, live }: { jobId: number | null; live: boolean }) {
+  const { t } = useTranslation();
+  const lines = useLiveLog(jobId, live);
+  const [paused, setPaused] = useState(false);
+  return (
+    <Card withBorder padding="md">
+      <Group justify="space-between" mb="xs" gap="xs">
+        <Title order={2} fz="h4">
+          {jobId === null ? t("log.title") : t("log.titleJob", { id: jobId })}
+        </Title>
+        {jobId !== null && (
+          <Button
+            size="xs"
+            variant="default"
+            leftSection={
+              paused ? <IconPlayerPlay size={14} aria-hidden /> : <IconPlayerPause size={14} aria-hidden />
+            }
+            onClick={() => setPaused((v) => !v)}
+            aria-pressed={paused}
+          >
+            {paused ? t("log.resume") : t("log.pause")}
+          </Button>
+        )}
+      </Group>
+      {jobId === null ? (
+        <Text c="dimmed" size="sm">
+          {t("log.noJob")}
+        </Text>
+      ) : (
+        <>
+          <LogView
+            lines={lines}
+            follow={!paused}
+            height={280}
+            label={t("log.titleJob", { id: jobId })}
+            onUserScrollUp={() => setPaused(true)}
+          />
+          <Text size="xs" c="dimmed" mt={4}>
+            {t("log.keptLines", { count: lines.length })}
+          </Text>
+        </>
+      )}
+    </Card>
+  );
+}
+
+interface Figure {
+  key: string;
+  label: string;
+  value: number | undefined;
+  to: string;
+}
+
+function LastScanFigures({ scan }: { scan: ScanResource | null }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  if (!scan) {
+    return (
+      <Paper withBorder p="md">
+        <Title order={2} fz="h4" mb={4}>
+          {t("lastScan.title")}
+        </Title>
+        <Text c="dimmed">{t("lastScan.none")}</Text>
+      </Paper>
+    );
+  }
+  const s = scan.stats;
+  const figures: Figure[] = [
+    { key: "checked", label: t("lastScan.checked"), value: s?.checked, to: "/items" },
+    { key: "fixed", label: t("lastScan.fixed"), value: s?.fixed, to: "/items?state=fixed" },
+    { key: "wouldFix", label: t("lastScan.wouldFix"), value: s?.wouldFix, to: "/items?state=would_fix" },
+    { key: "failed", label: t("lastScan.failed"), value: s?.failed, to: "/items?state=failed" },
+    {
+      key: "needsReview",
+      label: t("lastScan.needsReview"),
+      value: typeof s?.needsReview === "number" ? s.needsReview : undefined,
+      to: "/items?state=needs_review",
+    },
+  ];
+  const rate = successRate(s);
+  return (
+    <section aria-labelledby="last-scan-title">
+      <Group justify="space-between" mb="xs" gap="xs">
+        <Title order={2} fz="h4" id="last-scan-title">
+          <Anchor component={Link} to={`/jobs/${scan.id}`} inherit>
+            {t("lastScan.titleJob", { id: scan.id })}
+          </Anchor>
+        </Title>
+        <Group gap="xs">
+          <ScanStatusBadge status={scan.status} />
+          {scan.settings.dryRun === true && <DryRunBadge />}
+          {scan.finishedAt && <RelativeTime value={scan.finishedAt} size="sm" c="dimmed" />}
+        </Group>
+      </Group>
+      <SimpleGrid cols={{ base: 2, xs: 3, md: 6 }} spacing="sm">
+        {figures.map((f) => (
+          <Paper
+            key={f.key}
+            withBorder
+            p="sm"
+            component={Link}
+            to={f.to}
+            style={{ textDecoration: "none", color: "inherit" }}
+          >
+            <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+              {f.label}
+            </Text>
+            <Text fz="xl" fw={700}>
+              {f.value === undefined ? "–" : formatNumber(f.value, lang)}
+            </Text>
+            <span className="visually-hidden">{t("lastScan.showItems")}</span>
+          </Paper>
+        ))}
+        <Paper withBorder p="sm">
+          <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+            {t("lastScan.successRate")}
+          </Text>
+          {rate === null ? (
+            <Text fz="xl" fw={700}>
+              {t("lastScan.noRate")}
+            </Text>
+          ) : (
+            <Text
+              fz="xl"
+              fw={700}
+              style={{ color: `var(--mantine-color-${RATE_COLOR[rateBand(rate)]}-text)` }}
+            >
+              {formatPercent(rate / 100, lang)}
+            </Text>
+          )}
+        </Paper>
+      </SimpleGrid>
+      {scan.error && <ErrorState error={new Error(scan.error)} title={t("lastScan.error")} />}
+    </section>
+  );
+}

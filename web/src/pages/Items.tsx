@@ -1,0 +1,265 @@
+import {
+  Anchor,
+  Button,
+  Card,
+  Center,
+  Group,
+  Loader,
+  Pagination,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
+import { useDebouncedCallback, useMediaQuery } from "@mantine/hooks";
+import { IconFilterOff, IconSearch } from "@tabler/icons-react";
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useSearchParams } from "react-router";
+import { ITEM_STATES, type ItemState } from "../../../src/contracts/constants";
+import type { ItemResource } from "../../../src/contracts/schemas";
+import { ITEMS_PAGE_SIZE, useItems, useStats } from "../api/queries";
+import { ItemStateBadge } from "../components/badges";
+import { ErrorState } from "../components/ErrorState";
+import { PageTitle } from "../components/PageTitle";
+import { Poster } from "../components/Poster";
+import { RelativeTime } from "../components/RelativeTime";
+import { formatNumber } from "../lib/format";
+import {
+  hasActiveFilters,
+  type ItemFilters,
+  itemFiltersToParams,
+  parseItemFilters,
+} from "../lib/itemFilters";
+
+export default function ItemsPage() {
+  const { t, i18n } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const filters = parseItemFilters(params);
+  const items = useItems(filters);
+  const stats = useStats();
+  const phone = useMediaQuery("(max-width: 48em)");
+  const update = (patch: Partial<ItemFilters>) =>
+    setParams(itemFiltersToParams({ ...filters, page: 1, ...patch }), { replace: "page" in patch === false });
+
+  const [search, setSearch] = useState(filters.q ?? "");
+  useEffect(() => setSearch(filters.q ?? ""), [filters.q]);
+  const pushSearch = useDebouncedCallback((q: string) => update({ q: q.trim() || undefined }), 350);
+
+  const libraries = Object.keys(stats.data?.libraries ?? {}).sort((a, b) =>
+    a.localeCompare(b, i18n.language),
+  );
+  if (filters.library && !libraries.includes(filters.library)) libraries.push(filters.library);
+  const nothingScanned = stats.data?.items.total === 0;
+  const data = items.data;
+  const totalPages = data ? Math.max(1, Math.ceil(data.total / ITEMS_PAGE_SIZE)) : 1;
+
+  return (
+    <Stack gap="md">
+      <PageTitle>{t("items.title")}</PageTitle>
+      <Paper withBorder p="sm" component="search" aria-label={t("items.filters")}>
+        <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="sm">
+          <TextInput
+            label={t("items.search")}
+            placeholder={t("items.searchPlaceholder")}
+            leftSection={<IconSearch size={16} aria-hidden />}
+            value={search}
+            onChange={(e) => {
+              setSearch(e.currentTarget.value);
+              pushSearch(e.currentTarget.value);
+            }}
+            type="search"
+          />
+          <Select
+            label={t("items.state")}
+            placeholder={t("items.allStates")}
+            data={ITEM_STATES.map((s) => ({ value: s, label: t(`itemState.${s}`) }))}
+            value={filters.state ?? null}
+            onChange={(v) => update({ state: (v as ItemState | null) ?? undefined })}
+            clearable
+            clearButtonProps={{ "aria-label": t("items.clearState") }}
+            comboboxProps={{ withinPortal: true }}
+          />
+          <Select
+            label={t("items.library")}
+            placeholder={t("items.allLibraries")}
+            data={libraries}
+            value={filters.library ?? null}
+            onChange={(v) => update({ library: v ?? undefined })}
+            clearable
+            clearButtonProps={{ "aria-label": t("items.clearLibrary") }}
+            searchable
+            nothingFoundMessage={t("items.noLibraries")}
+          />
+        </SimpleGrid>
+      </Paper>
+
+      {items.isError && <ErrorState error={items.error} onRetry={() => void items.refetch()} />}
+      {items.isPending && (
+        <Center py="xl">
+          <Loader role="status" aria-label={t("common.loading")} />
+        </Center>
+      )}
+      {data && data.total === 0 && (
+        <Paper withBorder p="lg">
+          {nothingScanned && !hasActiveFilters(filters) ? (
+            <Stack gap="xs" align="flex-start">
+              <Title order={2} fz="h4">
+                {t("items.emptyTitle")}
+              </Title>
+              <Text c="dimmed">{t("items.emptyText")}</Text>
+              <Anchor component={Link} to="/">
+                {t("items.toDashboard")}
+              </Anchor>
+            </Stack>
+          ) : (
+            <Stack gap="xs" align="flex-start">
+              <Title order={2} fz="h4">
+                {t("items.noMatchTitle")}
+              </Title>
+              <Text c="dimmed">{t("items.noMatchText")}</Text>
+              <Button
+                variant="default"
+                leftSection={<IconFilterOff size={16} aria-hidden />}
+                onClick={() => {
+                  setSearch("");
+                  setParams(new URLSearchParams());
+                }}
+              >
+                {t("items.resetFilters")}
+              </Button>
+            </Stack>
+          )}
+        </Paper>
+      )}
+      {data && data.items.length > 0 && (
+        <>
+          <Text size="sm" c="dimmed" aria-live="polite">
+            {t("items.count", { count: data.total, formatted: formatNumber(data.total, i18n.language) })}
+          </Text>
+          {phone ? <ItemCards items={data.items} /> : <ItemTable items={data.items} />}
+        </>
+      )}
+      {data && totalPages > 1 && (
+        <Pagination
+          value={filters.page}
+          total={totalPages}
+          onChange={(page) => update({ page })}
+          siblings={phone ? 0 : 1}
+          getControlProps={(control) => ({ "aria-label": t(`pagination.${control}`) })}
+          getItemProps={(p) => ({ "aria-label": t("pagination.page", { page: p }) })}
+        />
+      )}
+    </Stack>
+  );
+}
+
+function Problems({ problems }: { problems: string[] }) {
+  const { t } = useTranslation();
+  if (problems.length === 0)
+    return (
+      <Text span c="dimmed" size="sm">
+        {t("common.none")}
+      </Text>
+    );
+  return <Text size="sm">{problems.map((p) => t(`problem.${p}`, { defaultValue: p })).join(", ")}</Text>;
+}
+
+function ItemTitle({ item }: { item: ItemResource }) {
+  return (
+    <Text size="sm" fw={600}>
+      {item.title}
+      {item.year !== null && !item.title.includes(`(${item.year})`) && (
+        <Text span c="dimmed" size="sm" fw={400}>
+          {" "}
+          ({item.year})
+        </Text>
+      )}
+    </Text>
+  );
+}
+
+function ItemTable({ items }: { items: ItemResource[] }) {
+  const { t } = useTranslation();
+  return (
+    <Table striped highlightOnHover>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>
+            <span className="visually-hidden">{t("items.posterColumn")}</span>
+          </Table.Th>
+          <Table.Th>{t("items.titleColumn")}</Table.Th>
+          <Table.Th>{t("items.library")}</Table.Th>
+          <Table.Th>{t("items.state")}</Table.Th>
+          <Table.Th>{t("items.problems")}</Table.Th>
+          <Table.Th>{t("items.note")}</Table.Th>
+          <Table.Th>{t("items.lastChecked")}</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {items.map((item) => (
+          <Table.Tr key={item.ratingKey}>
+            <Table.Td w={56}>
+              <Poster ratingKey={item.ratingKey} title={item.title} />
+            </Table.Td>
+            <Table.Td>
+              <ItemTitle item={item} />
+            </Table.Td>
+            <Table.Td>{item.library ?? "–"}</Table.Td>
+            <Table.Td>
+              <ItemStateBadge state={item.state} />
+            </Table.Td>
+            <Table.Td>
+              <Problems problems={item.problems} />
+            </Table.Td>
+            <Table.Td maw={280}>
+              <Text size="sm" lineClamp={2}>
+                {item.note ?? ""}
+              </Text>
+            </Table.Td>
+            <Table.Td className="nowrap">
+              <RelativeTime value={item.lastCheckedAt} size="sm" />
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+function ItemCards({ items }: { items: ItemResource[] }) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap="xs">
+      {items.map((item) => (
+        <Card key={item.ratingKey} withBorder padding="sm">
+          <Group align="flex-start" wrap="nowrap" gap="sm">
+            <Poster ratingKey={item.ratingKey} title={item.title} />
+            <Stack gap={4} miw={0} style={{ flex: 1 }}>
+              <ItemTitle item={item} />
+              <Group gap="xs">
+                <ItemStateBadge state={item.state} />
+                <Text size="xs" c="dimmed">
+                  {item.library ?? "–"}
+                </Text>
+              </Group>
+              {item.problems.length > 0 && <Problems problems={item.problems} />}
+              {item.note && (
+                <Text size="sm" lineClamp={3} style={{ overflowWrap: "anywhere" }}>
+                  {item.note}
+                </Text>
+              )}
+              <Text size="xs" c="dimmed">
+                {t("items.lastChecked")} <RelativeTime value={item.lastCheckedAt} size="xs" />
+              </Text>
+            </Stack>
+          </Group>
+        </Card>
+      ))}
+    </Stack>
+  );
+}
