@@ -105,6 +105,27 @@ describe("responses of a real server", () => {
     expect(parsed.success, JSON.stringify(parsed.error?.issues ?? [])).toBe(true);
   });
 
+  it("posters come through the proxy, scaled by Plex's transcoder when a width is asked for", async () => {
+    const page = itemPageSchema.parse(await get("/api/items?pageSize=200"));
+    const headers = { "X-Api-Key": KEY };
+    let scaled: Response | undefined;
+    for (const item of page.items) {
+      const res = await fetch(`${server.url}/api/items/${item.ratingKey}/poster?width=120`, { headers });
+      if (res.status === 200) {
+        scaled = res;
+        break;
+      }
+      expect(res.status).toBe(404); // an item without a poster
+    }
+    expect(scaled?.headers.get("content-type")).toBe("image/png");
+    const png = Buffer.from(await scaled!.arrayBuffer());
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([120, 180]); // IHDR width, height
+    const tiny = await fetch(`${server.url}/api/items/${page.items[0]!.ratingKey}/poster?width=5`, {
+      headers,
+    });
+    expect(tiny.status).toBe(400);
+  });
+
   it("the scan's items and figures are there to parse", async () => {
     const page = itemPageSchema.parse(await get("/api/items?pageSize=100"));
     expect(page.total).toBeGreaterThan(0);

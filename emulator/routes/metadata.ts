@@ -299,4 +299,24 @@ export const metadataRoutes: Route[] = [
       );
     },
   },
+  {
+    // Plex's photo transcoder: `url` names an image of this server, scaled to width × height.
+    // Clients use it for thumbnails; like Plex, it answers 404 for an image that does not exist.
+    method: "GET",
+    name: "GET /photo/:/transcode",
+    pattern: /^\/photo\/:\/transcode$/,
+    handler: (ctx, { res, query }) => {
+      const source = /^\/library\/metadata\/(\d+)\/(thumb|art)(?:\/(\d+))?$/.exec(query.get("url") ?? "");
+      const width = Math.min(Math.max(Number(query.get("width")) || 0, 1), 400);
+      const height = Math.min(Math.max(Number(query.get("height")) || 0, 1), 600);
+      const rk = source?.[1];
+      const item = rk === undefined ? undefined : ctx.store.get(Number(rk));
+      const has = item && (source?.[2] === "thumb" ? item.thumb : ctx.store.root(item).work !== undefined);
+      if (!item || !has) {
+        sendError(res, 404);
+        return;
+      }
+      sendBytes(res, "image/png", posterPng(`${source?.[2]}:${item.rk}:${item.thumbAt}`, width, height));
+    },
+  },
 ];
