@@ -125,7 +125,7 @@ function disguises(path: string): string[] {
     const letter = [...segment].findIndex((c) => /[a-z]/i.test(c));
     if (letter < 0) return;
     const encoded =
-      segment.slice(0, letter) + `%${segment.charCodeAt(letter).toString(16)}` + segment.slice(letter + 1);
+      `${segment.slice(0, letter)}%${segment.charCodeAt(letter).toString(16)}${segment.slice(letter + 1)}`;
     out.push(`/${segments.map((s, j) => (j === i ? encoded : s)).join("/")}`);
     out.push(`/${segments.map((s, j) => (j === i ? encoded.toUpperCase() : s)).join("/")}`);
   });
@@ -523,5 +523,20 @@ describe("issue 9 defects", () => {
     expect(res.json?.code).toBe("unknown_library");
     expect(res.json?.error).toContain('"no such library"');
     expect((await server.db.kysely.selectFrom("scan_runs").select("id").execute()).length).toBe(before);
+  });
+
+  it("a scan started from the web UI (a session) is recorded as manual", async () => {
+    const { cookie, csrf } = await login();
+    const res = await req("POST", "/api/scans", {
+      body: { dryRun: true },
+      headers: { Cookie: cookie, Origin: server.url, "X-CSRF-Token": csrf },
+    });
+    expect(res.status).toBe(202);
+    const job = await server.db.kysely
+      .selectFrom("scan_runs")
+      .select("source")
+      .where("id", "=", res.json?.id as number)
+      .executeTakeFirstOrThrow();
+    expect(job.source).toBe("manual");
   });
 });

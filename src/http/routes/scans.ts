@@ -52,7 +52,8 @@ export async function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): Pro
   app.post("/api/scans", async (request, reply) => {
     const overrides = parseInput(scanOverridesSchema, request.body, "body");
     try {
-      const job = await scans.start("api", overrides);
+      // From the web UI (a session) it is a manual run; with an API key, a script's.
+      const job = await scans.start(request.auth?.kind === "session" ? "manual" : "api", overrides);
       return reply.status(202).send({ id: job.id });
     } catch (error) {
       if (error instanceof ScanAlreadyRunningError) {
