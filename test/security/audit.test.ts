@@ -124,8 +124,7 @@ function disguises(path: string): string[] {
   segments.forEach((segment, i) => {
     const letter = [...segment].findIndex((c) => /[a-z]/i.test(c));
     if (letter < 0) return;
-    const encoded =
-      `${segment.slice(0, letter)}%${segment.charCodeAt(letter).toString(16)}${segment.slice(letter + 1)}`;
+    const encoded = `${segment.slice(0, letter)}%${segment.charCodeAt(letter).toString(16)}${segment.slice(letter + 1)}`;
     out.push(`/${segments.map((s, j) => (j === i ? encoded : s)).join("/")}`);
     out.push(`/${segments.map((s, j) => (j === i ? encoded.toUpperCase() : s)).join("/")}`);
   });
