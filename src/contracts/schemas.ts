@@ -132,7 +132,8 @@ export const logQuerySchema = z.object({
   download: z.enum(["0", "1", "true", "false"]).optional(),
 });
 
-export const scanLogSchema = z.object({ id: z.number(), lines: z.array(z.string()) });
+/** The last lines of a log; `end` is the byte offset after them (the event streams' line ids). */
+export const scanLogSchema = z.object({ id: z.number(), lines: z.array(z.string()), end: z.number() });
 export type ScanLog = z.infer<typeof scanLogSchema>;
 
 // ---- items ------------------------------------------------------------------------------

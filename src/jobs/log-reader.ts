@@ -95,3 +95,15 @@ export function tailOffset(path: string, n: number): number {
 export function openLog(path: string): ReadStream | undefined {
   return existsSync(path) ? createReadStream(path) : undefined;
 }
+
+/** The last `n` complete lines and the byte offset just after them (where a follower goes on). */
+export function tailWithEnd(path: string, n: number): { lines: string[]; end: number } {
+  let at = tailOffset(path, n);
+  const lines: string[] = [];
+  for (;;) {
+    const chunk = readLinesFrom(path, at);
+    for (const line of chunk.lines) lines.push(line.text);
+    if (chunk.lines.length === 0 || chunk.next === at) return { lines: lines.slice(-n), end: at };
+    at = chunk.next;
+  }
+}

@@ -48,7 +48,8 @@ export function App() {
       colorSchemeManager={colorSchemeManager}
       defaultColorScheme="auto"
     >
-      <Notifications position="top-right" />
+      {/* Bottom right: at the top they would cover the header's live indicator and buttons. */}
+      <Notifications position="bottom-right" />
       <QueryClientProvider client={client}>
         <BrowserRouter>
           <Routes>

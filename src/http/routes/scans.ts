@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { type FollowSource, followJob } from "../../jobs/follow-job.js";
 import { jobLogPath } from "../../jobs/job-log.js";
 import { type Job, type JobStore, ScanAlreadyRunningError } from "../../jobs/job-store.js";
-import { openLog, tailLines } from "../../jobs/log-reader.js";
+import { openLog, tailWithEnd } from "../../jobs/log-reader.js";
 import type { ScanService } from "../../jobs/scan-service.js";
 import { LibrarySelectionError } from "../../scan/collect.js";
 import { HttpError, parseInput } from "../errors.js";
@@ -100,7 +100,9 @@ export async function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): Pro
         .header("Content-Disposition", `attachment; filename="scan_${job.id}.log"`)
         .send(stream);
     }
-    return { id: job.id, lines: tailLines(path, tail ?? 200) };
+    // `end` is the byte offset after the last line: the same ids the event streams use, so a
+    // client can merge this tail with streamed lines without showing one twice.
+    return { id: job.id, ...tailWithEnd(path, tail ?? 200) };
   });
 
   // Server-Sent Events of one scan: log lines (id = byte offset after the line, so Last-Event-ID

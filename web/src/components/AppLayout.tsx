@@ -1,5 +1,5 @@
 import { AppShell, Burger, Center, Group, Loader, NavLink, Text, UnstyledButton } from "@mantine/core";
-import { useDisclosure } from "@mantine/hooks";
+import { useDisclosure, useMediaQuery } from "@mantine/hooks";
 import {
   IconChartBar,
   IconLayoutDashboard,
@@ -42,6 +42,8 @@ export function AppLayout() {
       ? location.pathname === "/"
       : location.pathname === to || location.pathname.startsWith(`${to}/`);
 
+  const phone = useMediaQuery("(max-width: 48em)") ?? false;
+
   return (
     <AppShell
       header={{ height: 56 }}
@@ -78,7 +80,13 @@ export function AppLayout() {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label={t("nav.label")} component="nav">
+      <AppShell.Navbar
+        p="xs"
+        aria-label={t("nav.label")}
+        component="nav"
+        // Folded away on a phone, its links must not be reachable by Tab either.
+        inert={phone && !opened}
+      >
         {entries.map((entry) => {
           const Icon = entry.icon;
           return (

@@ -9,7 +9,7 @@ export function LanguageSwitch() {
     ? (i18n.language as Language)
     : "en";
   return (
-    <Menu position="bottom-end" withinPortal>
+    <Menu position="bottom-end" withinPortal withInitialFocusPlaceholder={false}>
       <Menu.Target>
         <ActionIcon
           variant="default"

@@ -1,5 +1,6 @@
 // Reading the live state: each hook subscribes to the one store and selects its part.
 import { createContext, useContext, useEffect, useSyncExternalStore } from "react";
+import type { ScanLog } from "../../../src/contracts/schemas";
 import { api, queryString } from "../api/client";
 import type { LiveState, LiveStore } from "./store";
 
@@ -39,8 +40,8 @@ export function useLiveLog(jobId: number | null, live: boolean): string[] {
     let cancelled = false;
     const load = async () => {
       try {
-        const res = await api<{ lines: string[] }>(`/api/scans/${jobId}/log${queryString({ tail: 1000 })}`);
-        if (!cancelled) store.seedLog(jobId, res.lines);
+        const res = await api<ScanLog>(`/api/scans/${jobId}/log${queryString({ tail: 1000 })}`);
+        if (!cancelled) store.seedLog(jobId, res.lines, res.end);
       } catch {
         // the log may not exist yet
       }

@@ -50,6 +50,35 @@ describe("live store ordering", () => {
     expect(lines.at(-1)).toBe("line 1200");
   });
 
+  it("merges a REST tail by offset: no line twice, whichever arrives first", () => {
+    // The stream first, then a tail that already holds more than the stream delivered.
+    const a = new LiveStore();
+    a.applyStatus({ running: scan(8, "running", 0), lastFinished: null });
+    a.applyLog({ jobId: 8, line: "libraries" }, "8:10");
+    a.applyLog({ jobId: 8, line: "started" }, "8:20");
+    a.seedLog(8, ["libraries", "started", "item 1"], 30);
+    a.applyLog({ jobId: 8, line: "item 1" }, "8:30"); // late stream copy of a tail line
+    a.applyLog({ jobId: 8, line: "item 2" }, "8:40");
+    expect(a.getState().log.lines).toEqual(["libraries", "started", "item 1", "item 2"]);
+    // The tail first, then the stream replays from the start.
+    const b = new LiveStore();
+    b.applyStatus({ running: scan(8, "running", 0), lastFinished: null });
+    b.seedLog(8, ["libraries", "started"], 20);
+    for (const [line, at] of [
+      ["libraries", 10],
+      ["started", 20],
+      ["item 1", 30],
+    ] as const)
+      b.applyLog({ jobId: 8, line }, `8:${at}`);
+    expect(b.getState().log.lines).toEqual(["libraries", "started", "item 1"]);
+    // Identical lines at different offsets are both kept.
+    const c = new LiveStore();
+    c.applyStatus({ running: scan(8, "running", 0), lastFinished: null });
+    c.seedLog(8, ["same"], 10);
+    c.applyLog({ jobId: 8, line: "same" }, "8:20");
+    expect(c.getState().log.lines).toEqual(["same", "same"]);
+  });
+
   it("merges a REST tail with lines the stream already delivered", () => {
     const store = new LiveStore();
     store.applyStatus({ running: scan(8, "running", 0), lastFinished: null });

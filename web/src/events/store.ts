@@ -37,6 +37,10 @@ export function isStale(current: ScanResource | null, next: ScanResource | null)
   return ACTIVE.has(next.status) && (next.progress?.done ?? -1) < (current.progress?.done ?? -1);
 }
 
+function keepLast<T>(items: T[], cap: number): T[] {
+  return items.length > cap ? items.slice(items.length - cap) : items;
+}
+
 export class LiveStore {
   private state: LiveState = INITIAL;
   private readonly listeners = new Set<() => void>();
@@ -45,6 +49,8 @@ export class LiveStore {
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private eventSeen = false;
   private lastOffset = new Map<number, number>();
+  /** The stream offset of each line in state.log.lines (NaN where unknown), kept in step. */
+  private ends: number[] = [];
   private stopped = false;
   private readonly onFinished: () => void;
 
@@ -102,10 +108,9 @@ export class LiveStore {
     const known = status.lastFinished ?? lastFinished;
     if (status.running && known && status.running.id <= known.id) status = { ...status, running: null };
     const finished = running !== null && (status.running === null || status.running.id !== running.id);
-    const log =
-      status.running && status.running.id !== this.state.log.jobId
-        ? { jobId: status.running.id, lines: [] }
-        : this.state.log;
+    const newJob = status.running !== null && status.running.id !== this.state.log.jobId;
+    const log = newJob && status.running ? { jobId: status.running.id, lines: [] } : this.state.log;
+    if (newJob) this.ends = [];
     this.set({
       running: status.running,
       lastFinished: status.lastFinished ?? lastFinished,
@@ -117,26 +122,48 @@ export class LiveStore {
 
   applyLog(event: AppLogEvent, id: string | undefined): void {
     const offset = Number(id?.split(":")[1]);
-    if (Number.isFinite(offset)) {
+    const known = Number.isFinite(offset);
+    if (known) {
       const last = this.lastOffset.get(event.jobId) ?? -1;
-      if (offset <= last) return; // a repeat or an out-of-order line
+      if (offset <= last) return; // a repeat, an out-of-order line, or one a REST tail already had
       this.lastOffset.set(event.jobId, offset);
     }
     const current = this.state.log;
-    const lines = current.jobId === event.jobId ? current.lines : [];
+    const same = current.jobId === event.jobId;
+    const lines = same ? current.lines : [];
+    const ends = same ? this.ends : [];
+    this.ends = keepLast(ends.concat(known ? offset : Number.NaN), LIVE_LOG_CAP);
     this.set({ log: { jobId: event.jobId, lines: appendCapped(lines, [event.line], LIVE_LOG_CAP) } });
   }
 
-  /** Lines fetched by REST before the stream's lines; skips those already there. */
-  seedLog(jobId: number, lines: string[]): void {
+  /**
+   * Lines fetched by REST. With `end` (the byte offset after them, in the stream's terms) the
+   * merge is exact: streamed lines up to `end` are already in the tail and are dropped, and later
+   * stream lines up to `end` are skipped. Without it, lines already shown are skipped by text.
+   */
+  seedLog(jobId: number, lines: string[], end?: number): void {
     const current = this.state.log;
-    if (current.jobId !== jobId) {
+    const same = current.jobId === jobId;
+    if (end !== undefined) {
+      if ((this.lastOffset.get(jobId) ?? -1) < end) this.lastOffset.set(jobId, end);
+      const keep = same ? this.ends.map((e, i) => (e > end ? i : -1)).filter((i) => i >= 0) : [];
+      const newer = keep.map((i) => current.lines[i]!);
+      this.ends = keepLast(lines.map(() => end).concat(keep.map((i) => this.ends[i]!)), LIVE_LOG_CAP);
+      this.set({ log: { jobId, lines: appendCapped(lines, newer, LIVE_LOG_CAP) } });
+      return;
+    }
+    if (!same) {
+      this.ends = keepLast(
+        lines.map(() => Number.NaN),
+        LIVE_LOG_CAP,
+      );
       this.set({ log: { jobId, lines: appendCapped([], lines, LIVE_LOG_CAP) } });
       return;
     }
     const have = new Set(current.lines);
     const older = lines.filter((l) => !have.has(l));
     if (older.length === 0) return;
+    this.ends = keepLast(older.map(() => Number.NaN).concat(this.ends), LIVE_LOG_CAP);
     this.set({ log: { jobId, lines: appendCapped(older, current.lines, LIVE_LOG_CAP) } });
   }
 

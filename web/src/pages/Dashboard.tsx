@@ -50,8 +50,9 @@ export function Dashboard() {
       </PageTitle>
       <SchedulerCard fallback={settings.data?.scheduler ?? null} loading={settings.isPending} />
       {running && <LiveProgress scan={running} />}
-      <LiveLogCard jobId={running?.id ?? lastFinished?.id ?? null} live={running !== null} />
+      {/* The figures above the log, so they stay in view on a laptop screen during a scan. */}
       {statusKnown ? <LastScanFigures scan={lastFinished} /> : <Skeleton h={120} />}
+      <LiveLogCard jobId={running?.id ?? lastFinished?.id ?? null} live={running !== null} />
     </Stack>
   );
 }
@@ -183,6 +184,9 @@ function ScanControls({ running, settings }: { running: ScanResource | null; set
           {running.cancelRequested ? t("cancelScan.pending") : t("cancelScan.button")}
         </Button>
         <ConfirmModal
+          // Distinct keys: otherwise React reuses one dialog, and a scan that ends while this one
+          // is open would turn it into the start dialog.
+          key="cancel-scan"
           opened={cancelOpen}
           onClose={cancel.close}
           title={t("cancelScan.title")}
@@ -204,6 +208,7 @@ function ScanControls({ running, settings }: { running: ScanResource | null; set
         {t("startScan.button")}
       </Button>
       <ConfirmModal
+        key="start-scan"
         opened={startOpen}
         onClose={start.close}
         title={t("startScan.title")}

@@ -197,7 +197,7 @@ function ItemTable({ items }: { items: ItemResource[] }) {
           <Table.Th>{t("items.state")}</Table.Th>
           <Table.Th>{t("items.problems")}</Table.Th>
           <Table.Th>{t("items.note")}</Table.Th>
-          <Table.Th>{t("items.lastChecked")}</Table.Th>
+          <Table.Th className="nowrap">{t("items.lastChecked")}</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -217,7 +217,8 @@ function ItemTable({ items }: { items: ItemResource[] }) {
               <Problems problems={item.problems} />
             </Table.Td>
             <Table.Td maw={280}>
-              <Text size="sm" lineClamp={2}>
+              {/* Clamped to two lines; the whole note on hover. */}
+              <Text size="sm" lineClamp={2} title={item.note ?? undefined}>
                 {item.note ?? ""}
               </Text>
             </Table.Td>

@@ -279,7 +279,8 @@ export default function JobDetailPage() {
           <LogView
             lines={log.lines}
             follow={running && !paused}
-            height="min(70vh, 640px)"
+            // As tall as the log needs, up to most of the screen: a short log leaves no empty box.
+            height={`max(120px, min(70vh, 640px, ${log.lines.length * 20 + 24}px))`}
             label={t("jobDetail.logLabel", { id: s.id })}
             onUserScrollUp={running ? () => setPaused(true) : undefined}
           />
