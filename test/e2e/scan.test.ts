@@ -1,5 +1,7 @@
 // The scan flows, in order on one server: a dry run started and followed live from the dashboard,
 // its figures leading to the Items list, a real run cancelled, and the cancelled job's page.
+import { appendFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -266,6 +268,38 @@ describe("scans from the dashboard", () => {
       .first()
       .waitFor();
     await screenshot(page, "job-log", { readme: true });
+  });
+
+  it("keeps a 50,000-line log usable: only the visible lines are in the page", E2E_TIMEOUT, async () => {
+    // A long job: its log grown to 50,000 lines (as a whole-library scan with many items writes).
+    const path = join(dirname(stack.server.db.path), "logs", `scan_${dryRun.id}.log`);
+    const extra = Array.from(
+      { length: 50_000 },
+      (_, i) => `2026-01-01T00:00:00.000Z INFO  Would refresh: Long Log Item ${i + 1} (no poster)`,
+    );
+    appendFileSync(path, `${extra.join("\n")}\n`);
+    await page.goto(`/jobs/${dryRun.id}`);
+    const log = page.getByRole("log", { name: `Log of scan ${dryRun.id}` });
+    await log
+      .getByText(/Would refresh: /)
+      .first()
+      .waitFor();
+    // Rendered rows stay few, however long the log is.
+    const rendered = await log.locator("div div div").count();
+    expect(rendered).toBeGreaterThan(10);
+    expect(rendered).toBeLessThan(300);
+    await log.evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await log.getByText("Would refresh: Long Log Item 50000 (no poster)").waitFor();
+    await log.evaluate((el) => {
+      el.scrollTop = el.scrollHeight / 2;
+    });
+    await log
+      .getByText(/Long Log Item 2\d{4} /)
+      .first()
+      .waitFor();
+    expect(await log.locator("div div div").count()).toBeLessThan(300);
   });
 
   it("had no uncaught errors in the page", () => {
