@@ -2,6 +2,7 @@
 
 import { UsageError } from "./cli/args.js";
 import { ConfigError } from "./config/env.js";
+import { errorMessage } from "./error-message.js";
 import { PlexError } from "./plex/index.js";
 import { loadRuntimeConfig } from "./runtime.js";
 import { VERSION } from "./version.js";
@@ -99,7 +100,7 @@ function report(error: unknown): number {
     return 1;
   }
   const exitCode = (error as { exitCode?: unknown }).exitCode;
-  process.stderr.write(`psr: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`psr: ${errorMessage(error)}\n`);
   return typeof exitCode === "number" ? exitCode : 1;
 }
 

@@ -1,6 +1,8 @@
 // Strict command-line parsing on node:util. Bad input becomes a UsageError (exit 2) that says
 // what was wrong; nothing runs with half-understood options.
+
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { errorMessage } from "../error-message.js";
 
 export class UsageError extends Error {
   readonly exitCode = 2;
@@ -17,8 +19,7 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O, 
     return parseArgs({ args: argv, options, strict: true, allowPositionals });
   } catch (error) {
     // node's messages are already specific ("Unknown option '--foo'"); drop its internal code.
-    const message =
-      error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, "") : String(error);
+    const message = errorMessage(error).replace(/\. To specify a positional.*$/s, "");
     throw new UsageError(message);
   }
 }

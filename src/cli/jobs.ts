@@ -4,7 +4,7 @@ import type { Config } from "../config/env.js";
 import { openDatabase } from "../db/connection.js";
 import { followJob, pollingSource } from "../jobs/follow-job.js";
 import { jobLogPath } from "../jobs/job-log.js";
-import { type Job, JobStore } from "../jobs/job-store.js";
+import { isActive, type Job, JobStore } from "../jobs/job-store.js";
 import { tailLines } from "../jobs/log-reader.js";
 import { printable } from "../log-text.js";
 import { intOption, parseCommandArgs, UsageError } from "./args.js";
@@ -93,7 +93,7 @@ export async function jobsCommand(argv: string[], config: Config): Promise<numbe
         const id = jobId(positionals[0]);
         const job = await jobs.get(id);
         if (!job) throw new UsageError(`no scan with id ${id}`);
-        if (job.status !== "running" && job.status !== "queued") {
+        if (!isActive(job.status)) {
           out(`Scan ${id} is not running (status: ${job.status}).`);
           return 1;
         }
@@ -101,7 +101,7 @@ export async function jobsCommand(argv: string[], config: Config): Promise<numbe
         // The scan's heartbeat (every second) picks the flag up; wait to confirm.
         for (let i = 0; i < 50; i++) {
           const current = await jobs.get(id);
-          if (current && current.status !== "running" && current.status !== "queued") {
+          if (current && !isActive(current.status)) {
             out(`Scan ${id} ${current.status}.`);
             return 0;
           }

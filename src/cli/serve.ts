@@ -1,9 +1,11 @@
 // `psr serve`: the API, the background scans and the scheduler in one process.
+
 import type { FastifyInstance } from "fastify";
 import { AuthStore } from "../auth/store.js";
 import type { Config } from "../config/env.js";
 import { type Db, openDatabase } from "../db/connection.js";
 import { loadSettings, readState, saveSettings, writeState } from "../db/settings-repo.js";
+import { errorMessage } from "../error-message.js";
 import { buildApp } from "../http/app.js";
 import { JobStore } from "../jobs/job-store.js";
 import { recoverOrphans } from "../jobs/recovery.js";
@@ -164,9 +166,7 @@ export function untilSignal(shutdown: (signal: NodeJS.Signals) => Promise<void>)
       shutdown(signal).then(
         () => resolve(0),
         (error: unknown) => {
-          process.stderr.write(
-            `Shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`,
-          );
+          process.stderr.write(`Shutdown failed: ${errorMessage(error)}\n`);
           resolve(1);
         },
       );

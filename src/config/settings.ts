@@ -3,6 +3,7 @@
 // snake_case names are mapped by the importer.
 import { Cron } from "croner";
 import { z } from "zod";
+import { errorMessage } from "../error-message.js";
 import { DEFAULT_NOTIFICATION_SETTINGS, notificationSettingsSchema } from "../notify/schema.js";
 
 export const scanSettingsSchema = z
@@ -109,7 +110,7 @@ export function cronProblem(expression: string): string | undefined {
   try {
     cron = new Cron(text, { paused: true });
   } catch (error) {
-    return `not a valid cron expression (${error instanceof Error ? error.message : String(error)})`;
+    return `not a valid cron expression (${errorMessage(error)})`;
   }
   try {
     // A year of runs is more than any pattern needs to show its shortest gap (e.g. leap days).

@@ -1,7 +1,7 @@
 // Plain constants of the API contract (no zod), so the SPA can import them without bundling
 // the schema library. The schemas in ./schemas.ts are built from these lists.
 
-/** What a scan decided about an item (kept in step with src/scan/policy.ts ITEM_STATES). */
+/** What a scan decided about an item (src/scan/policy.ts uses this list). */
 export const ITEM_STATES = [
   "fixed",
   "failed",
@@ -13,7 +13,7 @@ export const ITEM_STATES = [
 ] as const;
 export type ItemState = (typeof ITEM_STATES)[number];
 
-/** Metadata problems an item can have (kept in step with src/scan/detect.ts PROBLEM_CODES). */
+/** Metadata problems an item can have (src/scan/detect.ts uses this list). */
 export const PROBLEM_CODES = [
   "unmatched",
   "no_poster",

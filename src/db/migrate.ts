@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, NO_MIGRATIONS } from "kysely";
+import { errorMessage } from "../error-message.js";
 import { migrations } from "./migrations/index.js";
 
 // Migrations are compiled into the program (no directory scan), so a built dist/ and a tsx
@@ -27,7 +28,7 @@ async function run(
   const { error, results } = await result;
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new MigrationError(`Database migration ${failed} failed: ${reason}`, { cause: error });
   }
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);

@@ -15,8 +15,8 @@
 import type { AppSettings } from "../config/settings.js";
 import { appSettingsSchema } from "../config/settings.js";
 import type { ScanStatus } from "../db/schema.js";
-import { emptyStats, type ScanStats } from "../scan/engine.js";
 import { ITEM_STATES, type ItemState } from "../scan/policy.js";
+import { emptyStats, type ScanStats } from "../scan/stats.js";
 
 export const IMPORT_NOTE = "imported from the Python version";
 

@@ -1,9 +1,11 @@
 // Background scans for the server: starts a job (one at a time, enforced by the database),
 // runs it without blocking the request, cancels it, and stops it cleanly at shutdown.
+
 import type { Kysely } from "kysely";
 import { type ScanSettings, scanSettingsOf, scanSettingsSchema } from "../config/settings.js";
 import type { Database } from "../db/schema.js";
 import { loadSettings } from "../db/settings-repo.js";
+import { errorMessage } from "../error-message.js";
 import type { PlexClient } from "../plex/index.js";
 import { selectSections } from "../scan/collect.js";
 import type { Job, JobStore } from "./job-store.js";
@@ -69,7 +71,7 @@ export class ScanService {
       })
       .catch(async (error: unknown) => {
         // runJob records its own outcome; this catches failures around it (database, log file).
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         this.deps.log("error", `Scan ${job.id} crashed: ${message}`);
         await this.deps.jobs.finish(job.id, { status: "failed", now: now(), error: message }).catch(() => {});
       })

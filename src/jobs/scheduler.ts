@@ -3,6 +3,7 @@
 // already going is skipped and the skip is recorded.
 import { Cron } from "croner";
 import type { ScheduleSettings } from "../config/settings.js";
+import { errorMessage } from "../error-message.js";
 
 export interface Clock {
   now(): number;
@@ -132,7 +133,7 @@ export class Scheduler {
       await this.deps.saveLastRun({ at, outcome: "started", jobId });
       this.deps.log("info", `Scheduled scan started (job ${jobId})`);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       const running = (error as { runningJobId?: number }).runningJobId;
       const outcome = running === undefined ? "failed" : "skipped";
       await this.deps.saveLastRun({ at, outcome, reason }).catch(() => {});

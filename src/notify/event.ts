@@ -1,6 +1,6 @@
 // What a notification reports, and the pure decision of which notifications a finished job
 // sends. Agents only format and deliver; they never decide.
-import type { ScanStats } from "../scan/engine.js";
+import type { ScanStats } from "../scan/stats.js";
 import type { NotificationEventSettings } from "./schema.js";
 
 export type NotificationKind = "scan_finished" | "scan_failed" | "needs_review";

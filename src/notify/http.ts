@@ -1,5 +1,6 @@
 // The one place agents talk HTTP: a POST with a timeout, the response read under the same
 // deadline, and every failure turned into a one-line message with the secrets taken out.
+import { errorMessage } from "../error-message.js";
 import { VERSION } from "../version.js";
 import type { AgentOptions } from "./agent.js";
 import { oneLine } from "./messages.js";
@@ -68,8 +69,7 @@ function networkProblem(error: unknown, url: string): string {
     // keep the generic wording
   }
   if (code !== undefined) return `could not reach ${host} (${code})`;
-  const message = error instanceof Error ? error.message : String(error);
-  return `could not reach ${host} (${oneLine(message, 200)})`;
+  return `could not reach ${host} (${oneLine(errorMessage(error), 200)})`;
 }
 
 /** POSTs and returns the 2xx response; throws NotificationError (secrets redacted) otherwise. */

@@ -1,5 +1,6 @@
 // Sending: every enabled agent at once, each failure contained and logged on one line. A
 // notification that cannot be delivered never fails the scan that caused it.
+import { errorMessage } from "../error-message.js";
 import type { AgentOptions, NotificationAgent } from "./agent.js";
 import { DiscordAgent } from "./discord.js";
 import type { NotificationEvent } from "./event.js";
@@ -47,8 +48,9 @@ function secretsOf(settings: NotificationSettings): string[] {
   ];
 }
 
-function describe(error: unknown): string {
-  return oneLine(error instanceof Error ? error.message : String(error), 300);
+/** An agent's failure as one short line for the log. */
+function failureLine(error: unknown): string {
+  return oneLine(errorMessage(error), 300);
 }
 
 function safeLog(log: NotifyLog, level: "info" | "warn" | "error", message: string): void {
@@ -84,7 +86,7 @@ export async function notify(
       safeLog(log, "info", `Notification "${label}" sent via ${agent}`);
       return { agent, ok: true };
     }
-    const error = redact(describe(outcome.reason), options.secrets ?? []);
+    const error = redact(failureLine(outcome.reason), options.secrets ?? []);
     safeLog(log, "warn", `Notification "${label}" via ${agent} failed: ${error}`);
     return { agent, ok: false, error };
   });

@@ -165,34 +165,6 @@ export class PlexNotificationListener {
     this.recent.delete(String(ratingKey));
   }
 
-  /**
-   * Resolves true when `ratingKey` finishes, false after timeoutMs or on abort. Call it BEFORE
-   * sending the refresh/match, so that a fast completion is not missed.
-   */
-  waitFinished(ratingKey: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
-    const key = String(ratingKey);
-    this.forget(key);
-    return new Promise((resolve) => {
-      if (signal?.aborted) {
-        resolve(false);
-        return;
-      }
-      const finish = (result: boolean) => {
-        clearTimeout(timer);
-        this.off("finished", onFinished);
-        signal?.removeEventListener("abort", onAbort);
-        resolve(result);
-      };
-      const onFinished = (finished: string) => {
-        if (finished === key) finish(true);
-      };
-      const onAbort = () => finish(false);
-      const timer = setTimeout(() => finish(false), timeoutMs);
-      this.on("finished", onFinished);
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
-  }
-
   // -------------------------------------------------------------------------------------------
 
   private emit<E extends EventName>(event: E, ...args: Parameters<PlexNotificationEvents[E]>): void {

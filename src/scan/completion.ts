@@ -1,7 +1,7 @@
 // Knowing when Plex has really finished an item. The notification websocket says so within
 // milliseconds (REFERENCE §4.5); when it is unavailable, a batched poll compares each waiting
 // item with its state before the refresh. A per-item timeout bounds both.
-import type { PlexItem, PlexNotificationListener } from "../plex/index.js";
+import { PlexAuthError, type PlexItem, type PlexNotificationListener } from "../plex/index.js";
 import { abortError } from "./limits.js";
 
 export type Completion = "event" | "poll" | "timeout";
@@ -12,6 +12,8 @@ interface Waiter {
   /** Sends the request again; used when completion events may have been lost. */
   resend: (() => Promise<void>) | undefined;
   done: (how: Completion) => void;
+  /** Ends the wait with an error that waiting longer cannot cure. */
+  fail: (error: unknown) => void;
 }
 
 /** Has a re-read item changed since before the refresh? */
@@ -65,16 +67,24 @@ export class CompletionTracker {
   ): { wait: (timeoutMs: number, signal: AbortSignal) => Promise<Completion> } {
     this.listener?.forget(ratingKey); // an earlier "finished" for this item must not be de-duplicated away
     let settled: Completion | undefined;
+    let failed: { error: unknown } | undefined;
     let resolveWait: ((how: Completion) => void) | undefined;
+    let rejectWait: ((error: unknown) => void) | undefined;
     const waiter: Waiter = {
       key: ratingKey,
       before,
       resend,
       done: (how) => {
-        if (settled) return;
+        if (settled || failed) return;
         settled = how;
         this.remove(waiter);
         resolveWait?.(how);
+      },
+      fail: (error) => {
+        if (settled || failed) return;
+        failed = { error };
+        this.remove(waiter);
+        rejectWait?.(error);
       },
     };
     const set = this.waiters.get(ratingKey) ?? new Set();
@@ -85,6 +95,7 @@ export class CompletionTracker {
       wait: (timeoutMs, signal) =>
         new Promise<Completion>((resolve, reject) => {
           if (settled) return resolve(settled);
+          if (failed) return reject(failed.error);
           if (signal.aborted) {
             this.remove(waiter);
             return reject(abortError(signal));
@@ -100,6 +111,11 @@ export class CompletionTracker {
             clearTimeout(timer);
             signal.removeEventListener("abort", onAbort);
             resolve(how);
+          };
+          rejectWait = (error) => {
+            clearTimeout(timer);
+            signal.removeEventListener("abort", onAbort);
+            reject(error);
           };
         }),
     };
@@ -170,8 +186,11 @@ export class CompletionTracker {
           if (changedSince(w.before, item)) w.done("poll");
         }
       }
-    } catch {
-      // A failed poll is retried at the next tick; the per-item timeout bounds the wait.
+    } catch (error) {
+      // A rejected token does not come back by waiting: every waiter learns it now, not at its
+      // timeout. Other failures are retried at the next tick; the per-item timeout bounds them.
+      if (error instanceof PlexAuthError)
+        for (const set of [...this.waiters.values()]) for (const w of [...set]) w.fail(error);
     } finally {
       this.polling = false;
     }

@@ -1,18 +1,10 @@
 // Pure checks: which metadata problems does an item have? No I/O here; the engine feeds items
 // read from Plex (listed with includeGuids=1) and acts on the answer.
+import { PROBLEM_CODES, type ProblemCode } from "../contracts/constants.js";
 import type { PlexItem } from "../plex/index.js";
 
-/** Stable problem codes, shown to the user and stored with each item. */
-export const PROBLEM_CODES = [
-  "unmatched",
-  "no_poster",
-  "no_ids",
-  "no_summary",
-  "season_no_poster",
-  "episode_no_poster",
-  "episode_no_summary",
-] as const;
-export type ProblemCode = (typeof PROBLEM_CODES)[number];
+/** Stable problem codes, shown to the user and stored with each item (the API contract's list). */
+export { PROBLEM_CODES, type ProblemCode };
 
 /** The Plex field a refresh would have to change to clear a problem; a lock on it blocks the fix. */
 const FIELD_OF: Partial<Record<ProblemCode, string>> = {

@@ -1,14 +1,16 @@
-// The scan: collect → detect → fix (refresh or match) → wait for Plex → verify → record.
+// The scan: collect → triage → fix (refresh or match) → wait for Plex → verify → settle.
 // Fixes run on a bounded pool of workers fed by the collector, so Plex always has work queued
 // but never more than `concurrency` items at once; completion comes from Plex's notification
-// websocket, and verification re-reads finished items in batches.
+// websocket, and verification re-reads finished items in batches. What happens to an item is
+// decided by plain functions (triage, fixPlan, matchDecision, outcomeAfterFix); this file only
+// orders the work and settles each outcome in one place.
 import type { ScanSettings } from "../config/settings.js";
+import { errorMessage } from "../error-message.js";
 import {
   compactKey,
   PlexAuthError,
   type PlexClient,
   type PlexItem,
-  PlexNotFoundError,
   type PlexNotificationListener,
   type PlexSection,
 } from "../plex/index.js";
@@ -20,43 +22,32 @@ import {
   listWindow,
   selectSections,
 } from "./collect.js";
-import { type Completion, CompletionTracker } from "./completion.js";
-import { type Detection, detectProblems, isFullyLocked } from "./detect.js";
-import { abortError, Batcher, isAbort, Pacer, WorkQueue } from "./limits.js";
+import { CompletionTracker } from "./completion.js";
+import { type Detection, detectProblems } from "./detect.js";
 import {
-  type Candidate,
-  chooseById,
-  chooseByTitle,
-  externalIdFromPaths,
-  idLookupTitle,
-  type MatchChoice,
-  searchTitle,
-} from "./match-choice.js";
+  type FixDeps,
+  type FixRequest,
+  fixAndVerify,
+  matchDecision,
+  outcomeOfError,
+  refreshIntent,
+} from "./fix.js";
+import { abortError, Batcher, isAbort, Pacer, WorkQueue } from "./limits.js";
+import { chooseMatch } from "./match-search.js";
+import { asDryRun, itemResult, type Outcome } from "./outcome.js";
 import { PlexGate, PlexOutageError } from "./plex-gate.js";
-import { describe, type ItemState, inBackoff, type KnownItem, retryAt, verdictAfterFix } from "./policy.js";
-import type { ItemAction, ScanStore } from "./store.js";
-
-export interface ScanStats {
-  checked: number;
-  fixed: number;
-  wouldFix: number;
-  failed: number;
-  matched: number;
-  needsReview: number;
-  skipped: number;
-  locked: number;
-  errors: number;
-  /** Broken items found (everything that was refreshed, matched, or would have been). */
-  broken: number;
-  fromRetryPool: number;
-  completedByEvent: number;
-  completedByPoll: number;
-  timeouts: number;
-  outages: number;
-  /** Until every library was listed and triaged (fixes overlap with it). */
-  collectMs: number;
-  durationMs: number;
-}
+import type { KnownItem } from "./policy.js";
+import {
+  countCompletion,
+  describeScope,
+  emptyStats,
+  type ScanStats,
+  STAT_OF_STATE,
+  summarizeStats,
+} from "./stats.js";
+import type { ScanStore } from "./store.js";
+import { displayTitle } from "./title.js";
+import { fixPlan, triage } from "./triage.js";
 
 export interface ScanProgress {
   phase: "starting" | "scanning" | "finishing" | "done";
@@ -89,46 +80,15 @@ export interface ScanOutcome {
   error: string | null;
 }
 
-const MAX_STORED_CANDIDATES = 10;
-
-export function emptyStats(): ScanStats {
-  return {
-    checked: 0,
-    fixed: 0,
-    wouldFix: 0,
-    failed: 0,
-    matched: 0,
-    needsReview: 0,
-    skipped: 0,
-    locked: 0,
-    errors: 0,
-    broken: 0,
-    fromRetryPool: 0,
-    completedByEvent: 0,
-    completedByPoll: 0,
-    timeouts: 0,
-    outages: 0,
-    collectMs: 0,
-    durationMs: 0,
-  };
-}
-
-/** "Show – S01E02 – Title" for episodes, "Title (Year)" for the rest. */
-export function displayTitle(item: PlexItem): string {
-  if (item.type === "episode") {
-    const se =
-      item.parentIndex !== undefined && item.index !== undefined
-        ? `S${String(item.parentIndex).padStart(2, "0")}E${String(item.index).padStart(2, "0")}`
-        : "";
-    return [item.grandparentTitle, se, item.title].filter(Boolean).join(" – ");
-  }
-  if (item.type === "season") return [item.parentTitle, item.title].filter(Boolean).join(" – ");
-  return item.year ? `${item.title} (${item.year})` : item.title;
-}
-
 interface Task {
   c: Collected;
   detection: Detection;
+}
+
+/** A season or episode that waits for its show's match, with what it gets if the match fails. */
+interface Held {
+  c: Collected;
+  outcome: Outcome;
 }
 
 /** Runs one scan to the end, or until `signal` aborts; results are recorded as they happen. */
@@ -143,11 +103,11 @@ class Scan {
   private readonly gate: PlexGate;
   private readonly pacer: Pacer;
   private readonly verifier: Batcher<PlexItem>;
+  private readonly queue = new WorkQueue<Task>();
   /** Items already triaged; numeric keys are stored as numbers (a 450,000-item scan holds them all). */
   private readonly seen = new Set<string | number>();
-  /** Seasons and episodes skipped because their show is unmatched, by show ratingKey. */
-  private readonly waitingForShow = new Map<string, Collected[]>();
-  private enqueue: ((task: Task) => void) | undefined;
+  /** Unmatched shows queued for a match in this scan, with the children that wait for it. */
+  private readonly pendingShows = new Map<string, Held[]>();
   private tracker: CompletionTracker | undefined;
   private listener: PlexNotificationListener | undefined;
   private ownsListener = false;
@@ -180,58 +140,38 @@ class Scan {
   }
 
   async run(): Promise<ScanOutcome> {
-    const started = this.now();
-    this.startedAt = started;
+    this.startedAt = this.now();
     const { reporter } = this.deps;
     let status: ScanOutcome["status"] = "success";
     let error: string | null = null;
     try {
       this.emitProgress("starting", true);
-      reporter.log("info", `Scan started: ${this.describeSettings()}`);
+      reporter.log("info", `Scan started: ${describeScope(this.settings)}`);
       const sections = selectSections(
         await this.gate.call(() => this.deps.plex.sections({ signal: this.signal }), this.signal),
         this.settings.libraries,
         this.settings.includePersonal,
       );
-      if (sections.length === 0) {
-        reporter.log("warn", "No movie or show libraries to scan");
-      } else {
-        reporter.log("info", `Libraries: ${sections.map((s) => `${s.title} (${s.type})`).join(", ")}`);
-      }
+      if (sections.length === 0) reporter.log("warn", "No movie or show libraries to scan");
+      else reporter.log("info", `Libraries: ${sections.map((s) => `${s.title} (${s.type})`).join(", ")}`);
       await this.startCompletionTracking();
       await this.process(sections);
     } catch (e) {
-      if (this.fatal) {
-        status = "failed";
-        error = messageOf(this.fatal);
-      } else if (isAbort(e, this.signal)) {
-        status = "cancelled";
-        error = null;
-      } else {
-        status = "failed";
-        error = messageOf(e);
-      }
+      const cancelled = !this.fatal && isAbort(e, this.signal);
+      status = cancelled ? "cancelled" : "failed";
+      error = cancelled ? null : errorMessage(this.fatal ?? e);
     } finally {
       this.tracker?.close();
       if (this.ownsListener) await this.listener?.close();
     }
     this.stats.outages = this.gate.outages;
-    this.stats.durationMs = this.now() - started;
+    this.stats.durationMs = this.now() - this.startedAt;
     this.emitProgress("done", true);
-    const s = this.stats;
-    const summary = `checked ${s.checked}, fixed ${s.fixed}, matched ${s.matched}, would fix ${s.wouldFix}, failed ${s.failed}, needs review ${s.needsReview}, locked ${s.locked}, skipped ${s.skipped}, errors ${s.errors} in ${(s.durationMs / 1000).toFixed(1)} s`;
+    const summary = summarizeStats(this.stats);
     if (status === "success") reporter.log("info", `Scan finished: ${summary}`);
     else if (status === "cancelled") reporter.log("warn", `Scan cancelled: ${summary}`);
     else reporter.log("error", `Scan failed: ${error}; ${summary}`);
     return { status, stats: { ...this.stats }, error };
-  }
-
-  private describeSettings(): string {
-    const s = this.settings;
-    const scope = s.all
-      ? "whole libraries"
-      : `added in the last ${s.days} days, newest ${s.maxItems} per library`;
-    return `${scope}${s.dryRun ? ", dry run" : ""}, concurrency ${s.concurrency}`;
   }
 
   private async startCompletionTracking(): Promise<void> {
@@ -266,15 +206,12 @@ class Scan {
       () => countWindow(this.deps.plex, sections, collectOptions),
       this.signal,
     );
-    const queue = new WorkQueue<Task>();
-    this.enqueue = (task) => queue.push(task);
     // Each worker holds one task at a time, so at most `concurrency` items are in Plex's hands.
     const worker = async () => {
-      for (let task = await queue.next(this.signal); task; task = await queue.next(this.signal)) {
+      for (let task = await this.queue.next(this.signal); task; task = await this.queue.next(this.signal)) {
         await this.fix(task);
       }
     };
-
     const collector = async () => {
       try {
         for (const section of sections) {
@@ -282,10 +219,7 @@ class Scan {
             // A listing that dies in an outage restarts from the top; seen items are skipped.
             await this.gate.call(async () => {
               for await (const page of listWindow(this.deps.plex, section, type, collectOptions)) {
-                await this.triage(
-                  page.map((item) => ({ item, section, origin: "window" as const })),
-                  (t) => queue.push(t),
-                );
+                await this.triage(page.map((item) => ({ item, section, origin: "window" as const })));
               }
             }, this.signal);
           }
@@ -300,31 +234,32 @@ class Scan {
           );
           this.stats.fromRetryPool += pooled.length;
           if (this.total !== null) this.total += pooled.length;
-          await this.triage(pooled, (t) => queue.push(t));
+          await this.triage(pooled);
         }
       } finally {
         this.stats.collectMs = this.now() - this.startedAt;
-        queue.close();
+        this.queue.close();
       }
     };
 
-    const workers = Array.from({ length: this.settings.concurrency }, () => worker());
     const results = await Promise.all(
-      [collector(), ...workers].map((p) =>
+      [collector(), ...Array.from({ length: this.settings.concurrency }, worker)].map((p) =>
         p.then(
           () => undefined,
           (e: unknown) => e,
         ),
       ),
     );
+    // Children still waiting (the scan stopped before their show's match) keep their skip.
+    for (const key of [...this.pendingShows.keys()]) await this.releaseChildren(key, false);
     if (this.fatal) throw this.fatal;
     const failure = results.find((r) => r !== undefined);
     if (failure !== undefined) throw failure;
     if (this.signal.aborted) throw abortError(this.signal);
   }
 
-  /** Detects problems in a page and decides per item: healthy, skipped, locked, or a task. */
-  private async triage(batch: Collected[], enqueue: (task: Task) => void): Promise<void> {
+  /** Triages a page of newly listed items; items seen before in this scan are passed over. */
+  private async triage(batch: Collected[]): Promise<void> {
     const fresh = batch.filter((c) => !this.seen.has(compactKey(c.item.ratingKey)));
     if (fresh.length === 0) return;
     const known = await this.deps.store.knownStates(fresh.map((c) => c.item.ratingKey));
@@ -332,330 +267,124 @@ class Scan {
       if (this.signal.aborted) throw abortError(this.signal);
       this.seen.add(compactKey(c.item.ratingKey));
       this.stats.checked++;
-      const detection = detectProblems(c.item);
-      const prior = known.get(c.item.ratingKey);
-      const handled = await this.decide(c, detection, prior);
-      if (handled) {
-        this.done++;
-        this.emitProgress("scanning");
-      } else {
-        this.stats.broken++;
-        enqueue({ c, detection });
-      }
+      await this.route(c, known.get(c.item.ratingKey));
     }
   }
 
-  /** Settles items that need no Plex call; returns false when the item needs a fix task. */
-  private async decide(c: Collected, d: Detection, prior: KnownItem | undefined): Promise<boolean> {
-    const title = displayTitle(c.item);
-    if (d.personal) {
-      if (prior)
-        await this.record(c, "skipped", d, "personal media: never refreshed or matched", "skip", null);
-      this.stats.skipped++;
-      return true;
+  /** Settles one item, holds it for its show's match, or queues it for a fix. */
+  private async route(c: Collected, prior: KnownItem | undefined): Promise<void> {
+    const detection = detectProblems(c.item);
+    const verdict = triage({ item: c.item, detection, prior, now: this.now(), settings: this.settings });
+    if (verdict === "fix") {
+      this.stats.broken++;
+      // Its seasons and episodes, listed after it, wait to see whether the match takes.
+      if (c.item.type === "show" && !this.settings.dryRun && fixPlan(detection, this.settings) === "match")
+        this.pendingShows.set(c.item.ratingKey, []);
+      this.queue.push({ c, detection });
+      return;
     }
-    if (d.problems.length === 0) {
-      // Someone (or Plex) fixed it since we last failed: close the case.
-      if (prior && prior.state !== "fixed") {
-        await this.record(c, "fixed", d, "healthy on re-check", "check", null);
-        this.stats.fixed++;
-      }
-      return true;
+    const waiting =
+      verdict.waitsForShow === undefined ? undefined : this.pendingShows.get(verdict.waitsForShow);
+    if (waiting) {
+      waiting.push({ c, outcome: verdict });
+      return;
     }
-    if (d.parentUnmatched) {
-      await this.record(c, "skipped", d, "the show is not matched; match the show first", "skip", null);
-      this.stats.skipped++;
-      // If this scan matches the show, the item is checked again right after.
-      const show = c.item.type === "episode" ? c.item.grandparentRatingKey : c.item.parentRatingKey;
-      if (show) this.waitingForShow.set(show, [...(this.waitingForShow.get(show) ?? []), c]);
-      return true;
-    }
-    if (isFullyLocked(d)) {
-      await this.record(
-        c,
-        "locked",
-        d,
-        `locked field: ${describe(d.locked)}; unlock it in Plex to allow a fix`,
-        "check",
-        null,
-      );
-      this.stats.locked++;
-      this.deps.reporter.log("info", `Locked: ${title} (${describe(d.locked)})`);
-      return true;
-    }
-    if (inBackoff(prior, this.now(), this.settings.backoffHours)) {
-      const at = prior ? retryAt(prior, this.settings.backoffHours) : undefined;
-      const until = at ? ` until ${new Date(at).toISOString()}` : "";
-      await this.record(
-        c,
-        "skipped",
-        d,
-        `failed recently; waiting${until} before the next try`,
-        "skip",
-        null,
-      );
-      this.stats.skipped++;
-      return true;
-    }
-    return false;
-  }
-
-  private async fix(task: Task): Promise<void> {
-    const { c, detection } = task;
-    const title = displayTitle(c.item);
-    this.current = title;
+    await this.settle(c, verdict);
+    this.done++;
     this.emitProgress("scanning");
+  }
+
+  private async fix({ c, detection }: Task): Promise<void> {
+    this.current = displayTitle(c.item);
+    this.emitProgress("scanning");
+    let result: Outcome;
     try {
-      if (detection.problems.includes("unmatched")) {
-        if (this.settings.matchUnmatched) await this.matchItem(c, detection);
-        else {
-          await this.record(
-            c,
-            "needs_review",
-            detection,
-            "unmatched; automatic matching is switched off",
-            "check",
-            null,
-          );
-          this.stats.needsReview++;
-        }
-      } else if (this.settings.dryRun) {
-        await this.record(
-          c,
-          "would_fix",
-          detection,
-          `would refresh: ${describe(detection.problems)}`,
-          "dry_run",
-          null,
-        );
-        this.stats.wouldFix++;
-        this.deps.reporter.log("info", `Would refresh: ${title} (${describe(detection.problems)})`);
-      } else {
-        await this.refreshItem(c, detection);
-      }
+      result = await this.attempt(c, detection);
     } catch (error) {
-      await this.handleTaskError(c, detection, error);
+      if (isAbort(error, this.signal)) throw error;
+      if (error instanceof PlexAuthError || error instanceof PlexOutageError) {
+        this.fatal ??= error;
+        this.stop.abort(error);
+      }
+      result = outcomeOfError(c.item, detection, error);
     } finally {
       this.done++;
       this.emitProgress("scanning");
     }
+    await this.settle(c, result);
+    if (this.pendingShows.has(c.item.ratingKey))
+      await this.releaseChildren(c.item.ratingKey, !!result.matched);
   }
 
-  private async handleTaskError(c: Collected, d: Detection, error: unknown): Promise<void> {
-    if (isAbort(error, this.signal)) throw error;
-    const title = displayTitle(c.item);
-    if (error instanceof PlexNotFoundError) {
-      await this.record(c, "skipped", d, "no longer in Plex (deleted while scanning)", "skip", null);
-      this.stats.skipped++;
-      return;
-    }
-    // Not the item's fault: retried at the next scan with no back-off.
-    await this.record(c, "error", d, `Plex error: ${messageOf(error)}`, "refresh", null).catch(() => {});
-    this.stats.errors++;
-    this.deps.reporter.log("error", `Error: ${title}: ${messageOf(error)}`);
-    if (error instanceof PlexAuthError || error instanceof PlexOutageError) {
-      this.fatal ??= error;
-      this.stop.abort(error);
-    }
-  }
-
-  private async refreshItem(c: Collected, before: Detection): Promise<void> {
-    const key = c.item.ratingKey;
-    const how = await this.sendAndWait(c.item, () => this.deps.plex.refresh(key, { signal: this.signal }));
-    const after = await this.verify(key);
-    if (!after) throw new PlexNotFoundError({ url: `/library/metadata/${key}` } as never);
-    const afterDetection = detectProblems(after);
-    const verdict = verdictAfterFix(before, afterDetection);
-    const note =
-      how === "timeout" ? `${verdict.note} (Plex did not report completion in time)` : verdict.note;
-    await this.record({ ...c, item: after }, verdict.state, afterDetection, note, "refresh", null);
-    this.count(verdict.state);
-    const label = { fixed: "Fixed", failed: "Still broken", locked: "Locked" }[verdict.state];
-    this.deps.reporter.log(
-      verdict.state === "failed" ? "warn" : "info",
-      `${label}: ${displayTitle(after)} — ${note}`,
-    );
-  }
-
-  private async matchItem(c: Collected, before: Detection): Promise<void> {
-    const { item, section } = c;
-    const key = item.ratingKey;
-    const choice = await this.chooseMatch(item, section);
-    const title = displayTitle(item);
-    if (choice.decision === "none") {
-      if (this.settings.dryRun) {
-        await this.record(
-          c,
-          "would_fix",
-          before,
-          `unmatched; no match found (${choice.reason})`,
-          "dry_run",
-          null,
-        );
-        this.stats.wouldFix++;
-        return;
-      }
-      await this.record(c, "failed", before, `unmatched; no match found (${choice.reason})`, "match", null);
-      this.stats.failed++;
-      this.deps.reporter.log("warn", `No match: ${title} — ${choice.reason}`);
-      return;
-    }
-    if (choice.decision === "review") {
-      const candidates = choice.candidates.slice(0, MAX_STORED_CANDIDATES);
-      await this.record(
-        c,
-        "needs_review",
-        before,
-        `unmatched; ${choice.reason}`,
-        this.settings.dryRun ? "dry_run" : "match",
-        candidates,
-      );
-      this.stats.needsReview++;
-      this.deps.reporter.log("warn", `Needs review: ${title} — ${choice.reason}`);
-      return;
-    }
-    const target = choice.candidate;
-    const label = `${target.name}${target.year ? ` (${target.year})` : ""}`;
-    if (this.settings.dryRun) {
-      await this.record(
-        c,
-        "would_fix",
-        before,
-        `would match to ${label} [${target.guid}] by ${choice.reason}`,
-        "dry_run",
-        [target],
-      );
-      this.stats.wouldFix++;
-      this.deps.reporter.log("info", `Would match: ${title} → ${label} (${choice.reason})`);
-      return;
-    }
-    const how = await this.sendAndWait(item, () =>
-      this.deps.plex.match(
-        key,
-        { guid: target.guid, name: target.name, year: target.year },
-        { signal: this.signal },
-      ),
-    );
-    const after = await this.verify(key);
-    if (!after) throw new PlexNotFoundError({ url: `/library/metadata/${key}` } as never);
-    const afterDetection = detectProblems(after);
-    const verdict = verdictAfterFix(before, afterDetection);
-    const matched = !afterDetection.problems.includes("unmatched");
-    if (matched) this.stats.matched++;
-    const note = matched
-      ? `matched to ${label} by ${choice.reason}; ${verdict.note}`
-      : `match to ${label} did not take${how === "timeout" ? " (Plex did not report completion in time)" : ""}`;
-    const state = matched ? verdict.state : "failed";
-    await this.record({ ...c, item: after }, state, afterDetection, note, "match", [target]);
-    this.count(state);
-    this.deps.reporter.log(
-      state === "fixed" ? "info" : "warn",
-      `${matched ? "Matched" : "Match failed"}: ${title} — ${note}`,
-    );
-    if (matched && item.type === "show") await this.recheckChildren(key);
-  }
-
-  /** A show was just matched: its seasons and episodes skipped earlier are checked again. */
-  private async recheckChildren(showKey: string): Promise<void> {
-    const waiting = this.waitingForShow.get(showKey);
-    this.waitingForShow.delete(showKey);
-    if (!waiting?.length || !this.enqueue) return;
-    const items = await this.gate.call(
-      () =>
-        this.deps.plex.metadata(
-          waiting.map((c) => c.item.ratingKey),
-          { signal: this.signal },
+  /** Plans the fix and, unless this is a dry run, sends it and judges the result. */
+  private async attempt(c: Collected, detection: Detection): Promise<Outcome> {
+    const plan = fixPlan(detection, this.settings);
+    if (typeof plan !== "string") return plan;
+    let request: FixRequest = { kind: "refresh" };
+    let intent = refreshIntent(c.item, detection);
+    if (plan === "match") {
+      const choice = await chooseMatch(c.item, c.section, (query) =>
+        this.gate.call(
+          () => this.deps.plex.matches(c.item.ratingKey, { ...query, signal: this.signal }),
+          this.signal,
         ),
-      this.signal,
-    );
-    const section = waiting[0]!.section;
-    const known = await this.deps.store.knownStates(items.map((i) => i.ratingKey));
-    this.stats.skipped -= waiting.length;
-    if (this.total !== null) this.total += items.length;
-    for (const item of items) {
-      const c: Collected = { item, section, origin: "window" };
-      const detection = detectProblems(item);
-      if (await this.decide(c, detection, known.get(item.ratingKey))) {
-        this.done++;
+      );
+      const decision = matchDecision(c.item, detection, choice);
+      if (!("request" in decision)) return decision;
+      ({ request, intent } = decision);
+    }
+    if (this.settings.dryRun) return intent;
+    const { outcome, completion } = await fixAndVerify(this.fixDeps(), c.item, request);
+    countCompletion(this.stats, completion);
+    return outcome;
+  }
+
+  private fixDeps(): FixDeps {
+    return {
+      plex: this.deps.plex,
+      tracker: this.tracker!,
+      signal: this.signal,
+      timeoutMs: this.settings.itemTimeoutSeconds * 1000,
+      call: (fn) => this.gate.call(fn, this.signal),
+      reread: (key) => this.verifier.get(key),
+      beforeSend: () => this.pacer.wait(this.signal),
+    };
+  }
+
+  /**
+   * A show's match has settled. If it took, its waiting seasons and episodes are re-read and
+   * triaged again, now that they may have changed with it; otherwise they keep their skip.
+   */
+  private async releaseChildren(showKey: string, matched: boolean): Promise<void> {
+    const held = this.pendingShows.get(showKey) ?? [];
+    const fresh = matched && held.length > 0 ? await this.reread(held.map((h) => h.c.item.ratingKey)) : [];
+    this.pendingShows.delete(showKey);
+    const byKey = new Map(fresh.map((item) => [item.ratingKey, item]));
+    for (const h of held) {
+      const item = byKey.get(h.c.item.ratingKey);
+      if (item) {
+        // What this scan knew of the child until now is its skip: healthy now means fixed by the match.
+        await this.route({ ...h.c, item }, { state: "skipped", lastFailedAt: null });
       } else {
-        this.stats.broken++;
-        this.enqueue({ c, detection });
+        await this.settle(h.c, h.outcome);
+        this.done++;
       }
     }
   }
 
-  /** ID in the path first (exact), then title and year with the section's agent and language. */
-  private async chooseMatch(item: PlexItem, section: PlexSection): Promise<MatchChoice> {
-    const ask = (title: string, year?: number) =>
-      this.gate.call(
-        () =>
-          this.deps.plex.matches(item.ratingKey, {
-            title,
-            year,
-            agent: section.agent,
-            language: section.language,
-            signal: this.signal,
-          }),
-        this.signal,
-      );
-    const id = externalIdFromPaths([...item.files, ...item.locations]);
-    if (id) {
-      const byId = chooseById(id, await ask(idLookupTitle(id)));
-      if (byId.decision !== "none") return byId;
-    }
-    // Unmatched items often carry a raw file name as their title: search for the clean part.
-    const wanted = searchTitle(item.title);
-    const year = item.year ?? wanted.year;
-    return chooseByTitle({ title: wanted.title, year }, await ask(wanted.title, year));
+  private reread(keys: string[]): Promise<PlexItem[]> {
+    return this.gate.call(() => this.deps.plex.metadata(keys, { signal: this.signal }), this.signal);
   }
 
-  /** Sends a refresh or match and waits until Plex reports it done (or the item times out). */
-  private async sendAndWait(before: PlexItem, send: () => Promise<void>): Promise<Completion> {
-    const tracker = this.tracker!;
-    const waiter = tracker.expect(before.ratingKey, before, () => this.gate.call(send, this.signal));
-    await this.pacer.wait(this.signal);
-    await this.gate.call(send, this.signal);
-    const how = await waiter.wait(this.settings.itemTimeoutSeconds * 1000, this.signal);
-    if (how === "event") this.stats.completedByEvent++;
-    else if (how === "poll") this.stats.completedByPoll++;
-    else this.stats.timeouts++;
-    return how;
-  }
-
-  private verify(ratingKey: string): Promise<PlexItem | undefined> {
-    return this.gate.call(() => this.verifier.get(ratingKey), this.signal);
-  }
-
-  private count(state: ItemState): void {
-    if (state === "fixed") this.stats.fixed++;
-    else if (state === "failed") this.stats.failed++;
-    else if (state === "locked") this.stats.locked++;
-  }
-
-  private record(
-    c: Collected,
-    state: ItemState,
-    d: Detection,
-    note: string,
-    action: ItemAction,
-    candidates: Candidate[] | null,
-  ): Promise<void> {
-    const { item, section } = c;
-    return this.deps.store.record({
-      ratingKey: item.ratingKey,
-      sectionId: section.id,
-      library: section.title,
-      type: item.type,
-      title: displayTitle(item),
-      year: item.year ?? null,
-      parentRatingKey: item.parentRatingKey ?? null,
-      state,
-      problems: d.problems,
-      note,
-      candidates,
-      action,
-      at: this.now(),
-    });
+  /** Records, counts and logs one outcome: the only place that does. */
+  private async settle(c: Collected, proposed: Outcome): Promise<void> {
+    const o = this.settings.dryRun ? asDryRun(proposed) : proposed;
+    if (o.state === "healthy") return;
+    if (o.record)
+      await this.deps.store.record(itemResult(c.item, c.section, { ...o, state: o.state }, this.now()));
+    this.stats[STAT_OF_STATE[o.state]]++;
+    if (o.matched) this.stats.matched++;
+    if (o.log) this.deps.reporter.log(o.log.level, o.log.message);
   }
 
   private emitProgress(phase: ScanProgress["phase"], force = false): void {
@@ -664,8 +393,4 @@ class Scan {
     this.lastProgressAt = t;
     this.deps.reporter.progress({ phase, done: this.done, total: this.total, current: this.current });
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

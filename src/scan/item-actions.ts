@@ -1,21 +1,15 @@
 // One-item actions from the UI/API: refresh now, list match candidates, apply a chosen match.
-// Each waits for Plex to finish (polling: a single item needs no websocket), verifies, and
-// records the result like a scan would.
+// Each uses the scan's own fix-and-verify (polling: a single item needs no websocket) and
+// records the result exactly as a scan would.
 import type { PlexClient, PlexItem, PlexSection } from "../plex/index.js";
 import { CompletionTracker } from "./completion.js";
-import { detectProblems } from "./detect.js";
-import { displayTitle } from "./engine.js";
+import { type FixRequest, fixAndVerify, ItemNotFoundError } from "./fix.js";
 import type { Candidate } from "./match-choice.js";
-import { searchTitle } from "./match-choice.js";
-import { verdictAfterFix } from "./policy.js";
-import type { ItemAction, ScanStore } from "./store.js";
+import { titleQuery } from "./match-search.js";
+import { itemResult } from "./outcome.js";
+import type { ItemResult, ScanStore } from "./store.js";
 
-export class ItemNotFoundError extends Error {
-  constructor(ratingKey: string) {
-    super(`No item ${ratingKey} in Plex`);
-    this.name = "ItemNotFoundError";
-  }
-}
+export { ItemNotFoundError };
 
 export interface ItemActionDeps {
   plex: PlexClient;
@@ -36,15 +30,8 @@ async function load(
   return { item, section: sections.find((s) => s.id === item.librarySectionId) };
 }
 
-async function sendAndVerify(
-  deps: ItemActionDeps,
-  before: PlexItem,
-  section: PlexSection | undefined,
-  action: ItemAction,
-  send: () => Promise<void>,
-  notePrefix: string,
-  candidates: Candidate[] | null,
-) {
+async function fixOne(deps: ItemActionDeps, ratingKey: string, request: FixRequest): Promise<ItemResult> {
+  const { item, section } = await load(deps, ratingKey);
   const signal = deps.signal ?? new AbortController().signal;
   const tracker = new CompletionTracker(
     undefined,
@@ -52,30 +39,12 @@ async function sendAndVerify(
     deps.pollMs ?? 1000,
   );
   try {
-    const waiter = tracker.expect(before.ratingKey, before);
-    await send();
-    const how = await waiter.wait(deps.timeoutMs, signal);
-    const [after] = await deps.plex.metadata([before.ratingKey], { signal });
-    if (!after) throw new ItemNotFoundError(before.ratingKey);
-    const beforeDetection = detectProblems(before);
-    const afterDetection = detectProblems(after);
-    const verdict = verdictAfterFix(beforeDetection, afterDetection);
-    const note = `${notePrefix}${verdict.note}${how === "timeout" ? " (Plex did not finish in time)" : ""}`;
-    const result = {
-      ratingKey: after.ratingKey,
-      sectionId: section?.id ?? after.librarySectionId ?? null,
-      library: section?.title ?? after.librarySectionTitle ?? null,
-      type: after.type,
-      title: displayTitle(after),
-      year: after.year ?? null,
-      parentRatingKey: after.parentRatingKey ?? null,
-      state: verdict.state,
-      problems: afterDetection.problems,
-      note,
-      candidates,
-      action,
-      at: (deps.now ?? Date.now)(),
-    };
+    const { outcome } = await fixAndVerify(
+      { plex: deps.plex, tracker, signal, timeoutMs: deps.timeoutMs },
+      item,
+      request,
+    );
+    const result = itemResult(item, section, outcome, (deps.now ?? Date.now)());
     await deps.store.record(result);
     return result;
   } finally {
@@ -83,20 +52,11 @@ async function sendAndVerify(
   }
 }
 
-export async function refreshItem(deps: ItemActionDeps, ratingKey: string) {
-  const { item, section } = await load(deps, ratingKey);
-  return sendAndVerify(
-    deps,
-    item,
-    section,
-    "refresh",
-    () => deps.plex.refresh(ratingKey, { signal: deps.signal }),
-    "",
-    null,
-  );
+export function refreshItem(deps: ItemActionDeps, ratingKey: string): Promise<ItemResult> {
+  return fixOne(deps, ratingKey, { kind: "refresh" });
 }
 
-/** Candidates for an item, searched with its section's agent and language and a clean title. */
+/** Candidates for an item, searched as the scan searches, or for what the person typed. */
 export async function matchCandidates(
   deps: ItemActionDeps,
   ratingKey: string,
@@ -104,12 +64,8 @@ export async function matchCandidates(
   year?: number,
 ) {
   const { item, section } = await load(deps, ratingKey);
-  const wanted = searchTitle(title ?? item.title);
   const results = await deps.plex.matches(ratingKey, {
-    title: wanted.title,
-    year: year ?? item.year ?? wanted.year,
-    agent: section?.agent,
-    language: section?.language,
+    ...titleQuery(item, section, { title, year }),
     signal: deps.signal,
   });
   return {
@@ -118,21 +74,6 @@ export async function matchCandidates(
   };
 }
 
-export async function applyMatch(deps: ItemActionDeps, ratingKey: string, target: Candidate) {
-  const { item, section } = await load(deps, ratingKey);
-  const label = `${target.name}${target.year ? ` (${target.year})` : ""}`;
-  return sendAndVerify(
-    deps,
-    item,
-    section,
-    "match",
-    () =>
-      deps.plex.match(
-        ratingKey,
-        { guid: target.guid, name: target.name, year: target.year },
-        { signal: deps.signal },
-      ),
-    `matched by hand to ${label}; `,
-    [target],
-  );
+export function applyMatch(deps: ItemActionDeps, ratingKey: string, target: Candidate): Promise<ItemResult> {
+  return fixOne(deps, ratingKey, { kind: "match", target, reason: "hand" });
 }

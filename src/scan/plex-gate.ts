@@ -2,6 +2,7 @@
 // a transport error or 5xx, every worker pauses here while one probe checks /identity once a
 // second. Work resumes when Plex answers; only after `maxWaitMs` does the scan give up. A Plex
 // outage therefore never turns into "failed" items.
+import { errorMessage } from "../error-message.js";
 import { PlexHttpError, PlexUnreachableError } from "../plex/index.js";
 import { abortError, sleep } from "./limits.js";
 
@@ -14,9 +15,7 @@ export class PlexOutageError extends Error {
     readonly waitedMs: number,
     override readonly cause: unknown,
   ) {
-    super(
-      `Plex did not come back within ${Math.round(waitedMs / 1000)} s (${cause instanceof Error ? cause.message : String(cause)})`,
-    );
+    super(`Plex did not come back within ${Math.round(waitedMs / 1000)} s (${errorMessage(cause)})`);
     this.name = "PlexOutageError";
   }
 }
@@ -58,9 +57,7 @@ export class PlexGate {
   private async recover(cause: unknown, signal: AbortSignal): Promise<void> {
     this.outages++;
     const started = Date.now();
-    this.onOutage(
-      `Plex is not answering (${cause instanceof Error ? cause.message : String(cause)}); pausing until it is back`,
-    );
+    this.onOutage(`Plex is not answering (${errorMessage(cause)}); pausing until it is back`);
     for (;;) {
       await sleep(this.probeIntervalMs, signal);
       try {

@@ -1,18 +1,10 @@
 // Pure scan policy: which known item states are skipped, retried or re-checked, and what a
 // re-read after a fix means. The engine supplies times; nothing here reads a clock.
+import { ITEM_STATES, type ItemState } from "../contracts/constants.js";
 import { type Detection, PROBLEM_TEXT, type ProblemCode } from "./detect.js";
 
-/** The latest state of an item, as stored after each scan. */
-export const ITEM_STATES = [
-  "fixed",
-  "failed",
-  "would_fix",
-  "needs_review",
-  "locked",
-  "skipped",
-  "error",
-] as const;
-export type ItemState = (typeof ITEM_STATES)[number];
+/** The latest state of an item, as stored after each scan; the API contract defines the list. */
+export { ITEM_STATES, type ItemState };
 
 export interface KnownItem {
   state: ItemState;
@@ -55,16 +47,32 @@ export function verdictAfterFix(before: Detection, after: Detection): Verdict {
   const cleared = before.problems.filter((p) => !after.problems.includes(p));
   if (remaining.length === 0 && after.locked.length > 0) {
     // What a refresh could fix is fixed; the rest sits in locked fields.
-    const fixed = cleared.length > 0 ? `fixed: ${describe(cleared)}; ` : "";
-    return { state: "locked", remaining, cleared, note: `${fixed}locked field: ${describe(after.locked)}` };
+    const fixed = cleared.length > 0 ? `fixed: ${describeProblems(cleared)}; ` : "";
+    return {
+      state: "locked",
+      remaining,
+      cleared,
+      note: `${fixed}locked field: ${describeProblems(after.locked)}`,
+    };
   }
   if (remaining.length === 0) {
-    return { state: "fixed", remaining, cleared, note: `fixed: ${describe(cleared) || "no problems left"}` };
+    return {
+      state: "fixed",
+      remaining,
+      cleared,
+      note: `fixed: ${describeProblems(cleared) || "no problems left"}`,
+    };
   }
-  const partly = cleared.length > 0 ? ` (fixed: ${describe(cleared)})` : "";
-  return { state: "failed", remaining, cleared, note: `still ${describe(remaining)} after refresh${partly}` };
+  const partly = cleared.length > 0 ? ` (fixed: ${describeProblems(cleared)})` : "";
+  return {
+    state: "failed",
+    remaining,
+    cleared,
+    note: `still ${describeProblems(remaining)} after refresh${partly}`,
+  };
 }
 
-export function describe(codes: readonly ProblemCode[]): string {
+/** The problems as English text, joined for a note or a log line. */
+export function describeProblems(codes: readonly ProblemCode[]): string {
   return codes.map((c) => PROBLEM_TEXT[c]).join(", ");
 }

@@ -1,9 +1,12 @@
+import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Kysely, sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import { createKysely, openDatabase, openSqlite } from "../../src/db/connection.js";
+import { createKysely, DB_FILE_NAME, openDatabase, openSqlite } from "../../src/db/connection.js";
 import { migrateTo, migrateToLatest } from "../../src/db/migrate.js";
 import { migrations } from "../../src/db/migrations/index.js";
+import { SqliteScanStore } from "../../src/jobs/item-store.js";
+import { JobStore } from "../../src/jobs/job-store.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -93,6 +96,53 @@ describe("database", () => {
       }
     },
   );
+
+  it("upgrades a database file written by the released schema (b4a1c9e) and keeps its data", async () => {
+    // Made once by test/fixtures/db/make-released-db.ts from that commit's own migrator, so a
+    // change to an old migration here cannot make both sides of this comparison agree.
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    copyFileSync(
+      join(import.meta.dirname, "../fixtures/db/released-b4a1c9e.sqlite"),
+      join(dir, DB_FILE_NAME),
+    );
+    const db = await openDatabase(dir);
+    cleanups.push(() => db.close());
+    const fresh = rawDb(join(dir, "fresh.sqlite"));
+    await migrateToLatest(fresh.kysely);
+    expect(schemaOf(db.sqlite)).toEqual(schemaOf(fresh.sqlite));
+    expect(db.sqlite.pragma("journal_mode", { simple: true })).toBe("wal");
+
+    // What the released version wrote reads back through today's code.
+    const job = await new JobStore(db.kysely).get(1);
+    expect(job).toMatchObject({ status: "success", source: "scheduler", stats: { checked: 120, fixed: 3 } });
+    const known = await new SqliteScanStore(db.kysely, null).knownStates(["101", "102"]);
+    expect(known.get("101")).toEqual({ state: "fixed", lastFailedAt: null });
+    expect(known.get("102")?.state).toBe("failed");
+    expect(await new SqliteScanStore(db.kysely, null).retryPool(10)).toEqual(["102"]);
+    const users = db.sqlite.prepare("select username from auth_user").all();
+    expect(users).toEqual([{ username: "admin" }]);
+    // And today's code can write to it.
+    await new SqliteScanStore(db.kysely, 1).record({
+      ratingKey: "102",
+      sectionId: "1",
+      library: "Movies",
+      type: "movie",
+      title: "Ronin (1998)",
+      year: 1998,
+      parentRatingKey: null,
+      state: "fixed",
+      problems: [],
+      note: "healthy on re-check",
+      candidates: null,
+      action: "check",
+      at: Date.now(),
+    });
+    const history = db.sqlite
+      .prepare("select outcome from item_history where rating_key = '102' order by id")
+      .all();
+    expect(history).toEqual([{ outcome: "failed" }, { outcome: "fixed" }]);
+  });
 
   it("rolls back a failing migration completely", async () => {
     const { dir, cleanup } = tempDir();

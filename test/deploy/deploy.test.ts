@@ -76,20 +76,6 @@ describe("systemd unit", () => {
     return values![0]!;
   };
 
-  it("has the sections and the required settings", () => {
-    expect([...unit.keys()]).toEqual(["Unit", "Service", "Install"]);
-    expect(unit.get("Install")?.get("WantedBy")).toEqual(["multi-user.target"]);
-    expect(one("Type")).toBe("simple");
-    expect(one("User")).toBe("psr");
-    expect(one("WorkingDirectory")).toBe("/opt/plex-smart-refresher");
-    expect(one("EnvironmentFile")).toBe("-/etc/plex-smart-refresher/env");
-    expect(one("Restart")).toBe("on-failure");
-    expect(one("RestartSec")).toBe("5");
-    expect(one("KillSignal")).toBe("SIGTERM");
-    expect(one("TimeoutStopSec")).toBe("30");
-    expect(one("UMask")).toBe("0027");
-  });
-
   it("starts the compiled CLI's serve command", () => {
     const argv = one("ExecStart").split(/\s+/);
     expect(argv).toEqual([
@@ -114,32 +100,12 @@ describe("systemd unit", () => {
     expect(env).toEqual({ NODE_ENV: "production", PSR_DATA_DIR: DATA_DIR });
     expect(one("ReadWritePaths")).toBe(DATA_DIR);
     expect(`/var/lib/${one("StateDirectory")}`).toBe(DATA_DIR);
-    // EnvironmentFile= overrides Environment=: the unit and the README say to keep
-    // PSR_DATA_DIR out of the env file.
-    expect(text).toMatch(/EnvironmentFile[\s\S]*leave PSR_DATA_DIR out of the env file/);
   });
 
-  it("is sandboxed, with W^X left off for V8's JIT", () => {
-    for (const key of [
-      "NoNewPrivileges",
-      "ProtectHome",
-      "PrivateTmp",
-      "PrivateDevices",
-      "ProtectKernelTunables",
-      "ProtectKernelModules",
-      "ProtectControlGroups",
-      "RestrictNamespaces",
-      "LockPersonality",
-    ]) {
-      expect(one(key), key).toBe("true");
-    }
-    expect(one("ProtectSystem")).toBe("strict");
-    expect(one("RestrictAddressFamilies").split(/\s+/).sort()).toEqual(["AF_INET", "AF_INET6", "AF_UNIX"]);
-    expect(one("CapabilityBoundingSet")).toBe("");
-    expect(one("SystemCallArchitectures")).toBe("native");
+  it("leaves W^X off: V8's JIT needs writable, executable memory", () => {
+    // systemd-analyze security (below) rates the sandbox; it would rate W^X on even better, and
+    // node would then crash at start. This one setting is checked here for that reason.
     expect(one("MemoryDenyWriteExecute")).toBe("false");
-    // The reason is written next to it.
-    expect(text).toMatch(/JIT[\s\S]{0,200}MemoryDenyWriteExecute=false/);
   });
 
   describe("systemd-analyze", () => {
@@ -209,28 +175,6 @@ describe("nginx site", () => {
     tmp = tempDir("psr-deploy-nginx-");
   });
   afterAll(() => tmp.cleanup());
-
-  it("has the SSE location with buffering off and proxies to the app", () => {
-    expect(site).toContain("server_name psr.example.org;");
-    expect(site).toContain(`ssl_certificate     ${CERT_DIR}/fullchain.pem;`);
-    expect(site).toContain(`ssl_certificate_key ${CERT_DIR}/privkey.pem;`);
-    expect(site).toContain("client_max_body_size 1m;");
-    const sse = /location ~ \^\/api\/scans\/\[0-9\]\+\/events\$ \{([^}]*)\}/.exec(site);
-    expect(sse, "SSE location").not.toBeNull();
-    for (const directive of [
-      "proxy_pass http://127.0.0.1:8501;",
-      "proxy_buffering off;",
-      "proxy_cache off;",
-      "proxy_read_timeout 1h;",
-      "gzip off;",
-      "add_header X-Accel-Buffering no",
-    ]) {
-      expect(sse![1]).toContain(directive);
-    }
-    // proxy_set_header is inherited only if no location sets its own.
-    expect(site.match(/proxy_set_header/g)?.length).toBeGreaterThanOrEqual(5);
-    expect(sse![1]).not.toContain("proxy_set_header");
-  });
 
   /** Writes a throwaway certificate and a self-contained nginx.conf that includes `siteText`. */
   function prepare(dir: string, siteText: string, httpExtra: string[] = []): string {

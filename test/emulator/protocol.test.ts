@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { EmulatorHandle } from "../../emulator/index.js";
+import { normalizeTitle } from "../../emulator/text.js";
 import { get, getJson, kids, parseXml, start } from "./helpers.js";
 
 let h: EmulatorHandle;
@@ -161,12 +162,32 @@ describe("sorting, filtering, includeGuids", () => {
     const added = (path: string) =>
       getJson(h, path).then((j) => (j.MediaContainer.Metadata ?? []).map((m) => m.addedAt as number));
     const desc = await added(`${MOVIES}?sort=addedAt:desc`);
+    expect(desc.length).toBeGreaterThan(10);
     expect(desc).toEqual([...desc].sort((a, b) => b - a));
     const asc = await added(`${MOVIES}?sort=movie.addedAt`);
+    expect(asc.length).toBe(desc.length);
     expect(asc).toEqual([...asc].sort((a, b) => a - b));
+    // Two keys: titles in order (as the emulator folds them: case, accents, punctuation), and
+    // items with the same title newest first.
     const j = await getJson(h, `${MOVIES}?sort=titleSort,addedAt:desc`);
-    const keys = (j.MediaContainer.Metadata ?? []).map((m) => String(m.titleSort ?? m.title).toLowerCase());
-    expect(keys.length).toBeGreaterThan(10);
+    const rows = (j.MediaContainer.Metadata ?? []).map((m) => ({
+      title: normalizeTitle(String(m.titleSort ?? m.title)),
+      addedAt: m.addedAt as number,
+    }));
+    expect(rows.length).toBeGreaterThan(10);
+    for (let i = 1; i < rows.length; i++) {
+      const [a, b] = [rows[i - 1]!, rows[i]!];
+      const inOrder = a.title < b.title || (a.title === b.title && a.addedAt >= b.addedAt);
+      expect(inOrder, `"${a.title}" (${a.addedAt}) before "${b.title}" (${b.addedAt})`).toBe(true);
+    }
+    expect(new Set(rows.map((r) => r.title)).size).toBeGreaterThan(10);
+    // Titles rarely tie; years do, so the second key really decides here.
+    const byYear = ((await getJson(h, `${MOVIES}?sort=year,addedAt:desc`)).MediaContainer.Metadata ?? []).map(
+      (m) => [(m.year as number | undefined) ?? 0, m.addedAt as number] as const,
+    );
+    expect(byYear.length).toBe(rows.length);
+    expect(new Set(byYear.map(([y]) => y)).size).toBeLessThan(byYear.length);
+    expect(byYear).toEqual([...byYear].sort((a, b) => a[0] - b[0] || b[1] - a[1]));
     const bad = await get(h, `${MOVIES}?sort=bogus:desc`);
     expect(bad.status).toBe(400);
   });

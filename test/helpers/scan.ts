@@ -18,7 +18,8 @@ export interface ScanHarness {
 
 export async function scanHarness(
   emulator: EmulatorHandle,
-  plexOptions: { retries?: number } = {},
+  /** `baseUrl` points the client elsewhere (a fault proxy in front of the emulator). */
+  plexOptions: { retries?: number; baseUrl?: string } = {},
 ): Promise<ScanHarness> {
   const dir = tempDir("psr-scan-");
   const db = await openDatabase(dir.dir);

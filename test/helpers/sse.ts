@@ -1,4 +1,6 @@
 // A minimal SSE client over fetch, for tests: collects events until a predicate says stop.
+// A stream that ends or times out before that is an error, not a shorter answer: otherwise a
+// stream that sends nothing would pass every check made on what it sent.
 export interface SseEvent {
   id?: string;
   event: string;
@@ -25,7 +27,7 @@ export async function collectSse(
   try {
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) break;
+      if (done) throw new Error(`the event stream ended before the stop condition (${events.length} events)`);
       buffer += decoder.decode(value, { stream: true });
       let sep = buffer.indexOf("\n\n");
       while (sep !== -1) {
@@ -44,9 +46,9 @@ export async function collectSse(
     }
   } catch (error) {
     if (!controller.signal.aborted) throw error;
+    throw new Error(`no stop condition within ${timeoutMs} ms (${events.length} events)`);
   } finally {
     clearTimeout(timer);
     controller.abort();
   }
-  return { events, status: res.status, contentType: res.headers.get("content-type") };
 }

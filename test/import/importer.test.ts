@@ -5,8 +5,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DB_FILE_NAME, openDatabase } from "../../src/db/connection.js";
 import { loadSettings } from "../../src/db/settings-repo.js";
 import { ImportInputError } from "../../src/import/errors.js";
-import { IMPORT_SOURCE, importLegacy } from "../../src/import/importer.js";
+import { applyImport, IMPORT_SOURCE, importLegacy, planImport } from "../../src/import/importer.js";
 import { IMPORT_NOTE } from "../../src/import/mapping.js";
+import { readLegacyDir } from "../../src/import/read.js";
 import { runPsr } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 import {
@@ -283,6 +284,26 @@ describe("importLegacy", () => {
       await expectInputError(importLegacy(old, { dataDir: data }), file, text);
       expect(snapshot(data)).toEqual(before);
     }
+
+    it("a write that fails after others were made rolls all of them back", async () => {
+      const { old, data } = dirs();
+      await (await openDatabase(data)).close();
+      const before = snapshot(data);
+      writeOriginalDir(old);
+      const plan = planImport(readLegacyDir(old));
+      // The database refuses the last run, after the settings, the items and the other runs.
+      const runs = plan.runs!.runs;
+      expect(runs.length).toBeGreaterThan(0);
+      expect(plan.items!.items.length).toBeGreaterThan(0);
+      runs.push({ ...runs[0]!, jobId: "refused", status: "bogus" as never });
+      const db = await openDatabase(data);
+      try {
+        await expect(applyImport(db.kysely, plan)).rejects.toThrow(/CHECK constraint/);
+      } finally {
+        await db.close();
+      }
+      expect(snapshot(data)).toEqual(before);
+    });
 
     it("a setting out of range: names the file and the field; no database is created", async () => {
       await expectUnchanged(

@@ -5,7 +5,7 @@ import {
   type NotificationKind,
   notificationStats,
 } from "../../src/notify/event.js";
-import { emptyStats } from "../../src/scan/engine.js";
+import { emptyStats } from "../../src/scan/stats.js";
 
 const ALL_ON = { scanFinished: true, scanFailed: true, needsReview: true };
 const job = { jobId: 9, source: "ui", dryRun: false };

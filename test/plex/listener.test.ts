@@ -151,19 +151,24 @@ describe("PlexNotificationListener", () => {
     expect(finished.at(-1)).toEqual(["10", "activity"]);
   });
 
-  it("waitFinished resolves for the item, forgets an earlier completion, and times out", async () => {
+  it("reports a repeated completion within the dedupe window once the item is forgotten", async () => {
     const server = await wsServer();
     const listener = listen(server.url, { dedupeMs: 10_000 });
+    const finished: string[] = [];
+    listener.on("finished", (key) => finished.push(key));
     const socket = server.nextSocket();
     listener.start();
     const ws = await socket;
     ws.send(done("20"));
     await tick();
-    const waiting = listener.waitFinished("20", 2000);
+    ws.send(done("20")); // a duplicate: swallowed
+    await tick();
+    expect(finished).toEqual(["20"]);
+    listener.forget("20"); // a new refresh of 20 was just sent
     ws.send(done("21"));
-    ws.send(done("20")); // within the dedupe window, but waitFinished forgot the old one
-    expect(await waiting).toBe(true);
-    expect(await listener.waitFinished("99", 50)).toBe(false);
+    ws.send(done("20"));
+    await tick();
+    expect(finished).toEqual(["20", "21", "20"]);
   });
 
   it("reconnects after the server drops the socket", async () => {

@@ -1,24 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { PlexItem } from "../../src/plex/index.js";
 import { detectProblems, guidKind, isFullyLocked } from "../../src/scan/detect.js";
+import { plexItem } from "../helpers/plex-item.js";
 
-function item(overrides: Partial<PlexItem>): PlexItem {
-  return {
-    ratingKey: "1",
-    key: "/library/metadata/1",
-    type: "movie",
-    title: "Heat",
-    year: 1995,
-    guid: "plex://movie/5d7768",
-    thumb: "/library/metadata/1/thumb/1700000000",
-    summary: "A crew of thieves…",
-    guids: ["imdb://tt0113277", "tmdb://949"],
-    lockedFields: [],
-    files: ["/movies/Heat (1995)/Heat (1995).mkv"],
-    locations: [],
-    ...overrides,
-  };
-}
+const item = plexItem;
 
 describe("guidKind", () => {
   it.each([

@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type EmulatorHandle, startEmulator } from "../../emulator/index.js";
+import { SqliteScanStore } from "../../src/jobs/item-store.js";
+import { PlexClient, type PlexItem } from "../../src/plex/index.js";
+import { detectProblems, isFullyLocked } from "../../src/scan/detect.js";
+import { faultProxy } from "../helpers/fault-proxy.js";
 import { scanHarness } from "../helpers/scan.js";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -7,7 +11,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(options: Parameters<typeof startEmulator>[0] = {}, plexOptions = {}) {
+async function setup(
+  options: Parameters<typeof startEmulator>[0] = {},
+  plexOptions: Parameters<typeof scanHarness>[1] = {},
+) {
   const emulator = await startEmulator({
     seed: 11,
     items: 240,
@@ -30,10 +37,35 @@ function scannable(emulator: EmulatorHandle) {
   return truth.broken.filter((t) => kinds.get(t.sectionId) === "new" || kinds.get(t.sectionId) === "legacy");
 }
 
+/** Polls until `probe` returns something, for at most `ms`. */
+async function waitFor<T>(probe: () => Promise<T | undefined>, ms: number): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (Date.now() > until) throw new Error(`nothing after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A show's seasons and episodes. */
+async function subtree(plex: PlexClient, showKey: string): Promise<PlexItem[]> {
+  const out: PlexItem[] = [];
+  for (const season of await plex.children(showKey))
+    out.push(season, ...(await plex.children(season.ratingKey)));
+  return out;
+}
+
 describe("scan engine against the emulator", () => {
   it("refreshes, matches, verifies and records every kind of broken item correctly", async () => {
     const { emulator, h } = await setup();
     const before = scannable(emulator);
+    // Items whose every problem sits in a locked field: a refresh could change nothing, so none
+    // may be sent. Plex bumps `updatedAt` on every refresh, so an unchanged one proves it.
+    const lockedOnly = (await h.plex.metadata(before.filter((t) => t.locked).map((t) => t.ratingKey))).filter(
+      (i) => isFullyLocked(detectProblems(i)),
+    );
+    expect(lockedOnly.length).toBeGreaterThan(0);
     const outcome = await h.scan();
     expect(outcome.status).toBe("success");
     const states = await h.states();
@@ -47,7 +79,6 @@ describe("scan engine against the emulator", () => {
       if (t.kinds.includes("broken-children")) continue; // the children are the items; checked below
       if (t.locked) {
         expect(row?.state, `${t.title} is locked`).toBe("locked");
-        expect(emulator.stats().byRoute).toBeDefined();
       } else if (t.kinds.includes("unmatched")) {
         // Never guess: an unmatched item is matched to its true work or sent to review.
         if (row?.state === "fixed") {
@@ -83,10 +114,28 @@ describe("scan engine against the emulator", () => {
       const showGuid = child.type === "episode" ? child.grandparentGuid : child.parentGuid;
       expect(showGuid, `${child.title} waits for a show that is matched now`).toMatch(/^local:\/\//);
     }
-    const rechecked = [...states.values()].filter(
-      (s) => s.note === "healthy on re-check" || s.note?.startsWith("fixed"),
+    // Children of a show matched during the scan were triaged again after the match: none is left
+    // waiting, and those the match repaired are closed as fixed. In a fresh database nothing but
+    // that re-check can say "healthy on re-check".
+    const matchedShows = before.filter(
+      (t) =>
+        t.type === "show" &&
+        t.kinds.includes("unmatched") &&
+        !after.get(t.ratingKey)?.currentKinds.includes("unmatched"),
     );
+    expect(matchedShows.length).toBeGreaterThan(0);
+    for (const show of matchedShows) {
+      for (const child of await subtree(h.plex, show.ratingKey)) {
+        const row = states.get(child.ratingKey);
+        expect(row?.state, `${child.title} of ${show.title}: ${row?.note}`).not.toBe("skipped");
+      }
+    }
+    const rechecked = [...states.values()].filter((s) => s.note === "healthy on re-check");
     expect(rechecked.length).toBeGreaterThan(0);
+    for (const now of await h.plex.metadata(lockedOnly.map((l) => l.ratingKey))) {
+      const was = lockedOnly.find((l) => l.ratingKey === now.ratingKey);
+      expect(now.updatedAt, `${now.title} (locked) was refreshed`).toBe(was?.updatedAt);
+    }
     expect(outcome.stats.fixed).toBe([...states.values()].filter((s) => s.state === "fixed").length);
     expect(outcome.stats.matched).toBe(matched);
     expect(outcome.stats.completedByEvent).toBeGreaterThan(0);
@@ -173,15 +222,21 @@ describe("scan engine against the emulator", () => {
     const { h } = await setup({ refresh: { workers: 1, minMs: 1500, maxMs: 2500 } });
     const controller = new AbortController();
     const running = h.scan({ concurrency: 2 }, { signal: controller.signal });
-    // Let at least one item finish so partial results exist.
-    await new Promise((r) => setTimeout(r, 3500));
+    // Wait until a refresh has finished and been recorded while the next one is in Plex's hands.
+    const [key, finished] = await waitFor(
+      async () => [...(await h.states())].find(([, s]) => s.note?.startsWith("fixed:")),
+      30_000,
+    );
     const t0 = Date.now();
     controller.abort();
     const outcome = await running;
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(outcome.status).toBe("cancelled");
     const states = await h.states();
-    expect(states.size).toBeGreaterThan(0);
+    expect(states.get(key)).toEqual(finished);
+    // The items in flight when the scan stopped are not blamed for it.
+    expect([...states.values()].filter((s) => s.state === "error")).toEqual([]);
+    expect(outcome.stats.errors).toBe(0);
   });
 
   it("rides out 5% HTTP 500s and a 10 s outage without marking any item failed for it", async () => {
@@ -226,5 +281,124 @@ describe("scan engine against the emulator", () => {
     const outcome = await h.scan({ outageWaitSeconds: 2 });
     expect(outcome.status).toBe("failed");
     expect(outcome.error).toMatch(/Plex did not come back within 2 s/);
+  });
+  it("updates an old row of personal media but never writes new ones, and never fixes it", async () => {
+    const { emulator, h } = await setup();
+    const personal = (await h.plex.sections()).find((s) => s.isPersonal)!;
+    const page = (await h.plex.listSection(personal.id, { pageSize: 10 }).next()).value ?? [];
+    const [old, fresh] = page;
+    // A row from before (the importer writes such rows): the scan closes it as "skipped".
+    await new SqliteScanStore(h.db.kysely, null).record({
+      ratingKey: old!.ratingKey,
+      sectionId: personal.id,
+      library: personal.title,
+      type: old!.type,
+      title: old!.title,
+      year: null,
+      parentRatingKey: null,
+      state: "failed",
+      problems: ["no_poster"],
+      note: "imported",
+      candidates: null,
+      action: "refresh",
+      at: Date.now() - 48 * 3_600_000,
+    });
+    emulator.resetStats();
+    const outcome = await h.scan({ libraries: [personal.title], includePersonal: true });
+    expect(outcome.status).toBe("success");
+    const states = await h.states();
+    expect(states.get(old!.ratingKey)).toMatchObject({
+      state: "skipped",
+      note: "personal media: never refreshed or matched",
+    });
+    expect(states.has(fresh!.ratingKey)).toBe(false);
+    expect(states.size).toBe(1);
+    expect(outcome.stats.skipped).toBe(outcome.stats.checked);
+    expect(emulator.stats().refreshes + emulator.stats().matches).toBe(0);
+  });
+
+  it("with matching switched off, sends unmatched items to review without searching", async () => {
+    const { emulator, h } = await setup();
+    const unmatched = scannable(emulator).filter((t) => t.kinds.includes("unmatched"));
+    expect(unmatched.length).toBeGreaterThan(0);
+    const outcome = await h.scan({ matchUnmatched: false });
+    expect(outcome.status).toBe("success");
+    const states = await h.states();
+    for (const t of unmatched) {
+      expect(states.get(t.ratingKey), t.title).toMatchObject({
+        state: "needs_review",
+        note: "unmatched; automatic matching is switched off",
+      });
+    }
+    expect(outcome.stats.matched).toBe(0);
+    expect(emulator.stats().matches).toBe(0);
+    expect(Object.keys(emulator.stats().byRoute).filter((r) => r.includes("matches"))).toEqual([]);
+    expect(outcome.stats.fixed).toBeGreaterThan(0); // refreshes still ran
+  });
+
+  it("skips an item deleted in the middle of its fix, whether the refresh or the re-read finds it gone", async () => {
+    const { emulator } = await setup();
+    const [gone, vanishing] = scannable(emulator).filter(
+      (t) => t.fixableByRefresh && t.type === "movie" && !t.kinds.includes("broken-children"),
+    );
+    let refreshed = false;
+    const proxy = await faultProxy(emulator.url, ({ method, path }) => {
+      if (method === "PUT" && path === `/library/metadata/${gone!.ratingKey}/refresh`) return 404;
+      if (method === "PUT" && path === `/library/metadata/${vanishing!.ratingKey}/refresh`) refreshed = true;
+      // Once its refresh is sent, the second item is gone from every read.
+      const ids = path.match(/^\/library\/metadata\/([\d,]+)$/)?.[1]?.split(",") ?? [];
+      if (method === "GET" && refreshed && ids.includes(vanishing!.ratingKey)) return 404;
+      return undefined;
+    });
+    const h = await scanHarness(emulator, { baseUrl: proxy.url });
+    // Completion events straight from the emulator (the proxy forwards no websocket).
+    const listener = new PlexClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 5000 })
+      .notifications()
+      .start();
+    cleanups.push(async () => {
+      await listener.close();
+      await h.close();
+      await proxy.close();
+    });
+    const outcome = await h.scan({}, { listener });
+    expect(outcome.status).toBe("success");
+    const states = await h.states();
+    for (const t of [gone!, vanishing!]) {
+      expect(states.get(t.ratingKey), t.title).toMatchObject({
+        state: "skipped",
+        note: "no longer in Plex (deleted while scanning)",
+      });
+    }
+    expect(refreshed).toBe(true);
+    expect(outcome.stats.errors).toBe(0);
+    expect(outcome.stats.fixed).toBeGreaterThan(0);
+  });
+
+  it("stops the whole scan when Plex starts rejecting the token, without blaming the items", async () => {
+    const { emulator } = await setup();
+    let rejecting = false;
+    const proxy = await faultProxy(emulator.url, ({ method }) => {
+      // The first write goes through; from then on the token is refused.
+      if (rejecting) return 401;
+      if (method === "PUT") rejecting = true;
+      return undefined;
+    });
+    const h = await scanHarness(emulator, { baseUrl: proxy.url });
+    cleanups.push(async () => {
+      await h.close();
+      await proxy.close();
+    });
+    const outcome = await h.scan({ concurrency: 1 }, { notifications: false });
+    expect(outcome.status).toBe("failed");
+    expect(outcome.error).toMatch(/rejected the token \(401\)/);
+    const states = await h.states();
+    const rows = [...states.values()];
+    // Only the item in flight records the error; nothing is marked failed for it.
+    expect(rows.filter((s) => s.state === "error")).toHaveLength(1);
+    expect(rows.filter((s) => s.state === "failed" && /401/.test(s.note ?? ""))).toEqual([]);
+    // The scan ended there: no write was attempted after the rejection.
+    const writes = proxy.log.filter((r) => r.method === "PUT");
+    expect(writes.filter((r) => r.answered === undefined)).toHaveLength(1);
+    expect(writes.length).toBeLessThanOrEqual(2);
   });
 });

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { type FollowSource, followJob } from "../../jobs/follow-job.js";
 import { jobLogPath } from "../../jobs/job-log.js";
-import { type Job, type JobStore, ScanAlreadyRunningError } from "../../jobs/job-store.js";
+import { isActive, type Job, type JobStore, ScanAlreadyRunningError } from "../../jobs/job-store.js";
 import { openLog, tailWithEnd } from "../../jobs/log-reader.js";
 import type { ScanService } from "../../jobs/scan-service.js";
 import { LibrarySelectionError } from "../../scan/collect.js";
@@ -79,7 +79,7 @@ export async function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): Pro
 
   app.post("/api/scans/:id/cancel", async (request, reply) => {
     const job = await loadJob(request.params);
-    if (job.status !== "running" && job.status !== "queued") {
+    if (!isActive(job.status)) {
       throw new HttpError(409, `Scan ${job.id} is not running (status: ${job.status})`, {
         code: "scan_not_running",
       });

@@ -1,0 +1,164 @@
+// One fix-and-verify for the scan and for the one-item actions: send a refresh or a match,
+// wait until Plex has finished, re-read the item and judge the result. The outcomes around it
+// (what a dry run would do, a match search that settles without a write) are built here too,
+// so a fix from the UI records exactly what a scan fix records.
+import { errorMessage } from "../error-message.js";
+import { type PlexClient, type PlexItem, PlexNotFoundError } from "../plex/index.js";
+import type { Completion, CompletionTracker } from "./completion.js";
+import { type Detection, detectProblems } from "./detect.js";
+import type { Candidate, MatchChoice } from "./match-choice.js";
+import { candidateLabel, type Outcome, outcome, type Settled } from "./outcome.js";
+import { describeProblems, verdictAfterFix } from "./policy.js";
+import { displayTitle } from "./title.js";
+
+/** The item is gone from Plex (deleted while we looked at it). */
+export class ItemNotFoundError extends Error {
+  constructor(readonly ratingKey: string) {
+    super(`No item ${ratingKey} in Plex`);
+    this.name = "ItemNotFoundError";
+  }
+}
+
+export type FixRequest =
+  | { kind: "refresh" }
+  /** `reason` says why this candidate: the scan's rule, or "hand" for the match picker. */
+  | { kind: "match"; target: Candidate; reason: string };
+
+/** Candidates stored with an item for review; the picker can always search for more. */
+export const MAX_STORED_CANDIDATES = 10;
+
+const TIMEOUT_NOTE = " (Plex did not report completion in time)";
+
+export interface FixDeps {
+  plex: PlexClient;
+  tracker: CompletionTracker;
+  signal: AbortSignal;
+  timeoutMs: number;
+  /** Wraps every Plex call; the scan rides out outages with it. */
+  call?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Re-reads the item after the fix; the scan batches these. Default: one metadata read. */
+  reread?: (ratingKey: string) => Promise<PlexItem | undefined>;
+  /** Runs just before the write (the scan's optional spacing between writes). */
+  beforeSend?: () => Promise<void>;
+}
+
+export interface FixResult {
+  outcome: Settled;
+  completion: Completion;
+}
+
+export async function fixAndVerify(deps: FixDeps, before: PlexItem, request: FixRequest): Promise<FixResult> {
+  const { plex, signal } = deps;
+  const key = before.ratingKey;
+  const call = deps.call ?? (<T>(fn: () => Promise<T>) => fn());
+  const send =
+    request.kind === "refresh"
+      ? () => plex.refresh(key, { signal })
+      : () => {
+          const { guid, name, year } = request.target;
+          return plex.match(key, { guid, name, year }, { signal });
+        };
+  // Expect before sending, so an instant completion is not missed; resent after a lost event.
+  const waiter = deps.tracker.expect(key, before, () => call(send));
+  await deps.beforeSend?.();
+  await call(send);
+  const completion = await waiter.wait(deps.timeoutMs, signal);
+  const reread = deps.reread ?? ((k: string) => plex.metadata([k], { signal }).then(([item]) => item));
+  const after = await call(() => reread(key));
+  if (!after) throw new ItemNotFoundError(key);
+  return { outcome: outcomeAfterFix(before, after, request, completion), completion };
+}
+
+/** Judges a re-read item against the item before the fix. */
+export function outcomeAfterFix(
+  before: PlexItem,
+  after: PlexItem,
+  request: FixRequest,
+  completion: Completion,
+): Settled {
+  const beforeDetection = detectProblems(before);
+  const afterDetection = detectProblems(after);
+  const verdict = verdictAfterFix(beforeDetection, afterDetection);
+  const late = completion === "timeout" ? TIMEOUT_NOTE : "";
+  const problems = afterDetection.problems;
+  if (request.kind === "refresh") {
+    const note = `${verdict.note}${late}`;
+    const label = { fixed: "Fixed", failed: "Still broken", locked: "Locked" }[verdict.state];
+    const level = verdict.state === "failed" ? "warn" : "info";
+    return outcome(verdict.state, "refresh", note, problems, {
+      item: after,
+      log: { level, message: `${label}: ${displayTitle(after)} — ${note}` },
+    });
+  }
+  const label = candidateLabel(request.target);
+  const matched = !problems.includes("unmatched");
+  const note = matched
+    ? `matched to ${label} by ${request.reason}; ${verdict.note}`
+    : `match to ${label} did not take${late}`;
+  const state = matched ? verdict.state : "failed";
+  return outcome(state, "match", note, problems, {
+    item: after,
+    matched,
+    candidates: [request.target],
+    log: {
+      level: state === "fixed" ? "info" : "warn",
+      message: `${matched ? "Matched" : "Match failed"}: ${displayTitle(before)} — ${note}`,
+    },
+  });
+}
+
+/** What a refresh would do; in a dry run this is the outcome, otherwise the refresh is sent. */
+export function refreshIntent(item: PlexItem, d: Detection): Outcome {
+  const problems = describeProblems(d.problems);
+  return outcome("would_fix", "refresh", `would refresh: ${problems}`, d.problems, {
+    log: { level: "info", message: `Would refresh: ${displayTitle(item)} (${problems})` },
+  });
+}
+
+/**
+ * The outcome of a match search: settled at once when nothing or nothing clear was found;
+ * otherwise the match to send (and, in a dry run, the outcome to record instead).
+ */
+export function matchDecision(
+  item: PlexItem,
+  d: Detection,
+  choice: MatchChoice,
+): Outcome | { request: FixRequest & { kind: "match" }; intent: Outcome } {
+  const title = displayTitle(item);
+  if (choice.decision === "none") {
+    return outcome("failed", "match", `unmatched; no match found (${choice.reason})`, d.problems, {
+      log: { level: "warn", message: `No match: ${title} — ${choice.reason}` },
+    });
+  }
+  if (choice.decision === "review") {
+    return outcome("needs_review", "match", `unmatched; ${choice.reason}`, d.problems, {
+      candidates: choice.candidates.slice(0, MAX_STORED_CANDIDATES),
+      log: { level: "warn", message: `Needs review: ${title} — ${choice.reason}` },
+    });
+  }
+  const target = choice.candidate;
+  const label = candidateLabel(target);
+  const intent = outcome(
+    "would_fix",
+    "match",
+    `would match to ${label} [${target.guid}] by ${choice.reason}`,
+    d.problems,
+    {
+      candidates: [target],
+      log: { level: "info", message: `Would match: ${title} → ${label} (${choice.reason})` },
+    },
+  );
+  return { request: { kind: "match", target, reason: choice.reason }, intent };
+}
+
+/** A fix that threw: an item deleted meanwhile is skipped; anything else is Plex's error, not the item's. */
+export function outcomeOfError(item: PlexItem, d: Detection, error: unknown): Outcome {
+  if (error instanceof ItemNotFoundError || error instanceof PlexNotFoundError) {
+    return outcome("skipped", "skip", "no longer in Plex (deleted while scanning)", d.problems);
+  }
+  // Recorded as "error", which the retry pool brings back at the next scan with no back-off.
+  const message = errorMessage(error);
+  return outcome("error", "refresh", `Plex error: ${message}`, d.problems, {
+    log: { level: "error", message: `Error: ${displayTitle(item)}: ${message}` },
+  });
+}

@@ -1,0 +1,93 @@
+// What the scan concluded about one item, as a value. The engine settles each outcome in one
+// place (record, count, log); everything that decides an outcome is a plain function.
+import type { PlexItem, PlexSection } from "../plex/index.js";
+import type { ProblemCode } from "./detect.js";
+import type { Candidate } from "./match-choice.js";
+import type { ItemState } from "./policy.js";
+import type { ItemAction, ItemResult } from "./store.js";
+import { displayTitle } from "./title.js";
+
+export interface LogLine {
+  level: "info" | "warn" | "error";
+  message: string;
+}
+
+export interface Outcome {
+  /** The item's state after this scan; "healthy" records and counts nothing. */
+  state: ItemState | "healthy";
+  action: ItemAction;
+  note: string;
+  problems: readonly ProblemCode[];
+  candidates: readonly Candidate[] | null;
+  /** Counted but no row written: personal media the scan has never recorded gets none. */
+  record: boolean;
+  log: LogLine | null;
+  /** A match took (counted as `matched` besides the state). */
+  matched?: boolean;
+  /** The item as re-read after a fix: the row describes it, not the listed one. */
+  item?: PlexItem;
+  /** A season or episode that only matching its show can fix: the show's ratingKey. */
+  waitsForShow?: string;
+}
+
+/** An outcome with a state to record (everything but "healthy"). */
+export type Settled = Outcome & { state: ItemState };
+
+export const HEALTHY: Outcome = {
+  state: "healthy",
+  action: "check",
+  note: "",
+  problems: [],
+  candidates: null,
+  record: false,
+  log: null,
+};
+
+/** An outcome that is recorded and not logged; the common case. */
+export function outcome(
+  state: ItemState,
+  action: ItemAction,
+  note: string,
+  problems: readonly ProblemCode[],
+  extra: Partial<Omit<Outcome, "state">> = {},
+): Settled {
+  return { state, action, note, problems, candidates: null, record: true, log: null, ...extra };
+}
+
+/**
+ * A dry run sends nothing to Plex, so an outcome about a refresh or match is recorded as what
+ * would have been done. Checks, skips and real errors (a failed match search) stay as they are.
+ */
+export function asDryRun(o: Outcome): Outcome {
+  if ((o.action !== "refresh" && o.action !== "match") || o.state === "error") return o;
+  return { ...o, action: "dry_run", state: o.state === "failed" ? "would_fix" : o.state };
+}
+
+export function candidateLabel(c: Pick<Candidate, "name" | "year">): string {
+  return `${c.name}${c.year ? ` (${c.year})` : ""}`;
+}
+
+/** The stored row for an outcome; `section` may be unknown to a one-item action. */
+export function itemResult(
+  listed: PlexItem,
+  section: Pick<PlexSection, "id" | "title"> | undefined,
+  o: Settled,
+  at: number,
+): ItemResult {
+  const item = o.item ?? listed;
+  return {
+    ratingKey: item.ratingKey,
+    sectionId: section?.id ?? item.librarySectionId ?? null,
+    library: section?.title ?? item.librarySectionTitle ?? null,
+    type: item.type,
+    title: displayTitle(item),
+    year: item.year ?? null,
+    parentRatingKey: item.parentRatingKey ?? null,
+    state: o.state,
+    problems: [...o.problems],
+    note: o.note,
+    candidates: o.candidates ? [...o.candidates] : null,
+    action: o.action,
+    at,
+  };
+}

@@ -1,0 +1,65 @@
+// The triage rules: what a scan does with an item it has just read, before any Plex write.
+// Pure: the engine passes the detection, what it knew of the item, the time and the settings.
+import type { ScanSettings } from "../config/settings.js";
+import type { PlexItem } from "../plex/index.js";
+import { type Detection, isFullyLocked } from "./detect.js";
+import { HEALTHY, type Outcome, outcome } from "./outcome.js";
+import { describeProblems, inBackoff, type KnownItem, retryAt } from "./policy.js";
+import { displayTitle } from "./title.js";
+
+export interface TriageInput {
+  item: PlexItem;
+  detection: Detection;
+  /** The item's latest recorded state, if any. */
+  prior: KnownItem | undefined;
+  now: number;
+  settings: Pick<ScanSettings, "backoffHours">;
+}
+
+/** Settles an item that needs no Plex write, or answers "fix". The first rule that applies wins. */
+export function triage({ item, detection: d, prior, now, settings }: TriageInput): Outcome | "fix" {
+  if (d.personal) {
+    // Only a row left from before (e.g. imported) is updated; personal media gets no new rows.
+    return outcome("skipped", "skip", "personal media: never refreshed or matched", d.problems, {
+      record: prior !== undefined,
+    });
+  }
+  if (d.problems.length === 0) {
+    // Someone (or Plex) fixed it since we last looked: close the case.
+    return prior && prior.state !== "fixed" ? outcome("fixed", "check", "healthy on re-check", []) : HEALTHY;
+  }
+  if (d.parentUnmatched) {
+    const show = item.type === "episode" ? item.grandparentRatingKey : item.parentRatingKey;
+    return outcome("skipped", "skip", "the show is not matched; match the show first", d.problems, {
+      ...(show ? { waitsForShow: show } : {}),
+    });
+  }
+  if (isFullyLocked(d)) {
+    const fields = describeProblems(d.locked);
+    return outcome(
+      "locked",
+      "check",
+      `locked field: ${fields}; unlock it in Plex to allow a fix`,
+      d.problems,
+      {
+        log: { level: "info", message: `Locked: ${displayTitle(item)} (${fields})` },
+      },
+    );
+  }
+  if (inBackoff(prior, now, settings.backoffHours)) {
+    const at = prior ? retryAt(prior, settings.backoffHours) : undefined;
+    const until = at ? ` until ${new Date(at).toISOString()}` : "";
+    return outcome("skipped", "skip", `failed recently; waiting${until} before the next try`, d.problems);
+  }
+  return "fix";
+}
+
+/** How an item that needs a fix is fixed: a refresh, a match, or (matching off) a review. */
+export function fixPlan(
+  d: Detection,
+  settings: Pick<ScanSettings, "matchUnmatched">,
+): "refresh" | "match" | Outcome {
+  if (!d.problems.includes("unmatched")) return "refresh";
+  if (settings.matchUnmatched) return "match";
+  return outcome("needs_review", "check", "unmatched; automatic matching is switched off", d.problems);
+}

@@ -1,0 +1,182 @@
+import { describe, expect, it } from "vitest";
+import type { PlexItem } from "../../src/plex/index.js";
+import { detectProblems } from "../../src/scan/detect.js";
+import { asDryRun, HEALTHY, type Outcome, outcome } from "../../src/scan/outcome.js";
+import { HOUR_MS, type KnownItem } from "../../src/scan/policy.js";
+import { fixPlan, triage } from "../../src/scan/triage.js";
+import { plexItem } from "../helpers/plex-item.js";
+
+const NOW = 1_800_000_000_000;
+
+const item = plexItem;
+
+const personal = { guid: "com.plexapp.agents.none://x", guids: [], summary: undefined };
+const noPoster = { thumb: undefined };
+const failedAgo = (hours: number): KnownItem => ({ state: "failed", lastFailedAt: NOW - hours * HOUR_MS });
+const episodeOfUnmatchedShow = {
+  type: "episode",
+  ratingKey: "70",
+  grandparentRatingKey: "60",
+  parentRatingKey: "65",
+  grandparentGuid: "local://60",
+  summary: undefined,
+};
+
+describe("triage", () => {
+  // [name, item fields, prior, expected: "fix" | [state, action, note start, recorded, waitsForShow?]]
+  it.each<
+    [string, Partial<PlexItem>, KnownItem | undefined, "fix" | [string, string, string, boolean, string?]]
+  >([
+    ["healthy, never seen: nothing to say", {}, undefined, ["healthy", "check", "", false]],
+    [
+      "healthy, fixed before: nothing to say",
+      {},
+      { state: "fixed", lastFailedAt: null },
+      ["healthy", "check", "", false],
+    ],
+    [
+      "healthy after a failure: closed as fixed",
+      {},
+      failedAgo(1),
+      ["fixed", "check", "healthy on re-check", true],
+    ],
+    [
+      "healthy after a skip: closed as fixed",
+      {},
+      { state: "skipped", lastFailedAt: null },
+      ["fixed", "check", "healthy on re-check", true],
+    ],
+    [
+      "personal media, never seen: counted, no row",
+      personal,
+      undefined,
+      ["skipped", "skip", "personal media", false],
+    ],
+    [
+      "personal media with an old row: row updated",
+      personal,
+      failedAgo(100),
+      ["skipped", "skip", "personal media", true],
+    ],
+    ["broken: fix", noPoster, undefined, "fix"],
+    ["broken, failed 25 h ago: fix again", noPoster, failedAgo(25), "fix"],
+    [
+      "broken, failed an hour ago: backing off",
+      noPoster,
+      failedAgo(1),
+      ["skipped", "skip", "failed recently; waiting until", true],
+    ],
+    [
+      "broken after a transport error: no back-off",
+      noPoster,
+      { state: "error", lastFailedAt: NOW - 60_000 },
+      "fix",
+    ],
+    [
+      "poster missing and locked",
+      { thumb: undefined, lockedFields: ["thumb"] },
+      undefined,
+      ["locked", "check", "locked field: no poster;", true],
+    ],
+    [
+      "locked wins over back-off",
+      { thumb: undefined, lockedFields: ["thumb"] },
+      failedAgo(1),
+      ["locked", "check", "locked field", true],
+    ],
+    [
+      "partly locked: the rest is fixed",
+      { thumb: undefined, summary: undefined, lockedFields: ["thumb"] },
+      undefined,
+      "fix",
+    ],
+    [
+      "episode of an unmatched show waits for the show",
+      episodeOfUnmatchedShow,
+      undefined,
+      ["skipped", "skip", "the show is not matched", true, "60"],
+    ],
+    [
+      "season of an unmatched show waits for the show",
+      { type: "season", ratingKey: "65", parentRatingKey: "60", parentGuid: "local://60", thumb: undefined },
+      undefined,
+      ["skipped", "skip", "the show is not matched", true, "60"],
+    ],
+    [
+      "healthy episode of an unmatched show: nothing to say",
+      { ...episodeOfUnmatchedShow, summary: "x" },
+      undefined,
+      ["healthy", "check", "", false],
+    ],
+    ["unmatched movie: fix (match)", { guid: "local://7", guids: [] }, undefined, "fix"],
+  ])("%s", (_name, fields, prior, expected) => {
+    const it = item(fields);
+    const got = triage({
+      item: it,
+      detection: detectProblems(it),
+      prior,
+      now: NOW,
+      settings: { backoffHours: 24 },
+    });
+    if (expected === "fix") return expect(got).toBe("fix");
+    expect(got).not.toBe("fix");
+    const o = got as Outcome;
+    const [state, action, note, record, waitsForShow] = expected;
+    expect([o.state, o.action, o.record, o.waitsForShow]).toEqual([state, action, record, waitsForShow]);
+    expect(o.note.startsWith(note), o.note).toBe(true);
+  });
+
+  it("says until when a failed item waits, and logs a locked item", () => {
+    const broken = item(noPoster);
+    const waiting = triage({
+      item: broken,
+      detection: detectProblems(broken),
+      prior: failedAgo(1),
+      now: NOW,
+      settings: { backoffHours: 24 },
+    });
+    expect((waiting as Outcome).note).toBe(
+      `failed recently; waiting until ${new Date(NOW + 23 * HOUR_MS).toISOString()} before the next try`,
+    );
+    const locked = item({ thumb: undefined, lockedFields: ["thumb"] });
+    const o = triage({
+      item: locked,
+      detection: detectProblems(locked),
+      prior: undefined,
+      now: NOW,
+      settings: { backoffHours: 24 },
+    });
+    expect((o as Outcome).log).toEqual({ level: "info", message: "Locked: Heat (1995) (no poster)" });
+  });
+});
+
+describe("fixPlan", () => {
+  it.each<[string, Partial<PlexItem>, boolean, string]>([
+    ["a broken poster is refreshed", noPoster, true, "refresh"],
+    ["an unmatched item is matched", { guid: "local://7", guids: [] }, true, "match"],
+    ["with matching off it goes to review", { guid: "local://7", guids: [] }, false, "needs_review"],
+    ["matching off does not stop a refresh", noPoster, false, "refresh"],
+  ])("%s", (_name, fields, matchUnmatched, expected) => {
+    const plan = fixPlan(detectProblems(item(fields)), { matchUnmatched });
+    expect(typeof plan === "string" ? plan : plan.state).toBe(expected);
+    if (typeof plan !== "string") expect(plan.note).toBe("unmatched; automatic matching is switched off");
+  });
+});
+
+describe("asDryRun", () => {
+  const base = (state: Parameters<typeof outcome>[0], action: Parameters<typeof outcome>[1]) =>
+    outcome(state, action, "n", []);
+  it.each<[string, Outcome, string, string]>([
+    ["a refresh that would be sent", base("would_fix", "refresh"), "would_fix", "dry_run"],
+    ["a match that would be sent", base("would_fix", "match"), "would_fix", "dry_run"],
+    ["no match found: would still need fixing", base("failed", "match"), "would_fix", "dry_run"],
+    ["a review stays a review", base("needs_review", "match"), "needs_review", "dry_run"],
+    ["a check is what happened", base("fixed", "check"), "fixed", "check"],
+    ["a skip is what happened", base("skipped", "skip"), "skipped", "skip"],
+    ["an error really happened", base("error", "refresh"), "error", "refresh"],
+    ["healthy stays healthy", HEALTHY, "healthy", "check"],
+  ])("%s", (_name, o, state, action) => {
+    const dry = asDryRun(o);
+    expect([dry.state, dry.action]).toEqual([state, action]);
+  });
+});
