@@ -2,9 +2,7 @@
 // true: its lists match the server's, its request schemas accept and refuse what the server
 // does, and every response of a real server (after a real scan) parses with its schemas.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EmulatorHandle, startEmulator } from "../emulator/index.js";
-import { type RunningServer, startServer } from "../src/cli/serve.js";
-import { loadConfig } from "../src/config/env.js";
+import type { RunningServer } from "../src/cli/serve.js";
 import {
   ITEM_STATES,
   itemPageSchema,
@@ -20,7 +18,7 @@ import {
 import { scanOverridesSchema as serverOverrides } from "../src/jobs/scan-service.js";
 import { PROBLEM_CODES as DETECTED } from "../src/scan/detect.js";
 import { ITEM_STATES as DECIDED } from "../src/scan/policy.js";
-import { tempDir } from "./helpers/tmp.js";
+import { startTestServer, type TestServer } from "./helpers/server.js";
 
 describe("the contract's lists", () => {
   it("item states and problem codes are the engine's", () => {
@@ -48,9 +46,8 @@ describe("the contract's lists", () => {
 
 describe("responses of a real server", () => {
   const KEY = "contracts-test-key-0123456789ab";
-  let emulator: EmulatorHandle;
+  let t: TestServer;
   let server: RunningServer;
-  let work: ReturnType<typeof tempDir>;
   const get = async (path: string) => {
     const res = await fetch(server.url + path, { headers: { "X-Api-Key": KEY } });
     expect(res.status, path).toBe(200);
@@ -58,26 +55,11 @@ describe("responses of a real server", () => {
   };
 
   beforeAll(async () => {
-    emulator = await startEmulator({
-      seed: 5,
-      items: 60,
-      brokenShare: 0.3,
-      refresh: { workers: 4, minMs: 5, maxMs: 20 },
-    });
-    work = tempDir();
-    server = await startServer(
-      loadConfig(
-        {
-          PLEX_URL: emulator.url,
-          PLEX_TOKEN: emulator.token,
-          PSR_DATA_DIR: work.dir,
-          PSR_PORT: "0",
-          PSR_LOG_LEVEL: "silent",
-          PSR_API_KEY: KEY,
-        },
-        work.dir,
-      ),
+    t = await startTestServer(
+      { seed: 5, items: 60, brokenShare: 0.3, refresh: { workers: 4, minMs: 5, maxMs: 20 } },
+      { PSR_API_KEY: KEY },
     );
+    server = t.server;
     const job = await server.scans.start("api", { all: true });
     for (let i = 0; i < 300; i++) {
       const current = scanResourceSchema.parse(await get(`/api/scans/${job.id}`));
@@ -86,9 +68,7 @@ describe("responses of a real server", () => {
     }
   });
   afterAll(async () => {
-    await server?.close();
-    await emulator?.close();
-    work?.cleanup();
+    await t?.close();
   });
 
   it.each([

@@ -31,6 +31,7 @@ import { itemRoutes } from "./routes/items.js";
 import { notificationRoutes } from "./routes/notifications.js";
 import { plexRoutes } from "./routes/plex.js";
 import { scanRoutes } from "./routes/scans.js";
+import { scheduleRoutes } from "./routes/schedule.js";
 import { settingsRoutes } from "./routes/settings.js";
 import { type WebApp, wantsAppPage, webApp } from "./web-app.js";
 
@@ -212,7 +213,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     settings,
     schedulerStatus: deps.schedulerStatus,
     onChange: deps.onSettingsChange,
-    plex: { url: deps.config.plex.url, token: deps.config.plex.token },
+    plex: { url: deps.config.plex.url, token: deps.config.plex.token, timeoutMs: deps.config.plex.timeoutMs },
   });
   await itemRoutes(app, { results: new ResultsView(deps.db.kysely) });
   await itemActionRoutes(app, {
@@ -222,6 +223,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await plexRoutes(app, { plex: deps.plex });
   await notificationRoutes(app, { settings });
+  await scheduleRoutes(app);
 
   web = await webApp(app, deps.webDir);
 

@@ -3,44 +3,26 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EmulatorHandle, startEmulator } from "../../emulator/index.js";
-import { type RunningServer, startServer } from "../../src/cli/serve.js";
-import { loadConfig } from "../../src/config/env.js";
+import type { RunningServer } from "../../src/cli/serve.js";
+import { startTestServer, type TestServer } from "../helpers/server.js";
 import { collectSse, type SseEvent } from "../helpers/sse.js";
-import { tempDir } from "../helpers/tmp.js";
 
 const KEY = "events-test-key-0123456789abcdef";
-let emulator: EmulatorHandle;
+let t: TestServer;
 let server: RunningServer;
-let work: ReturnType<typeof tempDir>;
+let work: { dir: string };
 const auth = { "X-Api-Key": KEY };
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    seed: 9,
-    items: 120,
-    brokenShare: 0.25,
-    refresh: { workers: 1, minMs: 60, maxMs: 120 },
-  });
-  work = tempDir();
-  server = await startServer(
-    loadConfig(
-      {
-        PLEX_URL: emulator.url,
-        PLEX_TOKEN: emulator.token,
-        PSR_DATA_DIR: work.dir,
-        PSR_PORT: "0",
-        PSR_LOG_LEVEL: "silent",
-        PSR_API_KEY: KEY,
-      },
-      work.dir,
-    ),
+  t = await startTestServer(
+    { seed: 9, items: 120, brokenShare: 0.25, refresh: { workers: 1, minMs: 60, maxMs: 120 } },
+    { PSR_API_KEY: KEY },
   );
+  server = t.server;
+  work = { dir: t.dataDir };
 });
 afterAll(async () => {
-  await server?.close();
-  await emulator?.close();
-  work?.cleanup();
+  await t?.close();
 });
 
 const data = (e: SseEvent) => JSON.parse(e.data) as Record<string, unknown>;

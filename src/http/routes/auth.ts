@@ -4,6 +4,8 @@ import { z } from "zod";
 import { CheckGate, GateFullError } from "../../auth/check-gate.js";
 import { dummyPasswordHash, safeEqual, verifyPassword } from "../../auth/crypto.js";
 import { sameOriginVerdict } from "../../auth/policy.js";
+import { passwordProblem } from "../../contracts/constants.js";
+import { passwordChangeBodySchema } from "../../contracts/schemas.js";
 import { type AuthOptions, clearSessionCookie, ownOrigin, setSessionCookie } from "../auth-guard.js";
 import { HttpError, parseInput } from "../errors.js";
 
@@ -103,6 +105,65 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRouteOptions): 
     const ended = await store.deleteAllSessions();
     if (request.auth?.kind === "session") clearSessionCookie(reply, request, opts);
     return { ok: true, sessionsEnded: ended };
+  });
+
+  // Changing the password needs the current one. A wrong one counts toward the same lock-out as
+  // a failed login (same keys), so this form cannot be used to guess the password either.
+  // Every other session ends (AuthStore.setPassword); the session that made the change gets a
+  // fresh one, so the user stays logged in here and only here.
+  app.post("/api/auth/password", async (request, reply) => {
+    const { currentPassword, newPassword } = parseInput(passwordChangeBodySchema, request.body, "body");
+    const user = await store.user();
+    if (!user) throw new HttpError(400, "No user is set up", { code: "not_found" });
+    const keys = [`ip:${request.ip}`, `user:${user.username.trim().toLowerCase()}`];
+    const wait = await store.reserveAttempt(keys, { max: opts.maxLoginAttempts, windowMs });
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      reply.header("Retry-After", String(seconds));
+      throw new HttpError(
+        429,
+        `Too many wrong passwords: try again in ${Math.ceil(seconds / 60)} minute(s)`,
+        {
+          code: "login_locked",
+          retryAfterSeconds: seconds,
+        },
+      );
+    }
+    let ok: boolean;
+    try {
+      ok = await gate.run(() => verifyPassword(currentPassword, user.passwordHash));
+    } catch (error) {
+      if (!(error instanceof GateFullError)) throw error;
+      reply.header("Retry-After", "1");
+      throw new HttpError(503, error.message, { code: "login_busy" });
+    }
+    if (!ok) {
+      request.log.warn({ ip: request.ip }, "wrong current password on password change");
+      // 400, not 401: the caller is logged in; only the form's field is wrong.
+      throw new HttpError(400, "The current password is wrong", {
+        code: "wrong_password",
+        field: "currentPassword",
+      });
+    }
+    await store.clearFailures(keys);
+    const problem = passwordProblem(newPassword, { username: user.username, current: currentPassword });
+    if (problem) {
+      throw new HttpError(400, `Invalid body: newPassword: ${problem.replaceAll("_", " ")}`, {
+        code: "weak_password",
+        field: "newPassword",
+        reason: problem,
+        issues: [{ field: "newPassword", message: problem }],
+      });
+    }
+    await store.setPassword(newPassword);
+    request.log.info("password changed; every other session ended");
+    if (request.auth?.kind !== "session") return { ok: true, csrfToken: null, sessionsEnded: true };
+    const session = await store.createSession(
+      { ip: request.ip, userAgent: request.headers["user-agent"] },
+      opts.cookieExpiryDays,
+    );
+    setSessionCookie(reply, request, opts, session.id);
+    return { ok: true, csrfToken: session.csrfToken, sessionsEnded: true };
   });
 
   app.get("/api/auth/api-keys", async () => ({ keys: await store.listApiKeys() }));

@@ -15,6 +15,7 @@ import {
   type ScanResource,
   scanOverridesSchema,
 } from "../schemas.js";
+import { lastEventId, openEventStream } from "../sse.js";
 
 export function toScanResource(job: Job): ScanResource {
   return {
@@ -109,37 +110,19 @@ export async function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): Pro
   // resumes with no gap, even across a server restart), progress snapshots, and a final "end".
   app.get("/api/scans/:id/events", async (request, reply) => {
     const job = await loadJob(request.params);
-    const lastId = Number(
-      request.headers["last-event-id"] ?? (request.query as { lastEventId?: string }).lastEventId,
-    );
+    const lastId = Number(lastEventId(request));
     const fromOffset = Number.isSafeInteger(lastId) && lastId >= 0 ? lastId : 0;
-
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-cache, no-transform",
-      Connection: "keep-alive",
-      "X-Accel-Buffering": "no",
-    });
-    res.write("retry: 2000\n\n");
-    const closed = new AbortController();
-    request.raw.on("close", () => closed.abort());
-    const send = (event: string, data: unknown, id?: number) => {
-      res.write(`${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    };
-    const beat = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
+    const stream = openEventStream(request, reply);
     try {
-      for await (const event of followJob(deps.follow, job.id, { fromOffset, signal: closed.signal })) {
-        if (event.type === "log") send("log", { line: event.text }, event.end);
-        else if (event.type === "progress") send("progress", toScanResource(event.job));
-        else send("end", { status: event.job.status });
+      for await (const event of followJob(deps.follow, job.id, { fromOffset, signal: stream.closed })) {
+        if (event.type === "log") stream.send("log", { line: event.text }, event.end);
+        else if (event.type === "progress") stream.send("progress", toScanResource(event.job));
+        else stream.send("end", { status: event.job.status });
       }
     } catch (error) {
       request.log.warn({ err: error }, "scan event stream failed");
     } finally {
-      clearInterval(beat);
-      res.end();
+      stream.end();
     }
   });
 }

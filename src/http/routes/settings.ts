@@ -16,7 +16,7 @@ export interface SettingsRouteDeps {
   schedulerStatus: () => Promise<unknown>;
   onChange?: () => void | Promise<void>;
   /** Where Plex is (from the environment); the token is only ever shown masked. */
-  plex: { url: string; token: string | undefined };
+  plex: { url: string; token: string | undefined; timeoutMs?: number };
 }
 
 export async function settingsRoutes(app: FastifyInstance, deps: SettingsRouteDeps): Promise<void> {
@@ -24,7 +24,14 @@ export async function settingsRoutes(app: FastifyInstance, deps: SettingsRouteDe
   // unchanged keeps the stored secret.
   const shown = (s: AppSettings) => ({ ...s, notifications: maskNotificationSecrets(s.notifications) });
 
-  const plex = { url: deps.plex.url, token: deps.plex.token ? maskSecret(deps.plex.token) : null };
+  // The connection comes from the environment (PLEX_URL, PLEX_TOKEN, PLEX_TIMEOUT); the page
+  // shows it read-only and says so.
+  const plex = {
+    url: deps.plex.url,
+    token: deps.plex.token ? maskSecret(deps.plex.token) : null,
+    ...(deps.plex.timeoutMs !== undefined ? { timeoutSeconds: Math.round(deps.plex.timeoutMs / 1000) } : {}),
+    source: "environment" as const,
+  };
 
   app.get("/api/settings", async () => ({
     settings: shown(await deps.settings.load()),
