@@ -16,13 +16,7 @@ import {
 } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import {
-  IconCalendarOff,
-  IconCalendarTime,
-  IconPlayerPause,
-  IconPlayerPlay,
-  IconPlayerStop,
-} from "@tabler/icons-react";
+import { IconCalendarOff, IconCalendarTime, IconPlayerPlay, IconPlayerStop } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
@@ -32,6 +26,7 @@ import { useCancelScan, useSettings, useStartScan } from "../api/queries";
 import { DryRunBadge, ScanStatusBadge } from "../components/badges";
 import { ConfirmModal } from "../components/ConfirmModal";
 import { ErrorState } from "../components/ErrorState";
+import { FollowToggle } from "../components/FollowToggle";
 import { LogView } from "../components/LogView";
 import { PageTitle } from "../components/PageTitle";
 import { RelativeTime } from "../components/RelativeTime";
@@ -298,19 +293,7 @@ function LiveLogCard({ jobId, live }: { jobId: number | null; live: boolean }) {
         <Title order={2} fz="h4">
           {jobId === null ? t("log.title") : t("log.titleJob", { id: jobId })}
         </Title>
-        {jobId !== null && (
-          <Button
-            size="xs"
-            variant="default"
-            leftSection={
-              paused ? <IconPlayerPlay size={14} aria-hidden /> : <IconPlayerPause size={14} aria-hidden />
-            }
-            onClick={() => setPaused((v) => !v)}
-            aria-pressed={paused}
-          >
-            {paused ? t("log.resume") : t("log.pause")}
-          </Button>
-        )}
+        {jobId !== null && <FollowToggle paused={paused} onToggle={() => setPaused((v) => !v)} />}
       </Group>
       {jobId === null ? (
         <Text c="dimmed" size="sm">

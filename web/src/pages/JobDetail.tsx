@@ -12,13 +12,7 @@ import {
 } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import {
-  IconArrowLeft,
-  IconDownload,
-  IconPlayerPause,
-  IconPlayerPlay,
-  IconPlayerStop,
-} from "@tabler/icons-react";
+import { IconArrowLeft, IconDownload, IconPlayerStop } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -30,6 +24,7 @@ import { keys, useCancelScan, useScan } from "../api/queries";
 import { ScanStatusBadge } from "../components/badges";
 import { ConfirmModal } from "../components/ConfirmModal";
 import { ErrorState } from "../components/ErrorState";
+import { FollowToggle } from "../components/FollowToggle";
 import { LogView } from "../components/LogView";
 import { PageTitle } from "../components/PageTitle";
 import { RelativeTime } from "../components/RelativeTime";
@@ -256,19 +251,7 @@ export default function JobDetailPage() {
           <Text fw={600} component="h2" fz="lg" m={0}>
             {t("jobDetail.log", { count: log.lines.length, formatted: formatNumber(log.lines.length, lang) })}
           </Text>
-          {running && (
-            <Button
-              size="xs"
-              variant="default"
-              leftSection={
-                paused ? <IconPlayerPlay size={14} aria-hidden /> : <IconPlayerPause size={14} aria-hidden />
-              }
-              onClick={() => setPaused((v) => !v)}
-              aria-pressed={paused}
-            >
-              {paused ? t("log.resume") : t("log.pause")}
-            </Button>
-          )}
+          {running && <FollowToggle paused={paused} onToggle={() => setPaused((v) => !v)} />}
         </Group>
         {log.state === "error" && <ErrorState error={log.error} />}
         {log.state === "loading" ? (
