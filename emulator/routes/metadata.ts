@@ -300,15 +300,23 @@ export const metadataRoutes: Route[] = [
     },
   },
   {
-    // Plex's photo transcoder: `url` names an image of this server, scaled to width × height.
+    // Plex's photo transcoder: `url` names an image of this server or an http(s) address,
+    // scaled to width × height.
     // Clients use it for thumbnails; like Plex, it answers 404 for an image that does not exist.
     method: "GET",
     name: "GET /photo/:/transcode",
     pattern: /^\/photo\/:\/transcode$/,
     handler: (ctx, { res, query }) => {
-      const source = /^\/library\/metadata\/(\d+)\/(thumb|art)(?:\/(\d+))?$/.exec(query.get("url") ?? "");
+      const url = query.get("url") ?? "";
+      const source = /^\/library\/metadata\/(\d+)\/(thumb|art)(?:\/(\d+))?$/.exec(url);
       const width = Math.min(Math.max(Number(query.get("width")) || 0, 1), 400);
       const height = Math.min(Math.max(Number(query.get("height")) || 0, 1), 600);
+      if (/^https?:\/\//.test(url)) {
+        // Plex fetches an absolute URL itself (e.g. a candidate's poster on metadata-static.plex.tv)
+        // and scales it. The emulator is offline: it draws a stand-in image keyed by the URL.
+        sendBytes(res, "image/png", posterPng(`remote:${url}`, width, height));
+        return;
+      }
       const rk = source?.[1];
       const item = rk === undefined ? undefined : ctx.store.get(Number(rk));
       const has = item && (source?.[2] === "thumb" ? item.thumb : ctx.store.root(item).work !== undefined);

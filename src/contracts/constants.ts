@@ -10,6 +10,8 @@ export const ITEM_STATES = [
   "locked",
   "skipped",
   "error",
+  // Set aside by hand: no scan refreshes or matches it until it is unignored.
+  "ignored",
 ] as const;
 export type ItemState = (typeof ITEM_STATES)[number];
 
@@ -50,6 +52,12 @@ export const ERROR_CODES = [
   "plex_error",
   "payload_too_large",
   "internal",
+  // Item actions: a refresh or match of the same item is already under way.
+  "item_busy",
+  // Settings page: a masked secret sent with a new destination, and the password change.
+  "secret_required",
+  "wrong_password",
+  "weak_password",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -65,3 +73,25 @@ export const PAGE_LIMITS = { maxPage: 100_000, maxPageSize: 500, defaultPageSize
 
 /** The most lines `GET /api/scans/:id/log?tail=N` returns. */
 export const LOG_TAIL_MAX = 10_000;
+
+/**
+ * Rules of a password changed in the browser (POST /api/auth/password). `psr passwd` is for the
+ * admin at the console and keeps its own minimum.
+ */
+export const PASSWORD_RULES = { minLength: 10, maxLength: 1000, minDistinct: 5 } as const;
+
+/** Why a new password is refused; undefined when it is acceptable. Pure, used by server and SPA. */
+export type PasswordProblem = "too_short" | "too_long" | "too_simple" | "same_as_username" | "unchanged";
+export function passwordProblem(
+  password: string,
+  context: { username?: string; current?: string } = {},
+): PasswordProblem | undefined {
+  if (password.length < PASSWORD_RULES.minLength) return "too_short";
+  if (password.length > PASSWORD_RULES.maxLength) return "too_long";
+  // "aaaaaaaaaa" or "1212121212" meet the length but are guessed at once.
+  if (new Set(password).size < PASSWORD_RULES.minDistinct) return "too_simple";
+  if (context.username && password.toLowerCase().includes(context.username.toLowerCase()))
+    return "same_as_username";
+  if (context.current !== undefined && password === context.current) return "unchanged";
+  return undefined;
+}

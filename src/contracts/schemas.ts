@@ -154,6 +154,11 @@ export const itemResourceSchema = z.object({
   lastCheckedAt: z.string(),
   lastFailedAt: z.string().nullable(),
   fixedAt: z.string().nullable(),
+  /** Set when a person ignored the item (then `state` is "ignored"), with the reason given. */
+  ignoredAt: z.string().nullable(),
+  ignoreReason: z.string().nullable(),
+  /** The scan that last recorded the item (null for one-item actions and imports). */
+  lastJobId: z.number().nullable(),
 });
 export type ItemResource = z.infer<typeof itemResourceSchema>;
 
@@ -166,6 +171,97 @@ export type ItemsQuery = z.input<typeof itemsQuerySchema>;
 
 export const itemPageSchema = pageSchema(itemResourceSchema);
 export type ItemPage = Page<ItemResource>;
+
+// ---- item actions (detail drawer, match picker, ignore) ----------------------------------
+
+export const itemHistoryEntrySchema = z.object({
+  at: z.string(),
+  jobId: z.number().nullable(),
+  /** check, refresh, match, dry_run, skip, ignore, unignore */
+  action: z.string(),
+  outcome: z.string(),
+  problems: z.array(z.string()),
+  note: z.string().nullable(),
+});
+export type ItemHistoryEntry = z.infer<typeof itemHistoryEntrySchema>;
+
+/** `GET /api/items/:ratingKey`: the item, its newest attempts, its last scan, a link into Plex. */
+export const itemDetailSchema = z.object({
+  item: itemResourceSchema,
+  history: z.array(itemHistoryEntrySchema),
+  lastScan: z
+    .object({
+      id: z.number(),
+      status: z.enum(SCAN_STATUSES),
+      startedAt: z.string().nullable(),
+      finishedAt: z.string().nullable(),
+    })
+    .nullable(),
+  /** Plex Web's page of the item; null when Plex cannot be asked for its server id. */
+  plexLink: z.string().nullable(),
+});
+export type ItemDetail = z.infer<typeof itemDetailSchema>;
+
+/** `POST /api/items/:ratingKey/ignore`: an optional reason. */
+export const ignoreBodySchema = z
+  .object({ reason: z.string().trim().max(500, { message: "at most 500 characters" }).optional() })
+  .strict();
+export type IgnoreBody = z.infer<typeof ignoreBodySchema>;
+
+/** `GET /api/items/:ratingKey/matches` query: the search as typed in the picker. */
+export const matchesQuerySchema = z
+  .object({
+    title: z.string().trim().min(1).max(300).optional(),
+    year: z.coerce.number().int().min(1800).max(2200).optional(),
+  })
+  .strict();
+export type MatchesQuery = z.input<typeof matchesQuerySchema>;
+
+/** A match candidate as the API shows it; its poster is served by index, never by URL. */
+export const matchCandidateSchema = z.object({
+  guid: z.string(),
+  name: z.string(),
+  year: z.number().nullable(),
+  score: z.number().nullable(),
+  summary: z.string().nullable(),
+  hasPoster: z.boolean(),
+});
+export type MatchCandidate = z.infer<typeof matchCandidateSchema>;
+
+export const matchesResponseSchema = z.object({
+  /** Names this search's result list for the candidate poster route (`?search=`). */
+  searchId: z.string(),
+  item: z.object({
+    ratingKey: z.string(),
+    title: z.string(),
+    year: z.number().nullable(),
+    guid: z.string().nullable(),
+  }),
+  /** What Plex searched for: the item's own title and year, or what was typed. */
+  query: z.object({ title: z.string().nullable(), year: z.number().nullable() }),
+  candidates: z.array(matchCandidateSchema),
+});
+export type MatchesResponse = z.infer<typeof matchesResponseSchema>;
+
+/** `GET /api/items/:ratingKey/candidates/:n/poster`: n indexes a stored or searched list. */
+export const candidatePosterParamsSchema = z.object({
+  ratingKey: z.string().regex(/^\d{1,12}$/, { message: "expected a Plex ratingKey (digits)" }),
+  n: z.coerce
+    .number({ message: "expected a candidate index" })
+    .int({ message: "expected a candidate index" })
+    .min(0)
+    .max(99),
+});
+export const candidatePosterQuerySchema = z
+  .object({
+    width: z.coerce.number().int().min(32).max(1000).optional(),
+    /** A searchId from the matches response; without it, the candidates the scan stored. */
+    search: z
+      .string()
+      .regex(/^[a-z0-9]{1,32}$/, { message: "expected a search id" })
+      .optional(),
+  })
+  .strict();
 
 // ---- stats ------------------------------------------------------------------------------
 
@@ -288,3 +384,84 @@ export const matchBodySchema = z
   })
   .strict();
 export type MatchBody = z.infer<typeof matchBodySchema>;
+
+// ---- settings page --------------------------------------------------------------------------
+
+/** `POST /api/plex/test`: the configured connection, tried now. */
+export const plexTestResponseSchema = z.discriminatedUnion("ok", [
+  z.object({
+    ok: z.literal(true),
+    server: z.object({ name: z.string(), version: z.string(), platform: z.string().optional() }),
+    libraries: z.array(libraryInfoSchema),
+  }),
+  z.object({
+    ok: z.literal(false),
+    /** plex_unreachable, plex_auth, plex_error or internal. */
+    code: z.string(),
+    reason: z.string(),
+  }),
+]);
+export type PlexTestResponse = z.infer<typeof plexTestResponseSchema>;
+
+/** How Plex is reached (from the environment); the token only ever masked. */
+export const plexConnectionSchema = z.object({
+  url: z.string(),
+  token: z.string().nullable(),
+  timeoutSeconds: z.number().optional(),
+  source: z.literal("environment").optional(),
+});
+
+/** `POST /api/schedule/preview`: a schedule as the settings hold it (defaults fill the rest). */
+export const schedulePreviewBodySchema = z
+  .object({
+    schedule: z.record(z.string(), z.unknown()),
+    count: z.number().int().min(1).max(20).optional(),
+  })
+  .strict();
+export type SchedulePreviewBody = z.infer<typeof schedulePreviewBodySchema>;
+
+export const schedulePreviewResponseSchema = z.object({
+  /** null when the schedule is off. */
+  pattern: z.string().nullable(),
+  timezone: z.string(),
+  runs: z.array(z.string()),
+});
+export type SchedulePreviewResponse = z.infer<typeof schedulePreviewResponseSchema>;
+
+/** `POST /api/auth/password`. */
+export const passwordChangeBodySchema = z
+  .object({
+    currentPassword: z.string().min(1, { message: "required" }).max(1000, { message: "too long" }),
+    newPassword: z.string().max(2000, { message: "too long" }),
+  })
+  .strict();
+export type PasswordChangeBody = z.infer<typeof passwordChangeBodySchema>;
+
+/** The session that made the change continues with a new id and CSRF token; all others end. */
+export const passwordChangeResponseSchema = z.object({
+  ok: z.literal(true),
+  csrfToken: z.string().nullable(),
+  sessionsEnded: z.boolean(),
+});
+export type PasswordChangeResponse = z.infer<typeof passwordChangeResponseSchema>;
+
+export const apiKeySchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+});
+export type ApiKeyInfo = z.infer<typeof apiKeySchema>;
+export const apiKeysResponseSchema = z.object({ keys: z.array(apiKeySchema) });
+export type ApiKeysResponse = z.infer<typeof apiKeysResponseSchema>;
+export const apiKeyCreatedSchema = apiKeySchema.partial().extend({ id: z.number(), key: z.string() });
+export type ApiKeyCreated = z.infer<typeof apiKeyCreatedSchema>;
+
+export const notificationTestResultSchema = z.object({
+  agent: z.string(),
+  ok: z.boolean(),
+  status: z.number().optional(),
+  detail: z.string().optional(),
+  error: z.string().optional(),
+});
+export type NotificationTestResult = z.infer<typeof notificationTestResultSchema> & Record<string, unknown>;

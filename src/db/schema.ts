@@ -43,6 +43,9 @@ export interface ItemsTable {
   last_checked_at: number;
   last_failed_at: number | null;
   fixed_at: number | null;
+  /** Set by hand (migration 004): scans leave the item alone while this is not null. */
+  ignored_at: number | null;
+  ignore_reason: string | null;
 }
 
 export interface ItemHistoryTable {

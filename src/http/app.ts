@@ -8,7 +8,7 @@ import { AuthStore } from "../auth/store.js";
 import type { Config, TrustProxy } from "../config/env.js";
 import type { Db } from "../db/connection.js";
 import { settingsAccess } from "../db/settings-repo.js";
-import { SqliteScanStore } from "../jobs/item-store.js";
+import { SqliteScanStore, setIgnored } from "../jobs/item-store.js";
 import type { JobStore } from "../jobs/job-store.js";
 import { LiveFeed } from "../jobs/live-feed.js";
 import { ResultsView } from "../jobs/results-view.js";
@@ -215,11 +215,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onChange: deps.onSettingsChange,
     plex: { url: deps.config.plex.url, token: deps.config.plex.token, timeoutMs: deps.config.plex.timeoutMs },
   });
-  await itemRoutes(app, { results: new ResultsView(deps.db.kysely) });
+  const results = new ResultsView(deps.db.kysely);
+  await itemRoutes(app, { results });
   await itemActionRoutes(app, {
     store: () => new SqliteScanStore(deps.db.kysely, null),
     plex: deps.plex,
     timeoutMs: 120_000,
+    results,
+    setIgnored: (ratingKey, ignore) => setIgnored(deps.db.kysely, ratingKey, ignore, Date.now()),
+    plexUrl: deps.config.plex.url,
   });
   await plexRoutes(app, { plex: deps.plex });
   await notificationRoutes(app, { settings });

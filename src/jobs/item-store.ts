@@ -19,11 +19,16 @@ export class SqliteScanStore implements ScanStore {
     for (let i = 0; i < ratingKeys.length; i += KEY_CHUNK) {
       const rows = await this.db
         .selectFrom("items")
-        .select(["rating_key", "state", "last_failed_at"])
+        .select(["rating_key", "state", "last_failed_at", "ignored_at"])
         .where("rating_key", "in", ratingKeys.slice(i, i + KEY_CHUNK))
         .execute();
       for (const r of rows)
-        known.set(r.rating_key, { state: r.state as ItemState, lastFailedAt: r.last_failed_at });
+        known.set(r.rating_key, {
+          state: r.state as ItemState,
+          lastFailedAt: r.last_failed_at,
+          // The ignore list travels with the known states, so triage sees it for every item.
+          ...(r.ignored_at !== null ? { ignored: true } : {}),
+        });
     }
     return known;
   }
@@ -34,6 +39,7 @@ export class SqliteScanStore implements ScanStore {
       .selectFrom("items")
       .select("rating_key")
       .where("state", "in", ["failed", "error"])
+      .where("ignored_at", "is", null)
       .orderBy("last_checked_at", "desc")
       .limit(limit)
       .execute();
@@ -90,4 +96,47 @@ export class SqliteScanStore implements ScanStore {
         .execute();
     });
   }
+}
+
+/**
+ * Sets an item aside (reason may be null) or takes it back (`ignore` null). Scans read the
+ * flag through knownStates and never overwrite it. The change is kept in the item's history.
+ * Resolves false when no scan has recorded the item.
+ */
+export async function setIgnored(
+  db: Kysely<Database>,
+  ratingKey: string,
+  ignore: { reason: string | null } | null,
+  at: number,
+): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .selectFrom("items")
+      .select(["state", "problems_json", "ignored_at"])
+      .where("rating_key", "=", ratingKey)
+      .executeTakeFirst();
+    if (!row) return false;
+    await tx
+      .updateTable("items")
+      .set(
+        ignore
+          ? { ignored_at: row.ignored_at ?? at, ignore_reason: ignore.reason }
+          : { ignored_at: null, ignore_reason: null },
+      )
+      .where("rating_key", "=", ratingKey)
+      .execute();
+    await tx
+      .insertInto("item_history")
+      .values({
+        rating_key: ratingKey,
+        job_id: null,
+        at,
+        action: ignore ? "ignore" : "unignore",
+        outcome: ignore ? "ignored" : row.state,
+        problems_json: row.problems_json,
+        note: ignore?.reason ?? null,
+      })
+      .execute();
+    return true;
+  });
 }

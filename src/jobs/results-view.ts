@@ -1,6 +1,6 @@
 // What the scans found, read back for the API: items paged and filtered, and the counts behind
 // /api/stats. The read side of item-store.ts; HTTP only turns these values into JSON.
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import { readJsonArray, readJsonColumn } from "../db/json-column.js";
 import type { Database, ItemsTable } from "../db/schema.js";
 import type { ItemState } from "../scan/policy.js";
@@ -19,7 +19,30 @@ export interface ItemRecord {
   lastCheckedAt: number;
   lastFailedAt: number | null;
   fixedAt: number | null;
+  /** When it was set aside by hand (then `state` reads "ignored"), and why. */
+  ignoredAt: number | null;
+  ignoreReason: string | null;
+  lastJobId: number | null;
 }
+
+export interface ItemHistoryEntry {
+  at: number;
+  jobId: number | null;
+  action: string;
+  outcome: string;
+  problems: string[];
+  note: string | null;
+}
+
+/** One item with its attempts and the scan that last saw it (the UI's detail drawer). */
+export interface ItemDetail {
+  item: ItemRecord;
+  history: ItemHistoryEntry[];
+  lastScan: { id: number; status: string; startedAt: number | null; finishedAt: number | null } | null;
+}
+
+/** The newest attempts shown per item; older ones stay in the table. */
+export const HISTORY_LIMIT = 50;
 
 export interface ItemFilter {
   state?: ItemState | undefined;
@@ -45,7 +68,8 @@ export function toItemRecord(r: Selectable<ItemsTable>): ItemRecord {
     type: r.type,
     title: r.title,
     year: r.year,
-    state: r.state as ItemState,
+    // An ignore overrides what the scans found; the stored state comes back on unignore.
+    state: r.ignored_at !== null ? "ignored" : (r.state as ItemState),
     problems: (readJsonArray(r.problems_json) ?? []) as string[],
     note: r.note,
     candidates: readJsonArray(r.candidates_json) as Record<string, unknown>[] | null,
@@ -53,6 +77,9 @@ export function toItemRecord(r: Selectable<ItemsTable>): ItemRecord {
     lastCheckedAt: r.last_checked_at,
     lastFailedAt: r.last_failed_at,
     fixedAt: r.fixed_at,
+    ignoredAt: r.ignored_at,
+    ignoreReason: r.ignore_reason,
+    lastJobId: r.last_job_id,
   };
 }
 
@@ -66,7 +93,8 @@ export class ResultsView {
 
   async items(filter: ItemFilter): Promise<{ items: ItemRecord[]; total: number }> {
     let query = this.db.selectFrom("items");
-    if (filter.state) query = query.where("state", "=", filter.state);
+    if (filter.state === "ignored") query = query.where("ignored_at", "is not", null);
+    else if (filter.state) query = query.where("state", "=", filter.state).where("ignored_at", "is", null);
     if (filter.library) query = query.where("library", "=", filter.library);
     if (filter.q) {
       const q = filter.q;
@@ -87,11 +115,52 @@ export class ResultsView {
     return { items: rows.map(toItemRecord), total: Number(count.n) };
   }
 
+  async item(ratingKey: string): Promise<ItemDetail | null> {
+    const row = await this.db
+      .selectFrom("items")
+      .selectAll()
+      .where("rating_key", "=", ratingKey)
+      .executeTakeFirst();
+    if (!row) return null;
+    const [history, scan] = await Promise.all([
+      this.db
+        .selectFrom("item_history")
+        .selectAll()
+        .where("rating_key", "=", ratingKey)
+        .orderBy("id", "desc")
+        .limit(HISTORY_LIMIT)
+        .execute(),
+      row.last_job_id === null
+        ? Promise.resolve(undefined)
+        : this.db
+            .selectFrom("scan_runs")
+            .select(["id", "status", "started_at", "finished_at"])
+            .where("id", "=", row.last_job_id)
+            .executeTakeFirst(),
+    ]);
+    return {
+      item: toItemRecord(row),
+      history: history.map((h) => ({
+        at: h.at,
+        jobId: h.job_id,
+        action: h.action,
+        outcome: h.outcome,
+        problems: (readJsonArray(h.problems_json) ?? []) as string[],
+        note: h.note,
+      })),
+      lastScan: scan
+        ? { id: scan.id, status: scan.status, startedAt: scan.started_at, finishedAt: scan.finished_at }
+        : null,
+    };
+  }
+
   async stats(): Promise<ResultStats> {
+    // Ignored items count as "ignored", whatever the scans last found.
+    const state = sql<string>`case when ignored_at is not null then 'ignored' else state end`;
     const byLibrary = await this.db
       .selectFrom("items")
-      .select(["library", "state", (eb) => eb.fn.countAll<number>().as("n")])
-      .groupBy(["library", "state"])
+      .select(["library", state.as("state"), (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy(["library", state])
       .execute();
     const lastScan = await this.db
       .selectFrom("scan_runs")

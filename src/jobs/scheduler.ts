@@ -68,6 +68,29 @@ export function nextRun(pattern: string, timezone: string, from: Date): Date | n
   }
 }
 
+/**
+ * The next `count` runs of a schedule after `from`, found exactly as the scheduler finds its next
+ * one (cronPattern, resolveTimezone, nextRun, each from a moment after the previous run), so the
+ * settings page shows what will happen. Empty when the schedule is off. Pure.
+ */
+export function previewRuns(
+  s: ScheduleSettings,
+  count: number,
+  from: Date,
+): { pattern: string | null; timezone: string; runs: Date[] } {
+  const pattern = cronPattern(s);
+  const timezone = resolveTimezone(s);
+  const runs: Date[] = [];
+  let cursor = from;
+  while (pattern && runs.length < count) {
+    const next = nextRun(pattern, timezone, cursor);
+    if (!next) break;
+    runs.push(next);
+    cursor = next;
+  }
+  return { pattern, timezone, runs };
+}
+
 /** setTimeout cannot wait longer than ~24.8 days; longer waits re-arm. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 

@@ -88,6 +88,18 @@ export function isServerPath(path: string): boolean {
   return path.startsWith("/") && !path.startsWith("//") && !path.includes("\\");
 }
 
+/** An http(s) image address on another host, as Plex gives for match candidates' posters. */
+export function isRemoteImageUrl(source: string): boolean {
+  try {
+    const url = new URL(source);
+    return (
+      (url.protocol === "https:" || url.protocol === "http:") && url.username === "" && url.password === ""
+    );
+  } catch {
+    return false;
+  }
+}
+
 export interface ThumbOptions extends RequestOptions {
   /** Refuse a larger image (default MAX_IMAGE_BYTES). */
   maxBytes?: number;
@@ -286,6 +298,25 @@ export class PlexClient {
       method: "GET",
       path: scaled ? "/photo/:/transcode" : path,
       query: scaled ? { width: opts.width, height: opts.height, minSize: 1, upscale: 1, url: path } : {},
+      headers: { Accept: "image/*" },
+      signal: opts.signal,
+      maxBytes: opts.maxBytes ?? MAX_IMAGE_BYTES,
+    });
+    return { contentType: res.headers.get("content-type") ?? "application/octet-stream", body: res.bytes };
+  }
+
+  /**
+   * A match candidate's poster: a path on this server as `thumb()`, or an http(s) address that
+   * this server's photo transcoder fetches and scales. Either way the request (and the token)
+   * goes only to the configured server; anything else is refused.
+   */
+  async photo(source: string, opts: ThumbOptions = {}): Promise<PlexImage> {
+    if (isServerPath(source)) return this.thumb(source, opts);
+    if (!isRemoteImageUrl(source)) throw new TypeError("a poster must be a server path or an http(s) URL");
+    const res = await this.transport.request({
+      method: "GET",
+      path: "/photo/:/transcode",
+      query: { width: opts.width ?? 225, height: opts.height ?? 336, minSize: 1, upscale: 1, url: source },
       headers: { Accept: "image/*" },
       signal: opts.signal,
       maxBytes: opts.maxBytes ?? MAX_IMAGE_BYTES,

@@ -2,6 +2,7 @@
 export {
   type CountOptions,
   DEFAULT_PRODUCT,
+  isRemoteImageUrl,
   isServerPath,
   type ListSectionOptions,
   MAX_IMAGE_BYTES,

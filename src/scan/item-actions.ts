@@ -64,12 +64,11 @@ export async function matchCandidates(
   year?: number,
 ) {
   const { item, section } = await load(deps, ratingKey);
-  const results = await deps.plex.matches(ratingKey, {
-    ...titleQuery(item, section, { title, year }),
-    signal: deps.signal,
-  });
+  const query = titleQuery(item, section, { title, year });
+  const results = await deps.plex.matches(ratingKey, { ...query, signal: deps.signal });
   return {
     item: { ratingKey, title: item.title, year: item.year ?? null, guid: item.guid ?? null },
+    query: { title: query.title, year: query.year ?? null },
     candidates: results,
   };
 }

@@ -9,6 +9,8 @@ export { ITEM_STATES, type ItemState };
 export interface KnownItem {
   state: ItemState;
   lastFailedAt: number | null;
+  /** Set aside by hand: scans neither refresh nor match it (absent means not ignored). */
+  ignored?: boolean;
 }
 
 export const HOUR_MS = 3_600_000;

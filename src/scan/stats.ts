@@ -57,6 +57,7 @@ export const STAT_OF_STATE: Record<ItemState, keyof ScanStats> = {
   locked: "locked",
   skipped: "skipped",
   error: "errors",
+  ignored: "skipped",
 };
 
 export function summarizeStats(s: ScanStats): string {

@@ -18,6 +18,13 @@ export interface TriageInput {
 
 /** Settles an item that needs no Plex write, or answers "fix". The first rule that applies wins. */
 export function triage({ item, detection: d, prior, now, settings }: TriageInput): Outcome | "fix" {
+  if (prior?.ignored) {
+    // A person set it aside: no Plex write, and no row written either, so the state the scans
+    // found before stays as it was and an unignore brings it back.
+    return outcome("ignored", "skip", "ignored by hand: never refreshed or matched", d.problems, {
+      record: false,
+    });
+  }
   if (d.personal) {
     // Only a row left from before (e.g. imported) is updated; personal media gets no new rows.
     return outcome("skipped", "skip", "personal media: never refreshed or matched", d.problems, {

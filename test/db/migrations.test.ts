@@ -5,8 +5,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createKysely, DB_FILE_NAME, openDatabase, openSqlite } from "../../src/db/connection.js";
 import { migrateTo, migrateToLatest } from "../../src/db/migrate.js";
 import { migrations } from "../../src/db/migrations/index.js";
-import { SqliteScanStore } from "../../src/jobs/item-store.js";
+import { SqliteScanStore, setIgnored } from "../../src/jobs/item-store.js";
 import { JobStore } from "../../src/jobs/job-store.js";
+import { ResultsView } from "../../src/jobs/results-view.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -142,6 +143,61 @@ describe("database", () => {
       .prepare("select outcome from item_history where rating_key = '102' order by id")
       .all();
     expect(history).toEqual([{ outcome: "failed" }, { outcome: "fixed" }]);
+  });
+
+  it("004 adds the ignore to items written before it; scans read it and never clear it", async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const { kysely } = rawDb(join(dir, "ignore.sqlite"));
+    await migrateTo(kysely, "003_auth");
+    await sql`insert into items (rating_key, type, title, state, last_checked_at, last_failed_at)
+      values ('7', 'movie', 'Heat (1995)', 'failed', 1000, 1000)`.execute(kysely);
+    await migrateToLatest(kysely);
+    // biome-ignore lint/suspicious/noExplicitAny: the migrated database under today's types
+    const db = kysely as Kysely<any>;
+    const store = new SqliteScanStore(db, null);
+    expect((await store.knownStates(["7"])).get("7")).toEqual({ state: "failed", lastFailedAt: 1000 });
+    expect(await store.retryPool(10)).toEqual(["7"]);
+
+    expect(await setIgnored(db, "7", { reason: "a home video" }, 2000)).toBe(true);
+    expect(await setIgnored(db, "8", { reason: null }, 2000)).toBe(false);
+    expect((await store.knownStates(["7"])).get("7")).toEqual({
+      state: "failed",
+      lastFailedAt: 1000,
+      ignored: true,
+    });
+    expect(await store.retryPool(10)).toEqual([]);
+    const view = new ResultsView(db);
+    expect((await view.items({ state: "ignored", page: 1, pageSize: 10 })).total).toBe(1);
+    expect((await view.items({ state: "failed", page: 1, pageSize: 10 })).total).toBe(0);
+    expect((await view.stats()).items.byState).toEqual({ ignored: 1 });
+
+    // A later write (a hand refresh) keeps the ignore; unignoring brings back the stored state.
+    await store.record({
+      ratingKey: "7",
+      sectionId: "1",
+      library: "Movies",
+      type: "movie",
+      title: "Heat (1995)",
+      year: 1995,
+      parentRatingKey: null,
+      state: "needs_review",
+      problems: ["unmatched"],
+      note: "n",
+      candidates: null,
+      action: "refresh",
+      at: 3000,
+    });
+    const ignored = await view.item("7");
+    expect(ignored?.item).toMatchObject({ state: "ignored", ignoredAt: 2000, ignoreReason: "a home video" });
+    expect(await setIgnored(db, "7", null, 4000)).toBe(true);
+    const back = await view.item("7");
+    expect(back?.item).toMatchObject({ state: "needs_review", ignoredAt: null, ignoreReason: null });
+    expect(back?.history.map((h) => [h.action, h.outcome])).toEqual([
+      ["unignore", "needs_review"],
+      ["refresh", "needs_review"],
+      ["ignore", "ignored"],
+    ]);
   });
 
   it("rolls back a failing migration completely", async () => {

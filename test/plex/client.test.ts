@@ -186,6 +186,22 @@ describe("requests", () => {
     await expect(client.thumb("http://evil.example/x")).rejects.toThrow(TypeError);
     await expect(client.thumb("//evil.example/x")).rejects.toThrow(TypeError);
   });
+
+  it("photo asks this server's transcoder for a candidate's remote poster, and nothing else", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "image/png" }).end(Buffer.from([0x89]));
+    });
+    const { client } = makeClient(server.url);
+    await client.photo("https://metadata-static.plex.tv/a/b.jpg", { width: 100, height: 150 });
+    expect(server.requests.at(-1)?.url).toBe(
+      "/photo/:/transcode?width=100&height=150&minSize=1&upscale=1&url=https%3A%2F%2Fmetadata-static.plex.tv%2Fa%2Fb.jpg",
+    );
+    await client.photo("/library/metadata/1/thumb/9");
+    expect(server.requests.at(-1)?.url).toBe("/library/metadata/1/thumb/9");
+    for (const bad of ["//evil.example/x", "file:///etc/passwd", "ftp://h/x", "http://user:pw@h/x", "x.png"])
+      await expect(client.photo(bad), bad).rejects.toThrow(TypeError);
+    expect(server.requests).toHaveLength(2);
+  });
 });
 
 describe("errors", () => {

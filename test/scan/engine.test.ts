@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type EmulatorHandle, startEmulator } from "../../emulator/index.js";
-import { SqliteScanStore } from "../../src/jobs/item-store.js";
+import { SqliteScanStore, setIgnored } from "../../src/jobs/item-store.js";
 import { PlexClient, type PlexItem } from "../../src/plex/index.js";
 import { detectProblems, isFullyLocked } from "../../src/scan/detect.js";
 import { faultProxy } from "../helpers/fault-proxy.js";
@@ -315,6 +315,39 @@ describe("scan engine against the emulator", () => {
     expect(states.size).toBe(1);
     expect(outcome.stats.skipped).toBe(outcome.stats.checked);
     expect(emulator.stats().refreshes + emulator.stats().matches).toBe(0);
+  });
+
+  it("never refreshes or matches an ignored item, keeps its row as it was, across rescans", async () => {
+    const { emulator, h } = await setup();
+    await h.scan({ dryRun: true });
+    const before = await h.states();
+    const broken = scannable(emulator).filter((t) => t.type === "movie" && before.has(t.ratingKey));
+    const refreshable = broken.find((t) => t.fixableByRefresh);
+    const unmatched = broken.find((t) => t.kinds.includes("unmatched"));
+    expect(refreshable && unmatched).toBeTruthy();
+    const ignored = [refreshable!.ratingKey, unmatched!.ratingKey];
+    for (const key of ignored)
+      expect(await setIgnored(h.db.kysely, key, { reason: null }, Date.now())).toBe(true);
+
+    for (let run = 0; run < 2; run++) {
+      const outcome = await h.scan({ backoffHours: 0 });
+      expect(outcome.status).toBe("success");
+    }
+    const truth = new Map(emulator.truth().broken.map((t) => [t.ratingKey, t]));
+    expect(truth.get(refreshable!.ratingKey)?.currentKinds).toEqual(refreshable!.currentKinds);
+    expect(truth.get(unmatched!.ratingKey)?.currentKinds).toContain("unmatched");
+    // Their rows are the dry run's; everything else that a refresh fixes was fixed.
+    const after = await h.states();
+    for (const key of ignored) expect(after.get(key)).toEqual(before.get(key));
+    const others = broken.filter((t) => t.fixableByRefresh && !ignored.includes(t.ratingKey));
+    expect(others.every((t) => truth.get(t.ratingKey)?.currentKinds.length === 0)).toBe(true);
+    const history = await h.db.kysely
+      .selectFrom("item_history")
+      .select(["rating_key", "action"])
+      .where("rating_key", "in", ignored)
+      .execute();
+    // The dry run's entry and the ignore itself; nothing from the two scans after it.
+    expect(history.map((r) => r.action).sort()).toEqual(["dry_run", "dry_run", "ignore", "ignore"]);
   });
 
   it("with matching switched off, sends unmatched items to review without searching", async () => {

@@ -109,6 +109,36 @@ describe("triage", () => {
       ["healthy", "check", "", false],
     ],
     ["unmatched movie: fix (match)", { guid: "local://7", guids: [] }, undefined, "fix"],
+    [
+      "ignored and broken: left alone, no row written",
+      noPoster,
+      { state: "failed", lastFailedAt: null, ignored: true },
+      ["ignored", "skip", "ignored by hand", false],
+    ],
+    [
+      "ignored and unmatched: never matched",
+      { guid: "local://7", guids: [] },
+      { state: "needs_review", lastFailedAt: null, ignored: true },
+      ["ignored", "skip", "ignored by hand", false],
+    ],
+    [
+      "ignored wins over personal media, locks and back-off",
+      { ...personal, thumb: undefined, lockedFields: ["thumb"] },
+      { ...failedAgo(1), ignored: true },
+      ["ignored", "skip", "ignored by hand", false],
+    ],
+    [
+      "ignored and healthy: still left alone (the row keeps its state)",
+      {},
+      { state: "failed", lastFailedAt: null, ignored: true },
+      ["ignored", "skip", "ignored by hand", false],
+    ],
+    [
+      "unignored (ignored: false) and broken: fixed again",
+      noPoster,
+      { ...failedAgo(25), ignored: false },
+      "fix",
+    ],
   ])("%s", (_name, fields, prior, expected) => {
     const it = item(fields);
     const got = triage({

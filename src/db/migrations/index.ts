@@ -2,10 +2,12 @@ import type { Migration } from "kysely";
 import * as m001 from "./001_settings.js";
 import * as m002 from "./002_scans_and_items.js";
 import * as m003 from "./003_auth.js";
+import * as m004 from "./004_item_ignore.js";
 
 // Ordered by name; never edit a migration that has shipped, add a new one.
 export const migrations: Record<string, Migration> = {
   "001_settings": m001,
   "002_scans_and_items": m002,
   "003_auth": m003,
+  "004_item_ignore": m004,
 };

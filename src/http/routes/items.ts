@@ -10,6 +10,7 @@ export function toItemResource(r: ItemRecord): ItemResource {
     lastCheckedAt: new Date(r.lastCheckedAt).toISOString(),
     lastFailedAt: isoTime(r.lastFailedAt),
     fixedAt: isoTime(r.fixedAt),
+    ignoredAt: isoTime(r.ignoredAt),
   };
 }
 

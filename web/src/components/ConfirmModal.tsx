@@ -17,7 +17,13 @@ export interface ConfirmModalProps {
 export function ConfirmModal(props: ConfirmModalProps) {
   const { t } = useTranslation();
   return (
-    <Modal opened={props.opened} onClose={props.onClose} title={props.title} centered>
+    <Modal
+      opened={props.opened}
+      onClose={props.onClose}
+      title={props.title}
+      centered
+      closeButtonProps={{ "aria-label": t("common.close") }}
+    >
       {props.children}
       <Group justify="flex-end" mt="lg">
         <Button variant="default" onClick={props.onClose}>

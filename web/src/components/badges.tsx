@@ -7,6 +7,7 @@ import {
   IconCircleX,
   IconClock,
   IconEye,
+  IconEyeOff,
   IconFlask,
   IconLock,
   IconPlayerSkipForward,
@@ -28,6 +29,7 @@ export const ITEM_STATE_LOOK: Record<ItemState, { color: string; icon: Icon }> =
   locked: { color: "grape", icon: IconLock },
   skipped: { color: "gray", icon: IconPlayerSkipForward },
   error: { color: "red", icon: IconAlertTriangle },
+  ignored: { color: "dark", icon: IconEyeOff },
 };
 
 export function ItemStateBadge({ state, ...props }: { state: ItemState } & BadgeProps) {

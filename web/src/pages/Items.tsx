@@ -14,6 +14,7 @@ import {
   Text,
   TextInput,
   Title,
+  UnstyledButton,
 } from "@mantine/core";
 import { useDebouncedCallback, useMediaQuery } from "@mantine/hooks";
 import { IconFilterOff, IconSearch } from "@tabler/icons-react";
@@ -35,6 +36,10 @@ import {
   itemFiltersToParams,
   parseItemFilters,
 } from "../lib/itemFilters";
+import { ItemDrawer } from "./items/ItemDrawer";
+
+/** The open drawer lives in the URL too (?item=ratingKey), so back closes it and links can open it. */
+const ITEM_PARAM = "item";
 
 export default function ItemsPage() {
   const { t, i18n } = useTranslation();
@@ -45,6 +50,13 @@ export default function ItemsPage() {
   const phone = useMediaQuery("(max-width: 48em)");
   const update = (patch: Partial<ItemFilters>) =>
     setParams(itemFiltersToParams({ ...filters, page: 1, ...patch }), { replace: "page" in patch === false });
+  const openItem = params.get(ITEM_PARAM);
+  const openRatingKey = openItem && /^\d{1,12}$/.test(openItem) ? openItem : null;
+  const setOpenItem = (ratingKey: string | null) => {
+    const next = itemFiltersToParams(filters);
+    if (ratingKey) next.set(ITEM_PARAM, ratingKey);
+    setParams(next);
+  };
 
   const [search, setSearch] = useState(filters.q ?? "");
   useEffect(() => setSearch(filters.q ?? ""), [filters.q]);
@@ -141,7 +153,11 @@ export default function ItemsPage() {
           <Text size="sm" c="dimmed" aria-live="polite">
             {t("items.count", { count: data.total, formatted: formatNumber(data.total, i18n.language) })}
           </Text>
-          {phone ? <ItemCards items={data.items} /> : <ItemTable items={data.items} />}
+          {phone ? (
+            <ItemCards items={data.items} onOpen={setOpenItem} />
+          ) : (
+            <ItemTable items={data.items} onOpen={setOpenItem} />
+          )}
         </>
       )}
       {data && totalPages > 1 && (
@@ -154,6 +170,7 @@ export default function ItemsPage() {
           getItemProps={(p) => ({ "aria-label": t("pagination.page", { page: p }) })}
         />
       )}
+      <ItemDrawer ratingKey={openRatingKey} onClose={() => setOpenItem(null)} />
     </Stack>
   );
 }
@@ -169,21 +186,33 @@ function Problems({ problems }: { problems: string[] }) {
   return <Text size="sm">{problems.map((p) => t(`problem.${p}`, { defaultValue: p })).join(", ")}</Text>;
 }
 
-function ItemTitle({ item }: { item: ItemResource }) {
+/** The title opens the item's drawer: a real button, so keyboards and screen readers reach it. */
+function ItemTitle({ item, onOpen }: { item: ItemResource; onOpen: (ratingKey: string) => void }) {
+  const { t } = useTranslation();
+  const withYear = item.year !== null && !item.title.includes(`(${item.year})`);
+  // The name holds the visible text (title and year), so speech input can say what it sees.
+  const visible = withYear ? `${item.title} (${item.year})` : item.title;
   return (
-    <Text size="sm" fw={600}>
-      {item.title}
-      {item.year !== null && !item.title.includes(`(${item.year})`) && (
-        <Text span c="dimmed" size="sm" fw={400}>
-          {" "}
-          ({item.year})
-        </Text>
-      )}
-    </Text>
+    <UnstyledButton
+      className="item-open"
+      onClick={() => onOpen(item.ratingKey)}
+      aria-label={t("itemActions.open", { title: visible })}
+      aria-haspopup="dialog"
+    >
+      <Text size="sm" fw={600} component="span">
+        {item.title}
+        {withYear && (
+          <Text span c="dimmed" size="sm" fw={400}>
+            {" "}
+            ({item.year})
+          </Text>
+        )}
+      </Text>
+    </UnstyledButton>
   );
 }
 
-function ItemTable({ items }: { items: ItemResource[] }) {
+function ItemTable({ items, onOpen }: { items: ItemResource[]; onOpen: (ratingKey: string) => void }) {
   const { t } = useTranslation();
   return (
     <Table striped highlightOnHover>
@@ -202,12 +231,19 @@ function ItemTable({ items }: { items: ItemResource[] }) {
       </Table.Thead>
       <Table.Tbody>
         {items.map((item) => (
-          <Table.Tr key={item.ratingKey}>
+          <Table.Tr
+            key={item.ratingKey}
+            className="item-row"
+            // The whole row opens the drawer for a mouse; the title button is the keyboard way.
+            onClick={(e) => {
+              if (!(e.target as HTMLElement).closest("a,button")) onOpen(item.ratingKey);
+            }}
+          >
             <Table.Td w={56}>
               <Poster ratingKey={item.ratingKey} title={item.title} />
             </Table.Td>
             <Table.Td>
-              <ItemTitle item={item} />
+              <ItemTitle item={item} onOpen={onOpen} />
             </Table.Td>
             <Table.Td>{item.library ?? "–"}</Table.Td>
             <Table.Td>
@@ -232,7 +268,7 @@ function ItemTable({ items }: { items: ItemResource[] }) {
   );
 }
 
-function ItemCards({ items }: { items: ItemResource[] }) {
+function ItemCards({ items, onOpen }: { items: ItemResource[]; onOpen: (ratingKey: string) => void }) {
   const { t } = useTranslation();
   return (
     <Stack gap="xs">
@@ -241,7 +277,7 @@ function ItemCards({ items }: { items: ItemResource[] }) {
           <Group align="flex-start" wrap="nowrap" gap="sm">
             <Poster ratingKey={item.ratingKey} title={item.title} />
             <Stack gap={4} miw={0} style={{ flex: 1 }}>
-              <ItemTitle item={item} />
+              <ItemTitle item={item} onOpen={onOpen} />
               <Group gap="xs">
                 <ItemStateBadge state={item.state} />
                 <Text size="xs" c="dimmed">

@@ -1,7 +1,52 @@
+// The settings page: one card per section, each saving on its own; leaving with unsaved
+// changes asks first. Loaded lazily (pages/lazy.ts) with everything under ./settings.
+import { Anchor, Center, Group, Loader, Stack } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import { ComingSoon } from "./ComingSoon";
+import { useSettings } from "../api/queries";
+import { ErrorState } from "../components/ErrorState";
+import { PageTitle } from "../components/PageTitle";
+import { AccountSection } from "./settings/AccountSection";
+import { type NotificationsDraft, NotificationsSection } from "./settings/NotificationsSection";
+import { LibrariesSection, PlexSection } from "./settings/PlexSections";
+import { ScanSection, type ScheduleDraft, ScheduleSection, scanDraftOf } from "./settings/ScanSections";
+import { DirtyContext, useUnsavedGuard } from "./settings/shared";
+
+const SECTIONS = ["plex", "libraries", "scans", "schedule", "notifications", "account"] as const;
 
 export default function SettingsPage() {
   const { t } = useTranslation();
-  return <ComingSoon title={t("nav.settings")} />;
+  const settings = useSettings();
+  const report = useUnsavedGuard();
+  const s = settings.data?.settings as Record<string, unknown> | undefined;
+  return (
+    // Forms read better at a limited width than stretched across a wide screen.
+    <Stack gap="md" maw={960}>
+      <PageTitle>{t("settings.title")}</PageTitle>
+      <Group gap="md" wrap="wrap" component="nav" aria-label={t("settings.sections")}>
+        {SECTIONS.map((id) => (
+          <Anchor key={id} href={`#settings-${id}`} size="sm">
+            {t(`settings.${id}.title`)}
+          </Anchor>
+        ))}
+      </Group>
+      {settings.isError && <ErrorState error={settings.error} onRetry={() => void settings.refetch()} />}
+      {settings.isPending && (
+        <Center py="xl">
+          <Loader role="status" aria-label={t("common.loading")} />
+        </Center>
+      )}
+      {settings.data && s && (
+        <DirtyContext.Provider value={report}>
+          <PlexSection plex={settings.data.plex} />
+          <LibrariesSection
+            settings={{ libraries: s.libraries as string[], includePersonal: s.includePersonal as boolean }}
+          />
+          <ScanSection settings={scanDraftOf(s)} />
+          <ScheduleSection settings={s.schedule as unknown as ScheduleDraft} />
+          <NotificationsSection settings={s.notifications as NotificationsDraft} />
+          <AccountSection />
+        </DirtyContext.Provider>
+      )}
+    </Stack>
+  );
 }

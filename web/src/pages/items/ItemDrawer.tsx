@@ -1,0 +1,441 @@
+// The item detail drawer: poster, problems and note, the actions (refresh now, find a match,
+// ignore), the candidates the scan stored, the last scan, the attempt history, a link into Plex.
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Center,
+  Divider,
+  Drawer,
+  Group,
+  Loader,
+  Stack,
+  Text,
+  Textarea,
+  Timeline,
+  Title,
+} from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
+import { notifications } from "@mantine/notifications";
+import {
+  IconExternalLink,
+  IconEye,
+  IconEyeOff,
+  IconHistory,
+  IconRefresh,
+  IconSearch,
+} from "@tabler/icons-react";
+import { type ReactNode, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import type { ItemState } from "../../../../src/contracts/constants";
+import type { ItemDetail } from "../../../../src/contracts/schemas";
+import { errorMessage } from "../../api/errors";
+import { type ActionResult, useItemDetail, useRefreshItem, useSetIgnored } from "../../api/itemActions";
+import { ItemStateBadge, ScanStatusBadge } from "../../components/badges";
+import { ConfirmModal } from "../../components/ConfirmModal";
+import { ErrorState } from "../../components/ErrorState";
+import { RelativeTime } from "../../components/RelativeTime";
+import { formatNumber } from "../../lib/format";
+import { MatchPicker } from "./MatchPicker";
+import { PosterImage } from "./PosterImage";
+import { useElapsedSeconds } from "./useElapsed";
+
+export function ItemDrawer({ ratingKey, onClose }: { ratingKey: string | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  const phone = useMediaQuery("(max-width: 48em)");
+  const detail = useItemDetail(ratingKey);
+  const data = ratingKey !== null && detail.data?.item.ratingKey === ratingKey ? detail.data : undefined;
+  // Escape in a dialog opened from the drawer closes that dialog only, not the drawer as well.
+  const [dialogOpen, setDialogOpen] = useState(false);
+  return (
+    <Drawer
+      opened={ratingKey !== null}
+      onClose={onClose}
+      closeOnEscape={!dialogOpen}
+      position="right"
+      size={phone ? "100%" : "lg"}
+      title={
+        <Title order={2} fz="h4" style={{ overflowWrap: "anywhere" }}>
+          {data?.item.title ?? t("itemActions.drawerTitle")}
+        </Title>
+      }
+      closeButtonProps={{ "aria-label": t("itemActions.close") }}
+    >
+      {detail.isError && (
+        <ErrorState
+          error={detail.error}
+          title={t("itemActions.loadFailed")}
+          onRetry={() => void detail.refetch()}
+        />
+      )}
+      {!data && !detail.isError && (
+        <Center py="xl">
+          <Loader role="status" aria-label={t("common.loading")} />
+        </Center>
+      )}
+      {data && <Details key={data.item.ratingKey} detail={data} onDialog={setDialogOpen} />}
+    </Drawer>
+  );
+}
+
+function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: boolean) => void }) {
+  const { t, i18n } = useTranslation();
+  const { item } = detail;
+  const [pickerOpen, setPickerOpen] = useState(false);
+  const [ignoreOpen, setIgnoreOpen] = useState(false);
+  useEffect(() => {
+    onDialog(pickerOpen || ignoreOpen);
+    return () => onDialog(false);
+  }, [pickerOpen, ignoreOpen, onDialog]);
+  const [reason, setReason] = useState("");
+  const [result, setResult] = useState<{ kind: "refresh" | "match"; result: ActionResult } | null>(null);
+  const refresh = useRefreshItem(item.ratingKey);
+  const ignore = useSetIgnored(item.ratingKey);
+  const refreshing = useElapsedSeconds(refresh.isPending);
+  const busy = refresh.isPending || ignore.isPending;
+  const ignored = item.state === "ignored";
+
+  const showResult = (kind: "refresh" | "match", r: ActionResult) => {
+    setResult({ kind, result: r });
+    notifications.show({
+      color: r.state === "fixed" ? "green" : r.state === "failed" || r.state === "error" ? "red" : "blue",
+      title: t(kind === "refresh" ? "itemActions.result.refreshTitle" : "itemActions.result.matchTitle", {
+        title: r.title,
+      }),
+      message: t("itemActions.result.state", { state: t(`itemState.${r.state}`) }),
+    });
+  };
+  const failed = (error: unknown) =>
+    notifications.show({
+      color: "red",
+      title: t("itemActions.result.failedTitle"),
+      message: errorMessage(t, error),
+    });
+
+  return (
+    <Stack gap="md">
+      <Group align="flex-start" wrap="nowrap" gap="md">
+        <PosterImage
+          src={`/api/items/${encodeURIComponent(item.ratingKey)}/poster?width=240`}
+          alt={t("itemActions.posterOf", { title: item.title })}
+          missingLabel={t("itemActions.noPoster")}
+          width={120}
+          height={180}
+        />
+        <Stack gap={6} miw={0}>
+          <Group gap="xs">
+            <ItemStateBadge state={item.state} />
+            <Text size="sm" c="dimmed">
+              {t("itemActions.attempts", { count: item.attempts })}
+            </Text>
+          </Group>
+          <Field label={t("itemActions.library")}>{item.library ?? "–"}</Field>
+          <Field label={t("itemActions.type")}>
+            {t(`itemActions.itemType.${item.type}`, { defaultValue: item.type })}
+          </Field>
+          <Field label={t("itemActions.ratingKey")}>{item.ratingKey}</Field>
+          <Field label={t("itemActions.lastChecked")}>
+            <RelativeTime value={item.lastCheckedAt} size="sm" />
+          </Field>
+          {detail.plexLink && (
+            <Anchor href={detail.plexLink} target="_blank" rel="noopener noreferrer" size="sm">
+              <Group gap={4} component="span" wrap="nowrap">
+                {t("itemActions.openInPlex")}
+                <IconExternalLink size={14} aria-hidden />
+                <span className="visually-hidden">({t("itemActions.openInPlexHint")})</span>
+              </Group>
+            </Anchor>
+          )}
+        </Stack>
+      </Group>
+
+      {ignored && (
+        <Alert variant="light" color="gray" icon={<IconEyeOff aria-hidden />}>
+          <Text size="sm">{t("itemActions.ignoredNote")}</Text>
+          {item.ignoredAt && (
+            <Text size="sm" c="dimmed">
+              {t("itemActions.ignoredSince")} <RelativeTime value={item.ignoredAt} size="sm" />
+            </Text>
+          )}
+          {item.ignoreReason && (
+            <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+              {t("itemActions.ignoredReason", { reason: item.ignoreReason })}
+            </Text>
+          )}
+        </Alert>
+      )}
+
+      <Group gap="xs" role="group" aria-label={t("itemActions.actions")}>
+        <Button
+          leftSection={<IconRefresh size={16} aria-hidden />}
+          loading={refresh.isPending}
+          disabled={busy}
+          onClick={() => {
+            // The button is disabled while a refresh runs; the server also joins repeats.
+            if (refresh.isPending) return;
+            setResult(null);
+            refresh.mutate(undefined, { onSuccess: (r) => showResult("refresh", r), onError: failed });
+          }}
+        >
+          {t("itemActions.refresh")}
+        </Button>
+        <Button
+          variant="light"
+          leftSection={<IconSearch size={16} aria-hidden />}
+          disabled={busy}
+          onClick={() => setPickerOpen(true)}
+        >
+          {t("itemActions.findMatch")}
+        </Button>
+        {ignored ? (
+          <Button
+            variant="default"
+            leftSection={<IconEye size={16} aria-hidden />}
+            loading={ignore.isPending}
+            disabled={busy}
+            onClick={() =>
+              ignore.mutate(null, {
+                onSuccess: () =>
+                  notifications.show({ message: t("itemActions.result.unignored", { title: item.title }) }),
+                onError: failed,
+              })
+            }
+          >
+            {t("itemActions.unignore")}
+          </Button>
+        ) : (
+          <Button
+            variant="default"
+            leftSection={<IconEyeOff size={16} aria-hidden />}
+            disabled={busy}
+            onClick={() => {
+              setReason("");
+              setIgnoreOpen(true);
+            }}
+          >
+            {t("itemActions.ignore")}
+          </Button>
+        )}
+      </Group>
+
+      {refresh.isPending && (
+        <Group gap="xs" role="status">
+          <Loader size="sm" aria-hidden />
+          <Text size="sm">{t("itemActions.refreshing", { seconds: refreshing })}</Text>
+        </Group>
+      )}
+      {result && (
+        <Alert
+          variant="light"
+          color={result.result.state === "fixed" ? "green" : "gray"}
+          role="status"
+          title={t(
+            result.kind === "refresh" ? "itemActions.result.refreshTitle" : "itemActions.result.matchTitle",
+            { title: result.result.title },
+          )}
+        >
+          <Group gap="xs">
+            <ItemStateBadge state={result.result.state} />
+            <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+              {result.result.note}
+            </Text>
+          </Group>
+        </Alert>
+      )}
+
+      <Section title={t("itemActions.problems")}>
+        {item.problems.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            {t("itemActions.noProblems")}
+          </Text>
+        ) : (
+          <Group gap={6}>
+            {item.problems.map((p) => (
+              <Badge key={p} variant="outline" color="gray" style={{ textTransform: "none" }}>
+                {t(`problem.${p}`, { defaultValue: p })}
+              </Badge>
+            ))}
+          </Group>
+        )}
+        {item.note && (
+          <Text size="sm" mt="xs" style={{ overflowWrap: "anywhere" }}>
+            <Text span fw={600} size="sm">
+              {t("itemActions.note")}:
+            </Text>{" "}
+            {item.note}
+          </Text>
+        )}
+      </Section>
+
+      <Section title={t("itemActions.candidates")}>
+        {item.candidates && item.candidates.length > 0 ? (
+          <Stack gap="xs">
+            {item.candidates.map((c, n) => {
+              const name = typeof c.name === "string" ? c.name : String(c.guid ?? "");
+              const year = typeof c.year === "number" ? c.year : null;
+              const score = typeof c.score === "number" ? c.score : null;
+              return (
+                <Group key={String(c.guid)} gap="sm" wrap="nowrap" align="flex-start">
+                  <PosterImage
+                    src={`/api/items/${encodeURIComponent(item.ratingKey)}/candidates/${n}/poster?width=80`}
+                    alt={t("itemActions.picker.posterOf", { name })}
+                    missingLabel={t("itemActions.noPoster")}
+                    width={40}
+                    height={60}
+                  />
+                  <Stack gap={2} miw={0}>
+                    <Text size="sm" fw={600} style={{ overflowWrap: "anywhere" }}>
+                      {year === null ? name : `${name} (${year})`}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {score === null
+                        ? t("itemActions.picker.noScore")
+                        : t("itemActions.picker.score", { score: formatNumber(score, i18n.language) })}
+                    </Text>
+                  </Stack>
+                </Group>
+              );
+            })}
+          </Stack>
+        ) : (
+          <Text size="sm" c="dimmed">
+            {t("itemActions.noCandidates")}
+          </Text>
+        )}
+      </Section>
+
+      <Section title={t("itemActions.lastScan")}>
+        {detail.lastScan ? (
+          <Group gap="xs">
+            <Anchor component={Link} to={`/jobs/${detail.lastScan.id}`} size="sm">
+              {t("itemActions.lastScanLink", { id: detail.lastScan.id })}
+            </Anchor>
+            <ScanStatusBadge status={detail.lastScan.status} />
+            {(detail.lastScan.finishedAt ?? detail.lastScan.startedAt) && (
+              <RelativeTime
+                value={(detail.lastScan.finishedAt ?? detail.lastScan.startedAt) as string}
+                size="sm"
+                c="dimmed"
+              />
+            )}
+          </Group>
+        ) : (
+          <Text size="sm" c="dimmed">
+            {t("itemActions.noScan")}
+          </Text>
+        )}
+      </Section>
+
+      <Section title={t("itemActions.history")}>
+        {detail.history.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            {t("itemActions.noHistory")}
+          </Text>
+        ) : (
+          <Timeline bulletSize={20} lineWidth={2} active={-1}>
+            {detail.history.map((h, i) => (
+              <Timeline.Item
+                // biome-ignore lint/suspicious/noArrayIndexKey: history entries have no id of their own and never reorder
+                key={`${h.at}:${i}`}
+                bullet={<IconHistory size={12} aria-hidden />}
+                title={
+                  <Group gap="xs" component="span">
+                    <Text span size="sm" fw={600}>
+                      {t(`itemActions.historyAction.${h.action}`, { defaultValue: h.action })}
+                    </Text>
+                    <ItemStateBadge state={h.outcome as ItemState} size="sm" />
+                  </Group>
+                }
+              >
+                {h.note && (
+                  <Text size="xs" style={{ overflowWrap: "anywhere" }}>
+                    {h.note}
+                  </Text>
+                )}
+                <Text size="xs" c="dimmed">
+                  <RelativeTime value={h.at} size="xs" />
+                  {h.jobId !== null && (
+                    <>
+                      {" · "}
+                      <Anchor component={Link} to={`/jobs/${h.jobId}`} size="xs">
+                        {t("itemActions.lastScanLink", { id: h.jobId })}
+                      </Anchor>
+                    </>
+                  )}
+                </Text>
+              </Timeline.Item>
+            ))}
+          </Timeline>
+        )}
+      </Section>
+
+      <MatchPicker
+        ratingKey={item.ratingKey}
+        title={item.title}
+        opened={pickerOpen}
+        onClose={() => setPickerOpen(false)}
+        onApplied={(r) => {
+          setPickerOpen(false);
+          showResult("match", r);
+        }}
+      />
+      <ConfirmModal
+        opened={ignoreOpen}
+        title={t("itemActions.ignoreDialog.title", { title: item.title })}
+        confirmLabel={t("itemActions.ignoreDialog.confirm")}
+        loading={ignore.isPending}
+        onClose={() => setIgnoreOpen(false)}
+        onConfirm={() =>
+          ignore.mutate(
+            { reason: reason.trim() },
+            {
+              onSuccess: () => {
+                setIgnoreOpen(false);
+                notifications.show({ message: t("itemActions.result.ignored", { title: item.title }) });
+              },
+              onError: failed,
+            },
+          )
+        }
+      >
+        <Stack gap="sm">
+          <Text size="sm">{t("itemActions.ignoreDialog.text")}</Text>
+          <Textarea
+            label={t("itemActions.ignoreDialog.reason")}
+            placeholder={t("itemActions.ignoreDialog.reasonPlaceholder")}
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            maxLength={500}
+            autosize
+            minRows={2}
+          />
+        </Stack>
+      </ConfirmModal>
+    </Stack>
+  );
+}
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+      <Text span size="sm" c="dimmed">
+        {label}:
+      </Text>{" "}
+      {children}
+    </Text>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section>
+      <Divider mb="sm" />
+      <Title order={3} fz="sm" mb="xs">
+        {title}
+      </Title>
+      {children}
+    </section>
+  );
+}
