@@ -23,6 +23,12 @@ export const scanSettingsSchema = z
     includePersonal: z.boolean().default(false),
     /** Match unmatched items (dry run records the chosen match without applying it). */
     matchUnmatched: z.boolean().default(true),
+    /** Apply a clear match by itself; off = never match automatically, every item waits for a person. */
+    matchAutomatically: z.boolean().default(true),
+    /** The confidence rule for scored candidates: the best needs this score … */
+    matchMinScore: z.number().int().min(50).max(100).default(85),
+    /** … and this lead over the runner-up. */
+    matchMinLead: z.number().int().min(0).max(100).default(10),
     /** Recently failed items re-checked regardless of age (the original's failed_retry_pool_limit). */
     retryPoolLimit: z.number().int().min(0).max(10_000).default(50),
     /** A failed item waits this long before it is tried again (failed_backoff_hours). */

@@ -33,7 +33,7 @@ import {
   refreshIntent,
 } from "./fix.js";
 import { abortError, Batcher, isAbort, Pacer, WorkQueue } from "./limits.js";
-import { chooseMatch } from "./match-search.js";
+import { chooseMatch, matchPolicyOf } from "./match-search.js";
 import { asDryRun, itemResult, type Outcome } from "./outcome.js";
 import { PlexGate, PlexOutageError } from "./plex-gate.js";
 import type { KnownItem } from "./policy.js";
@@ -323,11 +323,15 @@ class Scan {
     let request: FixRequest = { kind: "refresh" };
     let intent = refreshIntent(c.item, detection);
     if (plan === "match") {
-      const choice = await chooseMatch(c.item, c.section, (query) =>
-        this.gate.call(
-          () => this.deps.plex.matches(c.item.ratingKey, { ...query, signal: this.signal }),
-          this.signal,
-        ),
+      const choice = await chooseMatch(
+        c.item,
+        c.section,
+        (query) =>
+          this.gate.call(
+            () => this.deps.plex.matches(c.item.ratingKey, { ...query, signal: this.signal }),
+            this.signal,
+          ),
+        matchPolicyOf(this.settings),
       );
       const decision = matchDecision(c.item, detection, choice);
       if (!("request" in decision)) return decision;

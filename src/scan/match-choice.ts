@@ -95,10 +95,19 @@ export function chooseById(id: ExternalId, candidates: readonly Candidate[]): Ma
   };
 }
 
+/** The confidence rule for scored candidates (the settings' matchMinScore and matchMinLead). */
+export interface ScoreRule {
+  minScore: number;
+  minLead: number;
+}
+
+export const DEFAULT_SCORE_RULE: ScoreRule = { minScore: SCORE_THRESHOLD, minLead: SCORE_GAP };
+
 /** Chooses among results of a title/year search, by the rule at the top of this file. */
 export function chooseByTitle(
   item: { title: string; year?: number },
   candidates: readonly Candidate[],
+  rule: ScoreRule = DEFAULT_SCORE_RULE,
 ): MatchChoice {
   const wanted = normaliseTitle(item.title);
   if (wanted === "") return { decision: "none", reason: "the item has no usable title" };
@@ -109,7 +118,7 @@ export function chooseByTitle(
     const ranked = [...scored].sort((a, b) => b.score! - a.score!);
     const [best, runnerUp] = ranked as [Candidate, Candidate | undefined];
     const gap = runnerUp ? best.score! - runnerUp.score! : Number.POSITIVE_INFINITY;
-    if (best.score! >= SCORE_THRESHOLD && gap >= SCORE_GAP && yearClose(item.year, best.year)) {
+    if (best.score! >= rule.minScore && gap >= rule.minLead && yearClose(item.year, best.year)) {
       return {
         decision: "match",
         candidate: best,

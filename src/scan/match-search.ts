@@ -5,10 +5,12 @@ import {
   type Candidate,
   chooseById,
   chooseByTitle,
+  DEFAULT_SCORE_RULE,
   type ExternalId,
   externalIdFromPaths,
   idLookupTitle,
   type MatchChoice,
+  type ScoreRule,
   searchTitle,
 } from "./match-choice.js";
 
@@ -45,17 +47,49 @@ export function titleQuery(
   };
 }
 
+/** How the scan may decide: the score rule, and whether it may apply a match by itself. */
+export interface MatchPolicy extends ScoreRule {
+  automatic: boolean;
+}
+
+export function matchPolicyOf(s: {
+  matchAutomatically: boolean;
+  matchMinScore: number;
+  matchMinLead: number;
+}): MatchPolicy {
+  return { automatic: s.matchAutomatically, minScore: s.matchMinScore, minLead: s.matchMinLead };
+}
+
 /** The scan's choice for an unmatched item: an ID in the path wins when it finds anything. */
 export async function chooseMatch(
   item: PlexItem,
   section: Library,
   search: (query: MatchQuery) => Promise<Candidate[]>,
+  policy: MatchPolicy = { ...DEFAULT_SCORE_RULE, automatic: true },
 ): Promise<MatchChoice> {
   const id = externalIdFromPaths([...item.files, ...item.locations]);
+  let choice: MatchChoice | undefined;
+  let results: Candidate[] = [];
   if (id) {
-    const byId = chooseById(id, await search(idQuery(id, section)));
-    if (byId.decision !== "none") return byId;
+    results = await search(idQuery(id, section));
+    const byId = chooseById(id, results);
+    if (byId.decision !== "none") choice = byId;
   }
-  const query = titleQuery(item, section);
-  return chooseByTitle({ title: query.title, year: query.year }, await search(query));
+  if (!choice) {
+    const query = titleQuery(item, section);
+    results = await search(query);
+    choice = chooseByTitle({ title: query.title, year: query.year }, results, policy);
+  }
+  return policy.automatic ? choice : askInstead(choice, results);
+}
+
+/** "Never match automatically": a clear choice becomes a question, its pick first. Pure. */
+export function askInstead(choice: MatchChoice, results: readonly Candidate[]): MatchChoice {
+  if (choice.decision !== "match") return choice;
+  const others = results.filter((c) => c.guid !== choice.candidate.guid);
+  return {
+    decision: "review",
+    candidates: [choice.candidate, ...others],
+    reason: `${choice.reason}; automatic matching is off, so a person decides`,
+  };
 }

@@ -369,6 +369,22 @@ describe("scan engine against the emulator", () => {
     expect(outcome.stats.fixed).toBeGreaterThan(0); // refreshes still ran
   });
 
+  it("with automatic matching off, searches but applies no match: each unmatched item waits for a person", async () => {
+    const { emulator, h } = await setup();
+    const unmatched = scannable(emulator).filter((t) => t.kinds.includes("unmatched"));
+    expect(unmatched.length).toBeGreaterThan(0);
+    const outcome = await h.scan({ matchAutomatically: false });
+    expect(outcome.status).toBe("success");
+    expect(outcome.stats.matched).toBe(0);
+    expect(emulator.stats().matches).toBe(0); // no PUT …/match reached Plex
+    const states = await h.states();
+    const asked = unmatched.filter((t) =>
+      /automatic matching is off/.test(states.get(t.ratingKey)?.note ?? ""),
+    );
+    expect(asked.length).toBeGreaterThan(0); // clear choices became questions, with candidates stored
+    for (const t of unmatched) expect(states.get(t.ratingKey)?.state, t.title).toBe("needs_review");
+  });
+
   it("skips an item deleted in the middle of its fix, whether the refresh or the re-read finds it gone", async () => {
     const { emulator } = await setup();
     const [gone, vanishing] = scannable(emulator).filter(

@@ -7,6 +7,7 @@ import {
   normaliseTitle,
   searchTitle,
 } from "../../src/scan/match-choice.js";
+import { askInstead } from "../../src/scan/match-search.js";
 
 const c = (
   name: string,
@@ -167,5 +168,37 @@ describe("searchTitle", () => {
     ["Heat {imdb-tt0113277}", { title: "Heat" }],
   ])("%s", (raw, expected) => {
     expect(searchTitle(raw)).toEqual(expected);
+  });
+});
+
+describe("the score rule and automatic matching from the settings", () => {
+  const scored = (scores: number[]) =>
+    scores.map((score, i) => ({ guid: `plex://movie/${i}`, name: "Alien", year: 1979, score }));
+  it.each([
+    [[90, 70], { minScore: 85, minLead: 10 }, "match"],
+    [[84, 60], { minScore: 85, minLead: 10 }, "review"],
+    [[84, 60], { minScore: 80, minLead: 10 }, "match"],
+    [[95, 90], { minScore: 85, minLead: 10 }, "review"],
+    [[95, 90], { minScore: 85, minLead: 5 }, "match"],
+    [[100], { minScore: 100, minLead: 100 }, "match"],
+  ])("scores %j with %j → %s", (scores, rule, decision) => {
+    expect(chooseByTitle({ title: "Alien", year: 1979 }, scored(scores), rule).decision).toBe(decision);
+  });
+
+  it("never matching automatically turns a clear choice into a question, its pick first", () => {
+    const results = scored([90, 70, 50]);
+    const clear = chooseByTitle({ title: "Alien", year: 1979 }, results);
+    const asked = askInstead(clear, results);
+    expect(asked.decision).toBe("review");
+    if (asked.decision === "review") {
+      expect(asked.candidates.map((c) => c.guid)).toEqual([
+        "plex://movie/0",
+        "plex://movie/1",
+        "plex://movie/2",
+      ]);
+      expect(asked.reason).toContain("automatic matching is off");
+    }
+    const unclear = chooseByTitle({ title: "Alien", year: 1979 }, scored([80, 75]));
+    expect(askInstead(unclear, results)).toBe(unclear);
   });
 });

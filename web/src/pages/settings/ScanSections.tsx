@@ -26,6 +26,9 @@ export interface ScanDraft {
   maxItems: number;
   includeChildren: boolean;
   matchUnmatched: boolean;
+  matchAutomatically: boolean;
+  matchMinScore: number;
+  matchMinLead: number;
   dryRun: boolean;
   concurrency: number;
   requestDelayMs: number;
@@ -44,6 +47,9 @@ export function scanDraftOf(s: Record<string, unknown>): ScanDraft {
     maxItems: pick("maxItems"),
     includeChildren: pick("includeChildren"),
     matchUnmatched: pick("matchUnmatched"),
+    matchAutomatically: pick("matchAutomatically"),
+    matchMinScore: pick("matchMinScore"),
+    matchMinLead: pick("matchMinLead"),
     dryRun: pick("dryRun"),
     concurrency: pick("concurrency"),
     requestDelayMs: pick("requestDelayMs"),
@@ -56,7 +62,7 @@ export function scanDraftOf(s: Record<string, unknown>): ScanDraft {
 
 /** Bounds as in src/config/settings.ts (the server checks them again). */
 const BOUNDS: Record<
-  Exclude<keyof ScanDraft, "all" | "includeChildren" | "matchUnmatched" | "dryRun">,
+  Exclude<keyof ScanDraft, "all" | "includeChildren" | "matchUnmatched" | "matchAutomatically" | "dryRun">,
   [number, number]
 > = {
   days: [1, 3650],
@@ -67,6 +73,8 @@ const BOUNDS: Record<
   outageWaitSeconds: [0, 3600],
   retryPoolLimit: [0, 10_000],
   backoffHours: [0, 24 * 365],
+  matchMinScore: [50, 100],
+  matchMinLead: [0, 100],
 };
 
 export function ScanSection({ settings }: { settings: ScanDraft }) {
@@ -143,6 +151,20 @@ export function ScanSection({ settings }: { settings: ScanDraft }) {
           label={t("settings.scans.matchUnmatched")}
           description={t("settings.scans.matchUnmatchedHint")}
         />
+        {d.matchUnmatched && (
+          <Switch
+            checked={d.matchAutomatically}
+            onChange={(e) => form.update({ matchAutomatically: e.currentTarget.checked })}
+            label={t("settings.scans.matchAutomatically")}
+            description={t("settings.scans.matchAutomaticallyHint")}
+          />
+        )}
+        {d.matchUnmatched && d.matchAutomatically && (
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <NumberInput {...numberField("matchMinScore")} />
+            <NumberInput {...numberField("matchMinLead")} />
+          </SimpleGrid>
+        )}
         <Switch
           checked={d.dryRun}
           onChange={(e) => form.update({ dryRun: e.currentTarget.checked })}
