@@ -7,7 +7,8 @@
 //   3. A 100,000-item `--all --dry-run` scan: wall time and peak RSS of the scanning process
 //      (the emulator runs in a child process so its memory is not counted).
 //   4. Twenty dashboards open during a scan: API latency (p95) and the server's CPU share.
-// Options: --only=fix|baseline|large|dashboards  --baseline-sample=N (default 20; 0 = every item)
+//   5. The Statistics page's history call with 1,000 stored scans: p50 and p95 latency.
+// Options: --only=fix|baseline|large|dashboards|stats  --baseline-sample=N (default 20; 0 = every item)
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -20,6 +21,7 @@ import { runScan } from "../src/scan/engine.js";
 import { tempDir } from "../test/helpers/tmp.js";
 import { runOriginalStrategy } from "./baseline.js";
 import { benchDashboards } from "./dashboards.js";
+import { benchStatsHistory } from "./stats-history.js";
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -263,6 +265,11 @@ if (!only || only === "large") {
 }
 if (!only || only === "dashboards") {
   const lines = await benchDashboards();
+  report.push(...lines, "");
+  console.log(lines.join("\n"));
+}
+if (!only || only === "stats") {
+  const lines = await benchStatsHistory();
   report.push(...lines, "");
   console.log(lines.join("\n"));
 }

@@ -465,3 +465,58 @@ export const notificationTestResultSchema = z.object({
   error: z.string().optional(),
 });
 export type NotificationTestResult = z.infer<typeof notificationTestResultSchema> & Record<string, unknown>;
+
+// ---- statistics over time ----------------------------------------------------------------
+
+export const STATS_PERIODS = [30, 90, 365] as const;
+export type StatsPeriod = (typeof STATS_PERIODS)[number];
+
+/** `GET /api/stats/history?days=30|90|365`: no other field is accepted. */
+export const statsHistoryQuerySchema = z
+  .object({
+    days: z.coerce
+      .number()
+      .int()
+      .refine((d) => (STATS_PERIODS as readonly number[]).includes(d), { message: "must be 30, 90 or 365" })
+      .default(30),
+  })
+  .strict();
+export type StatsHistoryQuery = z.input<typeof statsHistoryQuerySchema>;
+
+export const statsScanPointSchema = z.object({
+  id: z.number(),
+  status: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  checked: z.number(),
+  fixed: z.number(),
+  failed: z.number(),
+  wouldFix: z.number(),
+  durationMs: z.number(),
+});
+export type StatsScanPoint = z.infer<typeof statsScanPointSchema>;
+
+export const statsHistorySchema = z.object({
+  days: z.number(),
+  since: z.string(),
+  totals: z.object({
+    scans: z.number(),
+    checked: z.number(),
+    fixed: z.number(),
+    failed: z.number(),
+    wouldFix: z.number(),
+  }),
+  /** fixed ÷ (fixed + failed) over the period's scans; null when nothing was attempted. */
+  successRate: z.number().nullable(),
+  meanDurationMs: z.number().nullable(),
+  meanChecked: z.number().nullable(),
+  /** Oldest first. */
+  scans: z.array(statsScanPointSchema),
+  topProblems: z.array(
+    z.object({
+      library: z.string(),
+      problems: z.array(z.object({ problem: z.string(), count: z.number() })),
+    }),
+  ),
+});
+export type StatsHistory = z.infer<typeof statsHistorySchema>;

@@ -11,7 +11,7 @@ import { settingsAccess } from "../db/settings-repo.js";
 import { SqliteScanStore, setIgnored } from "../jobs/item-store.js";
 import type { JobStore } from "../jobs/job-store.js";
 import { LiveFeed } from "../jobs/live-feed.js";
-import { ResultsView } from "../jobs/results-view.js";
+import { ResultsView, statsHistory } from "../jobs/results-view.js";
 import type { ScanService } from "../jobs/scan-service.js";
 import type { Logger } from "../log.js";
 import {
@@ -33,6 +33,7 @@ import { plexRoutes } from "./routes/plex.js";
 import { scanRoutes } from "./routes/scans.js";
 import { scheduleRoutes } from "./routes/schedule.js";
 import { settingsRoutes } from "./routes/settings.js";
+import { statsRoutes } from "./routes/stats.js";
 import { type WebApp, wantsAppPage, webApp } from "./web-app.js";
 
 declare module "fastify" {
@@ -217,6 +218,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const results = new ResultsView(deps.db.kysely);
   await itemRoutes(app, { results });
+  await statsRoutes(app, { history: (days, now) => statsHistory(deps.db.kysely, days, now) });
   await itemActionRoutes(app, {
     store: () => new SqliteScanStore(deps.db.kysely, null),
     plex: deps.plex,

@@ -192,3 +192,103 @@ export class ResultsView {
     };
   }
 }
+
+// ---- statistics over time (the Statistics page) ------------------------------------------
+
+export interface ScanPoint {
+  id: number;
+  status: string;
+  startedAt: number;
+  finishedAt: number;
+  checked: number;
+  fixed: number;
+  failed: number;
+  wouldFix: number;
+  durationMs: number;
+}
+
+export interface StatsHistory {
+  days: number;
+  since: number;
+  totals: { scans: number; checked: number; fixed: number; failed: number; wouldFix: number };
+  successRate: number | null;
+  meanDurationMs: number | null;
+  meanChecked: number | null;
+  scans: ScanPoint[];
+  topProblems: { library: string; problems: { problem: string; count: number }[] }[];
+}
+
+/** How many problems each library lists on the page. */
+export const TOP_PROBLEMS_PER_LIBRARY = 5;
+
+/** A count from a stats_json object; an old or damaged row counts 0 rather than failing. */
+function statCount(stats: unknown, name: string): number {
+  if (typeof stats !== "object" || stats === null) return 0;
+  const value = (stats as Record<string, unknown>)[name];
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : 0;
+}
+
+export async function statsHistory(db: Kysely<Database>, days: number, now: number): Promise<StatsHistory> {
+  const since = now - days * 86_400_000;
+  // Only scans that ended: a running one has no final figures yet. One query, JSON read in JS:
+  // 1,000 small stats objects parse in well under a millisecond.
+  const runs = await db
+    .selectFrom("scan_runs")
+    .select(["id", "status", "started_at", "finished_at", "stats_json"])
+    .where("finished_at", "is not", null)
+    .where("started_at", "is not", null)
+    .where("started_at", ">=", since)
+    .orderBy("started_at")
+    .orderBy("id")
+    .execute();
+  // json_each spreads each item's problem list into rows so SQLite does the counting.
+  const problemRows = await sql<{ library: string | null; problem: string; n: number }>`
+    select i.library as library, p.value as problem, count(*) as n
+    from items i, json_each(case when json_valid(i.problems_json) then i.problems_json else '[]' end) p
+    where i.ignored_at is null and i.last_checked_at >= ${since} and p.type = 'text'
+    group by i.library, p.value
+    order by i.library, n desc, p.value`.execute(db);
+
+  const scans: ScanPoint[] = runs.map((r) => {
+    const stats = readJsonColumn(r.stats_json);
+    const startedAt = r.started_at as number;
+    const finishedAt = r.finished_at as number;
+    return {
+      id: r.id,
+      status: r.status,
+      startedAt,
+      finishedAt,
+      checked: statCount(stats, "checked"),
+      fixed: statCount(stats, "fixed"),
+      failed: statCount(stats, "failed"),
+      wouldFix: statCount(stats, "wouldFix"),
+      durationMs: Math.max(0, finishedAt - startedAt),
+    };
+  });
+  const totals = { scans: scans.length, checked: 0, fixed: 0, failed: 0, wouldFix: 0 };
+  let duration = 0;
+  for (const s of scans) {
+    totals.checked += s.checked;
+    totals.fixed += s.fixed;
+    totals.failed += s.failed;
+    totals.wouldFix += s.wouldFix;
+    duration += s.durationMs;
+  }
+  const byLibrary = new Map<string, { problem: string; count: number }[]>();
+  for (const r of problemRows.rows) {
+    const name = r.library ?? "unknown";
+    const list = byLibrary.get(name) ?? [];
+    if (list.length < TOP_PROBLEMS_PER_LIBRARY) list.push({ problem: r.problem, count: Number(r.n) });
+    byLibrary.set(name, list);
+  }
+  return {
+    days,
+    since,
+    totals,
+    successRate: successRate(totals.fixed, totals.failed),
+    meanDurationMs: scans.length > 0 ? duration / scans.length : null,
+    meanChecked: scans.length > 0 ? totals.checked / scans.length : null,
+    scans,
+    topProblems: [...byLibrary].map(([library, problems]) => ({ library, problems })),
+  };
+}

@@ -8,6 +8,8 @@ import type {
   ScanResource,
   ScanStarted,
   SettingsResponse,
+  StatsHistory,
+  StatsPeriod,
   StatsResponse,
 } from "../../../src/contracts/schemas";
 import type { ItemFilters } from "../lib/itemFilters";
@@ -22,6 +24,7 @@ export const keys = {
   scan: (id: number) => ["scan", id] as const,
   items: (f: ItemFilters) => ["items", f] as const,
   stats: ["stats"] as const,
+  statsHistory: (days: number) => ["stats", "history", days] as const,
   settings: ["settings"] as const,
   libraries: ["libraries"] as const,
 };
@@ -65,6 +68,15 @@ export function useStats() {
   return useQuery({
     queryKey: keys.stats,
     queryFn: ({ signal }) => api<StatsResponse>("/api/stats", { signal }),
+  });
+}
+
+/** Everything the Statistics page shows, in one call; the last period stays on screen while the next loads. */
+export function useStatsHistory(days: StatsPeriod) {
+  return useQuery({
+    queryKey: keys.statsHistory(days),
+    queryFn: ({ signal }) => api<StatsHistory>(`/api/stats/history${queryString({ days })}`, { signal }),
+    placeholderData: keepPreviousData,
   });
 }
 
