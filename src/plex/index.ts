@@ -36,7 +36,7 @@ export {
   finishedItems,
   ratingKeysFromKey,
 } from "./notifications.js";
-export { compactKey } from "./pager.js";
+export { compactKey, KeySet } from "./pager.js";
 export {
   type ItemsPage,
   type PlexIdentity,

@@ -3,7 +3,6 @@
 import {
   IdentitySchema,
   ItemContainerSchema,
-  MetadataSchema,
   mediaContainer,
   parseList,
   type RawMetadata,
@@ -12,6 +11,10 @@ import {
   SearchResultSchema,
   SectionSchema,
   ServerSchema,
+  toBool,
+  toNumber,
+  toStr,
+  toText,
 } from "./schemas.js";
 
 /** A library item as the scan engine sees it. */
@@ -151,14 +154,116 @@ export function toPlexItem(
   });
 }
 
+// ---------------------------------------------------------------------------------------------
+// Listing items, read by hand. A whole-library scan parses every item of every page, and a zod
+// object parse per item (plus one per Guid, Field, Media and Part) allocated several times the
+// item's own size; these readers apply exactly MetadataSchema's rules (the same coercions, the
+// same drops) and build the PlexItem directly, without the intermediate RawMetadata.
+
+type Obj = Record<string, unknown>;
+
+/** What `z.object` accepts: any non-null, non-array object. */
+function isObj(value: unknown): value is Obj {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** A Plex child array as `parseList` reads it: an array, a single object as one, else none. */
+function elements(value: unknown): readonly unknown[] {
+  if (Array.isArray(value)) return value;
+  return isObj(value) ? [value] : [];
+}
+
+/** `requiredStr` fields of every element that has one (elements without are dropped). */
+function requiredStrings(value: unknown, field: string, out: string[]): void {
+  for (const el of elements(value)) {
+    if (!isObj(el)) continue;
+    const s = toText(el[field]);
+    if (s !== undefined) out.push(s);
+  }
+}
+
+/** `Part[].file` of a Part list (a Part that is not an object is dropped; `file` is optional). */
+function partFiles(value: unknown, out: string[]): void {
+  for (const part of elements(value)) {
+    if (!isObj(part)) continue;
+    const file = toText(part.file);
+    if (file !== undefined) out.push(file);
+  }
+}
+
+/**
+ * One `Metadata[]` element → a PlexItem, or undefined when MetadataSchema would reject it (not an
+ * object, or no ratingKey). Same result as `toPlexItem(MetadataSchema.parse(el), container)`.
+ */
+export function readPlexItem(
+  el: unknown,
+  container: { librarySectionID?: string; librarySectionTitle?: string } = {},
+): PlexItem | undefined {
+  if (!isObj(el)) return undefined;
+  const ratingKey = toText(el.ratingKey);
+  if (ratingKey === undefined) return undefined;
+
+  const guids: string[] = [];
+  requiredStrings(el.Guid, "id", guids);
+  const lockedFields: string[] = [];
+  for (const f of elements(el.Field)) {
+    if (!isObj(f)) continue;
+    const name = toText(f.name);
+    if (name !== undefined && toBool(f.locked) === true) lockedFields.push(name);
+  }
+  const files: string[] = [];
+  for (const media of elements(el.Media)) if (isObj(media)) partFiles(media.Part, files);
+  partFiles(el.Part, files);
+  const locations: string[] = [];
+  requiredStrings(el.Location, "path", locations);
+
+  // Keys in toPlexItem's order, undefined ones left out (as compact() does, without `delete`,
+  // which would turn every item into a slow, larger dictionary-mode object).
+  const item = { ratingKey, key: toText(el.key) ?? `/library/metadata/${ratingKey}` } as PlexItem;
+  const set = <K extends keyof PlexItem>(name: K, value: PlexItem[K] | undefined) => {
+    if (value !== undefined) item[name] = value;
+  };
+  set("guid", toText(el.guid));
+  item.type = toText(el.type) ?? "unknown";
+  item.title = toStr(el.title) ?? "";
+  set("year", toNumber(el.year));
+  set("summary", toText(el.summary));
+  set("thumb", toText(el.thumb));
+  set("art", toText(el.art));
+  set("addedAt", toNumber(el.addedAt));
+  set("updatedAt", toNumber(el.updatedAt));
+  set("librarySectionId", toStr(el.librarySectionID) ?? container.librarySectionID);
+  set("librarySectionTitle", toText(el.librarySectionTitle) ?? container.librarySectionTitle);
+  set("parentRatingKey", toText(el.parentRatingKey));
+  set("grandparentRatingKey", toText(el.grandparentRatingKey));
+  set("parentGuid", toText(el.parentGuid));
+  set("grandparentGuid", toText(el.grandparentGuid));
+  set("parentTitle", toText(el.parentTitle));
+  set("grandparentTitle", toText(el.grandparentTitle));
+  set("index", toNumber(el.index));
+  set("parentIndex", toNumber(el.parentIndex));
+  set("leafCount", toNumber(el.leafCount));
+  set("childCount", toNumber(el.childCount));
+  item.guids = guids.length > 1 ? [...new Set(guids)] : guids;
+  item.lockedFields = lockedFields;
+  item.files = files.length > 1 ? [...new Set(files)] : files;
+  item.locations = locations;
+  return item;
+}
+
 /** A `MediaContainer` holding `Metadata[]` → normalised items plus the paging fields. */
 export function parseItemsPage(body: unknown): ItemsPage {
   const container = ItemContainerSchema.parse(mediaContainer(body));
-  const { items, received, dropped } = parseList(MetadataSchema, container.Metadata);
+  const raw = elements(container.Metadata);
+  const items: PlexItem[] = [];
+  for (const el of raw) {
+    const item = readPlexItem(el, container);
+    if (item !== undefined) items.push(item);
+  }
   return compact<ItemsPage>({
-    items: items.map((raw) => toPlexItem(raw, container)),
-    received,
-    dropped,
+    items,
+    received: raw.length,
+    dropped: raw.length - items.length,
     size: container.size,
     totalSize: container.totalSize,
     offset: container.offset,

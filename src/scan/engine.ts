@@ -7,7 +7,7 @@
 import type { ScanSettings } from "../config/settings.js";
 import { errorMessage } from "../error-message.js";
 import {
-  compactKey,
+  KeySet,
   PlexAuthError,
   type PlexClient,
   type PlexItem,
@@ -104,8 +104,8 @@ class Scan {
   private readonly pacer: Pacer;
   private readonly verifier: Batcher<PlexItem>;
   private readonly queue = new WorkQueue<Task>();
-  /** Items already triaged; numeric keys are stored as numbers (a 450,000-item scan holds them all). */
-  private readonly seen = new Set<string | number>();
+  /** Items already triaged (a 450,000-item scan holds them all, so in a bitmap where it can). */
+  private readonly seen = new KeySet();
   /** Unmatched shows queued for a match in this scan, with the children that wait for it. */
   private readonly pendingShows = new Map<string, Held[]>();
   private tracker: CompletionTracker | undefined;
@@ -225,7 +225,7 @@ class Scan {
           }
         }
         const poolKeys = (await this.deps.store.retryPool(this.settings.retryPoolLimit)).filter(
-          (k) => !this.seen.has(compactKey(k)),
+          (k) => !this.seen.has(k),
         );
         if (poolKeys.length > 0) {
           const pooled = await this.gate.call(
@@ -260,12 +260,12 @@ class Scan {
 
   /** Triages a page of newly listed items; items seen before in this scan are passed over. */
   private async triage(batch: Collected[]): Promise<void> {
-    const fresh = batch.filter((c) => !this.seen.has(compactKey(c.item.ratingKey)));
+    const fresh = batch.filter((c) => !this.seen.has(c.item.ratingKey));
     if (fresh.length === 0) return;
     const known = await this.deps.store.knownStates(fresh.map((c) => c.item.ratingKey));
     for (const c of fresh) {
       if (this.signal.aborted) throw abortError(this.signal);
-      this.seen.add(compactKey(c.item.ratingKey));
+      this.seen.add(c.item.ratingKey);
       this.stats.checked++;
       await this.route(c, known.get(c.item.ratingKey));
     }

@@ -1,6 +1,6 @@
 // The pager against a loopback server that pages by the X-Plex-Container-* headers only.
 import { afterEach, describe, expect, it } from "vitest";
-import type { PlexItem } from "../../src/plex/index.js";
+import { KeySet, type PlexItem } from "../../src/plex/index.js";
 import { makeClient, pagingHeader, sendJson, startServer, type TestServer } from "./helpers.js";
 
 const servers: TestServer[] = [];
@@ -145,5 +145,26 @@ describe("listSection pager", () => {
     expect((await client.allLeaves("3", { pageSize: 50 })).map((i) => i.ratingKey)).toEqual(expected(12));
     expect(server.requests.map((r) => r.headers["x-plex-container-start"])).toEqual(["0", "5", "10"]);
     expect(server.requests[0]?.url).toBe("/library/metadata/3/allLeaves?includeGuids=1");
+  });
+});
+
+describe("KeySet", () => {
+  it.each([
+    ["small numeric keys", ["1", "2", "7", "8", "1023", "1024"], ["0", "3", "9", "1025"]],
+    ["keys far apart (the bitmap grows)", ["5", "400000", "67108863"], ["6", "399999", "67108862"]],
+    ["non-numeric and huge keys", ["abc", "67108864", "999999999999999", "1.5"], ["abd", "67108865", "1"]],
+    ["leading zeros name the same key, as compactKey does", ["007"], ["70", "0"]],
+  ])("%s", (_name, added, absent) => {
+    const set = new KeySet();
+    for (const key of added) expect(set.has(key)).toBe(false);
+    for (const key of added) set.add(key);
+    for (const key of added) expect(set.has(key)).toBe(true);
+    for (const key of absent) expect(set.has(key)).toBe(false);
+  });
+
+  it("treats keys as compactKey does", () => {
+    const set = new KeySet();
+    set.add("7");
+    expect(set.has("007")).toBe(true);
   });
 });

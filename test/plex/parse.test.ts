@@ -8,6 +8,8 @@ import {
   sanitizeUrl,
   xmlToJson,
 } from "../../src/plex/index.js";
+import { readPlexItem, toPlexItem } from "../../src/plex/parse.js";
+import { MetadataSchema } from "../../src/plex/schemas.js";
 
 describe("parseItemsPage", () => {
   it("keeps the good items of a page with broken ones", () => {
@@ -208,5 +210,63 @@ describe("sanitize", () => {
     expect(redactSecrets("failed: a+b/c= and a%2Bb%2Fc%3D", ["a+b/c="])).toBe(
       "failed: REDACTED and REDACTED",
     );
+  });
+});
+
+describe("readPlexItem (the hand-written reader behind parseItemsPage)", () => {
+  // It must read exactly what MetadataSchema + toPlexItem read: same coercions, same drops.
+  const values: unknown[] = [
+    undefined,
+    null,
+    0,
+    1,
+    -2.5,
+    Number.NaN,
+    "",
+    " ",
+    "0",
+    "1",
+    "true",
+    "abc",
+    " 12 ",
+    true,
+    false,
+    [],
+    {},
+    [{}],
+    { id: "x" },
+    [{ id: "a" }, { id: "a" }, { id: 3 }, null, "s"],
+    { file: "/f" },
+    [{ Part: [{ file: "/a" }, { file: "/a" }, { file: "" }] }, 5],
+    [
+      { name: "title", locked: "1" },
+      { name: "", locked: true },
+      { name: "x", locked: 1 },
+    ],
+    [{ path: "/p" }, { path: "" }, 3],
+  ];
+  const keys = Object.keys(MetadataSchema.shape);
+  const container = { librarySectionID: "9", librarySectionTitle: "Films" };
+
+  it("agrees with the schema on thousands of odd elements", () => {
+    let seed = 1;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const elements: unknown[] = [...values];
+    for (let i = 0; i < 3000; i++) {
+      const el: Record<string, unknown> = {};
+      for (const k of keys) if (rnd() < 0.5) el[k] = values[Math.floor(rnd() * values.length)];
+      if (rnd() < 0.8) el.ratingKey = String(i);
+      elements.push(el);
+    }
+    for (const el of elements) {
+      const parsed = MetadataSchema.safeParse(el);
+      const expected = parsed.success ? toPlexItem(parsed.data, container) : undefined;
+      const actual = readPlexItem(el, container);
+      expect(actual).toStrictEqual(expected);
+      expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+    }
   });
 });
