@@ -49,7 +49,7 @@ export async function demoCommand(argv: string[], config: Config, env: NodeJS.Pr
     [
       "",
       `Plex Smart Refresher demo running at ${server.url}`,
-      `  Login: ${config.auth.username} / ${demoPassword}  (POST /api/auth/login)`,
+      `  Open it in a browser and log in as ${config.auth.username} / ${demoPassword}`,
       `  Plex:  the bundled emulator (${emulator.url})`,
       `  Data:  ${demoConfig.dataDir}`,
       `  API:   send "X-Api-Key: ${apiKey}", e.g. curl -H "X-Api-Key: ${apiKey}" ${server.url}/api/stats`,

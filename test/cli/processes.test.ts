@@ -86,7 +86,7 @@ describe("psr demo", () => {
     );
     started.push(p);
     expect(p.output()).toMatch(/Plex emulator listening on http:\/\/127\.0\.0\.1:\d+/);
-    expect(p.output()).toContain("Login: admin / demo-password");
+    expect(p.output()).toContain("log in as admin / demo-password");
     const res = await fetch(`${p.match[1]}/api/health`);
     expect(res.status).toBe(200);
     expect(await p.stop("SIGINT")).toBe(0);
