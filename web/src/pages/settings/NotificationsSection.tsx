@@ -19,7 +19,7 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { errorMessage } from "../../api/errors";
 import { useNotificationTest, useSaveSettings } from "./api";
-import { fieldError, SettingsSection, useDraft } from "./shared";
+import { fieldError, SettingsSection, sectionSave, useDraft } from "./shared";
 
 export interface NotificationsDraft {
   events: { scanFinished: boolean; scanFailed: boolean; needsReview: boolean };
@@ -61,21 +61,12 @@ export function NotificationsSection({ settings }: { settings: NotificationsDraf
       id="notifications"
       title={t("settings.notifications.title")}
       description={t("settings.notifications.description")}
-      save={{
-        dirty: form.dirty,
-        saving: save.isPending,
-        saved: save.isSuccess,
-        error: save.error,
-        onSave: () =>
-          save.mutate(
-            { notifications: d },
-            { onSuccess: (data) => form.adopt(data.settings.notifications as NotificationsDraft) },
-          ),
-        onReset: () => {
-          form.reset();
-          save.reset();
-        },
-      }}
+      save={sectionSave(
+        form,
+        save,
+        () => ({ notifications: d }),
+        (saved) => saved.notifications as NotificationsDraft,
+      )}
     >
       <Stack gap={4} role="group" aria-labelledby="notify-events-label">
         <Text size="sm" fw={500} id="notify-events-label">

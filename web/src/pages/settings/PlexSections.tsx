@@ -6,7 +6,7 @@ import type { SettingsResponse } from "../../../../src/contracts/schemas";
 import { useLibraries } from "../../api/queries";
 import { ErrorState } from "../../components/ErrorState";
 import { usePlexTest, useSaveSettings } from "./api";
-import { SettingsSection, useDraft } from "./shared";
+import { SettingsSection, sectionSave, useDraft } from "./shared";
 
 export function PlexSection({ plex }: { plex: SettingsResponse["plex"] & { timeoutSeconds?: number } }) {
   const { t } = useTranslation();
@@ -108,29 +108,15 @@ export function LibrariesSection({ settings }: { settings: LibraryDraft }) {
       id="libraries"
       title={t("settings.libraries.title")}
       description={t("settings.libraries.description")}
-      save={{
-        dirty: form.dirty,
-        saving: save.isPending,
-        saved: save.isSuccess,
-        error: save.error,
-        onSave: () =>
-          save.mutate(
-            { ...form.draft },
-            {
-              onSuccess: (data) => {
-                const saved = data.settings as Record<string, unknown>;
-                form.adopt({
-                  libraries: saved.libraries as string[],
-                  includePersonal: saved.includePersonal as boolean,
-                });
-              },
-            },
-          ),
-        onReset: () => {
-          form.reset();
-          save.reset();
-        },
-      }}
+      save={sectionSave(
+        form,
+        save,
+        () => ({ ...form.draft }),
+        (saved) => ({
+          libraries: saved.libraries,
+          includePersonal: (saved as Record<string, unknown>).includePersonal as boolean,
+        }),
+      )}
     >
       {libraries.isPending && <Loader size="sm" role="status" aria-label={t("common.loading")} />}
       {libraries.isError && <ErrorState error={libraries.error} onRetry={() => void libraries.refetch()} />}

@@ -18,7 +18,7 @@ import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, errorMessage } from "../../api/errors";
 import { fetchSchedulePreview, useSaveSettings } from "./api";
-import { fieldError, SettingsSection, useDraft } from "./shared";
+import { fieldError, SettingsSection, sectionSave, useDraft } from "./shared";
 
 export interface ScanDraft {
   all: boolean;
@@ -98,17 +98,7 @@ export function ScanSection({ settings }: { settings: ScanDraft }) {
       id="scans"
       title={t("settings.scans.title")}
       description={t("settings.scans.description")}
-      save={{
-        dirty: form.dirty,
-        saving: save.isPending,
-        saved: save.isSuccess,
-        error: save.error,
-        onSave: () => save.mutate({ ...d }, { onSuccess: (data) => form.adopt(scanDraftOf(data.settings)) }),
-        onReset: () => {
-          form.reset();
-          save.reset();
-        },
-      }}
+      save={sectionSave(form, save, () => ({ ...d }), scanDraftOf)}
     >
       <Stack gap={4}>
         <Text size="sm" fw={500} id="scan-window-label">
@@ -251,21 +241,14 @@ export function ScheduleSection({ settings }: { settings: ScheduleDraft }) {
       id="schedule"
       title={t("settings.schedule.title")}
       description={t("settings.schedule.description")}
-      save={{
-        dirty: form.dirty,
-        saving: save.isPending,
-        saved: save.isSuccess,
-        error: save.error,
-        onSave: () =>
-          save.mutate(
-            { schedule: { ...d, cron: d.cron?.trim() ? d.cron.trim() : null, timezone: d.timezone || null } },
-            { onSuccess: (data) => form.adopt(data.settings.schedule as unknown as ScheduleDraft) },
-          ),
-        onReset: () => {
-          form.reset();
-          save.reset();
-        },
-      }}
+      save={sectionSave(
+        form,
+        save,
+        () => ({
+          schedule: { ...d, cron: d.cron?.trim() ? d.cron.trim() : null, timezone: d.timezone || null },
+        }),
+        (saved) => saved.schedule as unknown as ScheduleDraft,
+      )}
     >
       <Switch
         checked={d.enabled}

@@ -4,7 +4,9 @@ import { Alert, Badge, Button, Card, Group, Stack, Text, Title } from "@mantine/
 import { IconAlertCircle, IconCheck } from "@tabler/icons-react";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { SettingsResponse } from "../../../../src/contracts/schemas";
 import { ApiError, errorMessage } from "../../api/errors";
+import type { useSaveSettings } from "./api";
 
 /** Sections report whether they have unsaved changes; the page guards leaving while any has. */
 export const DirtyContext = createContext<(id: string, dirty: boolean) => void>(() => {});
@@ -175,4 +177,29 @@ export function useDraft<T>(initial: T) {
     setDraft(value);
   };
   return { draft, setDraft, update, dirty, reset: () => setDraft(base), adopt };
+}
+
+type Draft<T> = ReturnType<typeof useDraft<T>>;
+
+/**
+ * The save controls every editable section has: save the draft as `patch()`, take the server's
+ * answer as the new state (`fromSaved` reads this section's part of it), discard restores it.
+ */
+export function sectionSave<T>(
+  form: Draft<T>,
+  save: ReturnType<typeof useSaveSettings>,
+  patch: () => Record<string, unknown>,
+  fromSaved: (settings: SettingsResponse["settings"]) => T,
+): NonNullable<SectionProps["save"]> {
+  return {
+    dirty: form.dirty,
+    saving: save.isPending,
+    saved: save.isSuccess,
+    error: save.error,
+    onSave: () => save.mutate(patch(), { onSuccess: (data) => form.adopt(fromSaved(data.settings)) }),
+    onReset: () => {
+      form.reset();
+      save.reset();
+    },
+  };
 }
