@@ -22,8 +22,9 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { ScanResource, SchedulerStatus, SettingsResponse } from "../../../src/contracts/schemas";
 import { ApiError, errorMessage } from "../api/errors";
-import { useCancelScan, useSettings, useStartScan } from "../api/queries";
+import { useSettings, useStartScan } from "../api/queries";
 import { DryRunBadge, ScanStatusBadge } from "../components/badges";
+import { CancelScanDialog } from "../components/CancelScanDialog";
 import { ConfirmModal } from "../components/ConfirmModal";
 import { ErrorState } from "../components/ErrorState";
 import { FollowToggle } from "../components/FollowToggle";
@@ -123,7 +124,6 @@ function ScanControls({ running, settings }: { running: ScanResource | null; set
   const [cancelOpen, cancel] = useDisclosure(false);
   const [dryRun, setDryRun] = useState<boolean | null>(null);
   const startScan = useStartScan();
-  const cancelScan = useCancelScan();
   const dry = dryRun ?? settings?.settings.dryRun ?? false;
 
   const onStart = () =>
@@ -152,20 +152,6 @@ function ScanControls({ running, settings }: { running: ScanResource | null; set
       },
     );
 
-  const onCancel = () => {
-    if (!running) return;
-    cancelScan.mutate(running.id, {
-      onSuccess: () => {
-        cancel.close();
-        notifications.show({ message: t("cancelScan.requested") });
-      },
-      onError: (error) => {
-        cancel.close();
-        notifications.show({ color: "red", title: t("errors.title"), message: errorMessage(t, error) });
-      },
-    });
-  };
-
   if (running) {
     return (
       <>
@@ -178,20 +164,9 @@ function ScanControls({ running, settings }: { running: ScanResource | null; set
         >
           {running.cancelRequested ? t("cancelScan.pending") : t("cancelScan.button")}
         </Button>
-        <ConfirmModal
-          // Distinct keys: otherwise React reuses one dialog, and a scan that ends while this one
-          // is open would turn it into the start dialog.
-          key="cancel-scan"
-          opened={cancelOpen}
-          onClose={cancel.close}
-          title={t("cancelScan.title")}
-          confirmLabel={t("cancelScan.button")}
-          confirmColor="red.9"
-          loading={cancelScan.isPending}
-          onConfirm={onCancel}
-        >
-          <Text>{t("cancelScan.text", { id: running.id })}</Text>
-        </ConfirmModal>
+        {/* Distinct keys: otherwise React reuses one dialog, and a scan that ends while this one is
+            open would turn it into the start dialog. */}
+        <CancelScanDialog key="cancel-scan" scanId={running.id} opened={cancelOpen} onClose={cancel.close} />
       </>
     );
   }

@@ -11,7 +11,6 @@ import {
   Text,
 } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { notifications } from "@mantine/notifications";
 import { IconArrowLeft, IconDownload, IconPlayerStop } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
@@ -19,10 +18,10 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import type { ScanResource } from "../../../src/contracts/schemas";
 import { request } from "../api/client";
-import { ApiError, errorMessage } from "../api/errors";
-import { keys, useCancelScan, useScan } from "../api/queries";
+import { ApiError } from "../api/errors";
+import { keys, useScan } from "../api/queries";
 import { ScanStatusBadge } from "../components/badges";
-import { ConfirmModal } from "../components/ConfirmModal";
+import { CancelScanDialog } from "../components/CancelScanDialog";
 import { ErrorState } from "../components/ErrorState";
 import { FollowToggle } from "../components/FollowToggle";
 import { LogView } from "../components/LogView";
@@ -114,7 +113,6 @@ export default function JobDetailPage() {
   const log = useJobLog(id, valid ? active : undefined);
   const [paused, setPaused] = useState(false);
   const [cancelOpen, cancel] = useDisclosure(false);
-  const cancelScan = useCancelScan();
   const lang = i18n.language;
 
   const back = (
@@ -269,28 +267,7 @@ export default function JobDetailPage() {
           />
         )}
       </Card>
-      <ConfirmModal
-        opened={cancelOpen}
-        onClose={cancel.close}
-        title={t("cancelScan.title")}
-        confirmLabel={t("cancelScan.button")}
-        confirmColor="red.9"
-        loading={cancelScan.isPending}
-        onConfirm={() =>
-          cancelScan.mutate(s.id, {
-            onSuccess: () => {
-              cancel.close();
-              notifications.show({ message: t("cancelScan.requested") });
-            },
-            onError: (error) => {
-              cancel.close();
-              notifications.show({ color: "red", title: t("errors.title"), message: errorMessage(t, error) });
-            },
-          })
-        }
-      >
-        <Text>{t("cancelScan.text", { id: s.id })}</Text>
-      </ConfirmModal>
+      <CancelScanDialog scanId={s.id} opened={cancelOpen} onClose={cancel.close} />
     </Stack>
   );
 }
