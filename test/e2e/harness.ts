@@ -12,7 +12,8 @@ import { loadConfig } from "../../src/config/env.js";
 import { tempDir } from "../helpers/tmp.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const WEB_BUILD = join(ROOT, "dist", "web");
+// PSR_E2E_WEB points at another build (parallel work builds with `vite build --outDir`).
+const WEB_BUILD = process.env.PSR_E2E_WEB ?? join(ROOT, "dist", "web");
 const SHOTS = join(ROOT, "test-results", "screenshots");
 const README_SHOTS = join(ROOT, "docs", "screenshots");
 
