@@ -22,11 +22,19 @@ export const REDACT_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
-/** Request lines carry method, path and client only; tokens in a query string are masked. */
+/** Query parameters whose value is a credential whatever the route: a client may put one there by mistake. */
+const SECRET_QUERY_PARAM = /([?&](?:[\w.-]*token|api[_-]?key|key|password|secret)=)[^&#\s]*/gi;
+
+/** Masks Plex tokens and any credential-like query parameter in a request URL. */
+export function requestUrlForLog(url: string): string {
+  return sanitizeUrl(url).replace(SECRET_QUERY_PARAM, "$1[redacted]");
+}
+
+/** Request lines carry method, path and client only; credentials in a query string are masked. */
 function serializeRequest(req: { method?: string; url?: string; ip?: string; hostname?: string }) {
   return {
     method: req.method,
-    url: req.url ? sanitizeUrl(req.url) : req.url,
+    url: req.url ? requestUrlForLog(req.url) : req.url,
     host: req.hostname,
     ip: req.ip,
   };
