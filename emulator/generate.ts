@@ -22,6 +22,7 @@ import { type Plan, type Planned, planByDraw, planExactly, type Slot } from "./p
 import { type DatasetProfile, PROFILES, type Profile, type UnmatchedNaming } from "./profiles.js";
 import { hash32, Rng } from "./random.js";
 import { asciiFold, episodeTitle, normalizeTitle, pathSafe, sortTitle } from "./text.js";
+import { plantWrongMatches, type WrongMatchCounts } from "./wrong-matches.js";
 
 export interface GenerateOptions {
   seed: number;
@@ -32,6 +33,8 @@ export interface GenerateOptions {
   profile?: DatasetProfile;
   /** Epoch seconds the library is "generated at"; default: start of the current UTC day. */
   now?: number;
+  /** Wrong matches and decoys to plant; default: the profile's (standard: none). */
+  wrongMatches?: WrongMatchCounts;
 }
 
 const DAY = 86_400;
@@ -130,15 +133,14 @@ export function generateLibrary(opts: GenerateOptions): GeneratedLibrary {
   const extraWorks = Math.max(5, Math.round(total * 0.1));
   for (let i = 0; i < extraWorks; i++) g.newWork(rng.chance(0.7) ? "movie" : "show");
 
+  const sections = [movies, shows, legacy, personal, music];
+  const base = { seed: opts.seed, now, sections, items: g.items, works: g.works, hidden: g.hidden };
+  const wrongMatches = plantWrongMatches(base, opts.wrongMatches ?? profile.wrongMatches, profile.recentDays);
   return {
-    seed: opts.seed,
-    now,
+    ...base,
     machineIdentifier: new Rng(hash32("machine", opts.seed)).hex(40),
-    sections: [movies, shows, legacy, personal, music],
-    items: g.items,
-    works: g.works,
-    hidden: g.hidden,
     topLevelCount: nMovies + nShows + nLegacy + nPersonal,
+    wrongMatches,
   };
 }
 

@@ -144,6 +144,9 @@ export class EmulatorHttp {
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Until the websocket library owns the socket, a client that resets it (after a refusal,
+    // say) must not crash the emulator with an unhandled error.
+    socket.on("error", () => socket.destroy());
     if (this.ctx.faults.inOutage()) {
       socket.destroy();
       return;

@@ -8,6 +8,7 @@ import type { EmulatorContext } from "./context.js";
 import { FaultState, type Faults } from "./faults.js";
 import { generateLibrary as generate } from "./generate.js";
 import { EmulatorHttp } from "./http.js";
+import { type AddedItem, type AddItemOptions, addLibraryItem } from "./library-scan.js";
 import { Catalogue } from "./matches.js";
 import type { GeneratedLibrary } from "./model.js";
 import { NotificationHub } from "./notifications.js";
@@ -17,12 +18,15 @@ import { RefreshQueue } from "./refresh-queue.js";
 import { Renderer } from "./render.js";
 import { Store } from "./store.js";
 import { buildTruth, type EmulatorTruth } from "./truth.js";
+import type { WrongMatchCounts } from "./wrong-matches.js";
 
 export { type CliOptions, startEmulatorFromCli } from "./cli.js";
 export type { Faults } from "./faults.js";
+export type { AddedItem, AddItemOptions, NewItemHealth } from "./library-scan.js";
 export type { BrokenKind, GeneratedLibrary, Item, ItemType, Section, Work } from "./model.js";
 export { DATASET_PROFILES, type DatasetProfile } from "./profiles.js";
-export type { EmulatorTruth, TruthItem } from "./truth.js";
+export type { EmulatorTruth, TruthItem, WrongMatchTruth } from "./truth.js";
+export type { WrongMatchCounts } from "./wrong-matches.js";
 
 export interface EmulatorOptions {
   host?: string;
@@ -37,6 +41,8 @@ export interface EmulatorOptions {
   brokenShare?: number;
   /** Dataset profile; default "standard" (tests, benchmarks). "demo" is what `psr demo` shows. */
   profile?: DatasetProfile;
+  /** Wrong matches and year decoys to plant; default the profile's (demo has some, standard none). */
+  wrongMatches?: WrongMatchCounts;
   refresh?: { workers?: number; minMs?: number; maxMs?: number; maxQueue?: number };
   faults?: Faults;
   /** friendlyName; default "Plex Emulator". */
@@ -66,6 +72,15 @@ export interface EmulatorHandle {
   resetStats(): void;
   truth(): EmulatorTruth;
   idle(): Promise<void>;
+  /** A library scan adds a new item: it is listed at once and announced on the websocket. */
+  addItem(opts?: AddItemOptions): AddedItem;
+  /** The notification websocket: raw frames (tests) and dropping every client (a reconnect). */
+  notifications: {
+    sendRaw(text: string): void;
+    publish(type: string, entries: Record<string, unknown>[]): void;
+    dropAll(): void;
+    readonly connections: number;
+  };
 }
 
 export const PMS_VERSION = "1.41.3.9314-a0bfb8370";
@@ -76,6 +91,7 @@ export function generateLibrary(opts: {
   brokenShare?: number;
   profile?: DatasetProfile;
   now?: number;
+  wrongMatches?: WrongMatchCounts;
 }): GeneratedLibrary {
   return generate(opts);
 }
@@ -89,6 +105,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     items: opts.items ?? 300,
     ...(opts.brokenShare !== undefined ? { brokenShare: opts.brokenShare } : {}),
     ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+    ...(opts.wrongMatches !== undefined ? { wrongMatches: opts.wrongMatches } : {}),
   });
   const store = new Store(lib);
   const hub = new NotificationHub();
@@ -151,5 +168,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     },
     truth: () => buildTruth(store),
     idle: () => queue.idle(),
+    addItem: (o) => addLibraryItem(ctx, o),
+    notifications: {
+      sendRaw: (text) => hub.sendRaw(text),
+      publish: (type, entries) => hub.publish(type, entries),
+      dropAll: () => hub.dropAll(),
+      get connections() {
+        return hub.connections;
+      },
+    },
   };
 }

@@ -4,6 +4,8 @@
  * and episodes fit comfortably in memory.
  */
 
+import type { WrongMatchFact } from "./wrong-matches.js";
+
 export type ItemType = "movie" | "show" | "season" | "episode" | "artist" | "album" | "track";
 
 /** Plex metadata type numbers (utils.SEARCHTYPES in python-plexapi). */
@@ -133,6 +135,8 @@ export interface GeneratedLibrary {
   hidden: Map<number, Hidden>;
   /** Top-level video items (movies + shows across the video sections). */
   topLevelCount: number;
+  /** Planted wrong matches and their decoys (emulator/wrong-matches.ts); empty for most profiles. */
+  wrongMatches: WrongMatchFact[];
 }
 
 export const isLegacyGuid = (guid: string): boolean => guid.startsWith("com.plexapp.agents.");

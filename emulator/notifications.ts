@@ -67,6 +67,11 @@ export class NotificationHub {
     }
   }
 
+  /** Sends a text frame as it is, to every client (tests: malformed frames). */
+  sendRaw(text: string): void {
+    for (const c of this.clients) if (c.ws.readyState === WebSocket.OPEN) c.ws.send(text);
+  }
+
   /** Drops every connection abruptly (outage) without a close handshake. */
   dropAll(): void {
     for (const c of this.clients) c.ws.terminate();

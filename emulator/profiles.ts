@@ -7,6 +7,7 @@
  *   the library, and of that window, stays healthy.
  */
 import type { BrokenKind } from "./model.js";
+import { NO_WRONG_MATCHES, type WrongMatchCounts } from "./wrong-matches.js";
 
 /** How an unmatched item can be matched: ID in the file name, clean title, or ambiguous title. */
 export type UnmatchedNaming = "id" | "title" | "ambiguous";
@@ -46,6 +47,8 @@ export interface Profile {
   variedEpisodes: boolean;
   /** Share of "locked" items whose missing summary is locked as well as the poster. */
   lockedSummaryShare: number;
+  /** Healthy items turned into wrong matches (and decoys), from their own random stream. */
+  wrongMatches: WrongMatchCounts;
 }
 
 const STANDARD: Profile = {
@@ -71,6 +74,7 @@ const STANDARD: Profile = {
   unmatchedCycle: [],
   variedEpisodes: false,
   lockedSummaryShare: 0,
+  wrongMatches: NO_WRONG_MATCHES,
 };
 
 const DEMO: Profile = {
@@ -100,6 +104,8 @@ const DEMO: Profile = {
   unmatchedCycle: ["title", "ambiguous", "id", "title", "ambiguous"],
   variedEpisodes: true,
   lockedSummaryShare: 0.35,
+  // Both kinds of wrong match, and healthy items whose file year is 1 or 2 off, in the window.
+  wrongMatches: { id: 5, year: 5, decoys: 8 },
 };
 
 export const PROFILES: Readonly<Record<DatasetProfile, Profile>> = { standard: STANDARD, demo: DEMO };

@@ -50,6 +50,8 @@ export class Store {
   private readonly byId = new Map<number, Section>();
   private metaVersion = 0;
   private updatedVersion = 0;
+  /** Bumped when an item is added: every cached listing is stale then. */
+  private itemsVersion = 0;
   private readonly sortCache = new Map<string, { version: string; rks: number[] }>();
 
   constructor(readonly lib: GeneratedLibrary) {
@@ -104,6 +106,25 @@ export class Store {
     this.updatedVersion++;
   }
 
+  /** A library scan found a new item: it joins its section's listings (library-scan.ts). */
+  addItem(item: Item): void {
+    const section = this.byId.get(item.sectionId);
+    if (!section) throw new Error(`no section ${item.sectionId}`);
+    this.lib.items[item.rk] = item;
+    let list = section.byType.get(item.type);
+    if (!list) {
+      list = [];
+      section.byType.set(item.type, list);
+    }
+    list.push(item.rk);
+    this.itemsVersion++;
+  }
+
+  /** The ratingKey the next added item gets. */
+  nextRk(): number {
+    return this.lib.items.length;
+  }
+
   /** ratingKeys of one type in a section, sorted; cached until a relevant field changes. */
   sorted(section: Section, type: ItemType, keys: SortKey[]): number[] {
     const base = section.byType.get(type) ?? [];
@@ -114,7 +135,8 @@ export class Store {
         const v = VOLATILE[k.field];
         return v === "meta" ? this.metaVersion : v === "updated" ? this.updatedVersion : 0;
       })
-      .join(".");
+      .join(".")
+      .concat(`|${this.itemsVersion}`);
     const hit = this.sortCache.get(cacheKey);
     if (hit && hit.version === version) return hit.rks;
     const rks = this.sortList(base, keys);

@@ -38,6 +38,24 @@ export interface EmulatorTruth {
   sections: { id: string; title: string; type: string; agent: string; kind: string; count: number }[];
   /** Every generated broken item: top-level movies/shows and broken seasons/episodes. */
   broken: TruthItem[];
+  /** Planted wrong matches and healthy decoys, with what each item is matched to now. */
+  wrongMatches: WrongMatchTruth[];
+}
+
+export interface WrongMatchTruth {
+  ratingKey: string;
+  type: ItemType;
+  kind: "id" | "year" | "decoy";
+  /** The work the files are: the right match. */
+  rightGuid: string;
+  rightYear: number;
+  /** The work Plex matched instead (id and year kinds). */
+  wrongGuid?: string;
+  /** The year in the folder and file names. */
+  pathYear: number;
+  path: string;
+  /** The item's guid now (after any match, unmatch or undo). */
+  currentGuid: string;
 }
 
 /** Current breakage of an item as a client would judge it. */
@@ -118,5 +136,20 @@ export function buildTruth(store: Store): EmulatorTruth {
       count: s.byType.get(s.type)?.length ?? 0,
     })),
     broken,
+    wrongMatches: lib.wrongMatches.map((f) => {
+      const item = store.get(f.rk) as Item;
+      const t: WrongMatchTruth = {
+        ratingKey: String(f.rk),
+        type: item.type,
+        kind: f.kind,
+        rightGuid: f.right.guid,
+        rightYear: f.right.year,
+        pathYear: f.pathYear,
+        path: item.path ?? "",
+        currentGuid: item.guid,
+      };
+      if (f.wrong) t.wrongGuid = f.wrong.guid;
+      return t;
+    }),
   };
 }

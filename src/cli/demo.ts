@@ -57,7 +57,16 @@ export async function demoCommand(argv: string[], config: Config, env: NodeJS.Pr
       "",
     ].join("\n"),
   );
+  // Plex "adds" a movie every three minutes, every other one without a poster, so watch mode has
+  // something to show on the dashboard.
+  let arrivals = 0;
+  const arrivalTimer = setInterval(() => {
+    arrivals++;
+    emulator.addItem({ health: arrivals % 2 === 1 ? "no-poster" : "healthy" });
+  }, 180_000);
+  arrivalTimer.unref();
   return untilSignal(async () => {
+    clearInterval(arrivalTimer);
     await server.close();
     await emulator.close();
   });

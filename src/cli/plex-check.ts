@@ -1,7 +1,8 @@
-// `psr plex check`: can we reach Plex with this token, and what libraries does it have?
+// `psr plex check`: can we reach Plex with this token, and what libraries does it have? The
+// connection is the environment's, or the one set in the browser when the environment has none.
 import type { Config } from "../config/env.js";
 import type { PlexClient } from "../plex/index.js";
-import { createPlexClient } from "../runtime.js";
+import { createPlexClientFor, resolvePlexConnection } from "../runtime.js";
 import { librariesWithCounts } from "../scan/libraries.js";
 import { parseCommandArgs } from "./args.js";
 
@@ -46,7 +47,7 @@ export function formatPlexCheck(result: PlexCheckResult): string {
 export async function plexCheckCommand(argv: string[], config: Config): Promise<number> {
   const { values } = parseCommandArgs(argv, { json: { type: "boolean", default: false } });
   // One retry only: a connection test should answer quickly rather than wait out back-offs.
-  const client = createPlexClient(config, { retries: 1 });
+  const client = createPlexClientFor(await resolvePlexConnection(config), { retries: 1 });
   const result = await checkPlex(client);
   process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${formatPlexCheck(result)}\n`);
   return 0;

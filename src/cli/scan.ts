@@ -7,7 +7,7 @@ import { loadSettings } from "../db/settings-repo.js";
 import { JobStore } from "../jobs/job-store.js";
 import { runJob } from "../jobs/runner.js";
 import { printable } from "../log-text.js";
-import { createPlexClient } from "../runtime.js";
+import { createPlexClientFor, resolvePlexConnection } from "../runtime.js";
 import { selectSections } from "../scan/collect.js";
 import type { ScanProgress } from "../scan/engine.js";
 import { intOption, parseCommandArgs, UsageError } from "./args.js";
@@ -58,7 +58,8 @@ function progressPrinter(stream: NodeJS.WriteStream) {
 
 export async function scanCommand(argv: string[], config: Config): Promise<number> {
   const { overrides, json } = scanOverrides(argv);
-  const plex = createPlexClient(config);
+  // The environment, or the connection set in the browser.
+  const plex = createPlexClientFor(await resolvePlexConnection(config));
   const db = await openDatabase(config.dataDir);
   try {
     const stored = scanSettingsOf(await loadSettings(db.kysely));

@@ -2,22 +2,28 @@
 
 import type { FastifyInstance } from "fastify";
 import { AuthStore } from "../auth/store.js";
+import type { PlexConnection } from "../config/connection.js";
 import type { Config } from "../config/env.js";
 import { type Db, openDatabase } from "../db/connection.js";
+import { ConnectionStore } from "../db/connection-store.js";
 import { loadSettings, readState, saveSettings, writeState } from "../db/settings-repo.js";
 import { errorMessage } from "../error-message.js";
 import { buildApp } from "../http/app.js";
+import { ConnectionHealth } from "../http/routes/plex.js";
+import { SqliteScanStore } from "../jobs/item-store.js";
 import { JobStore } from "../jobs/job-store.js";
 import { recoverOrphans } from "../jobs/recovery.js";
-import { applyRetention } from "../jobs/retention.js";
+import { runRetention } from "../jobs/retention.js";
 import { ScanService } from "../jobs/scan-service.js";
 import { type LastRun, Scheduler } from "../jobs/scheduler.js";
 import { createLogger } from "../log.js";
+import { PlexHealth } from "../metrics/plex-health.js";
 import { eventsFor } from "../notify/event.js";
 import { notifyAll } from "../notify/notifier.js";
 import { notificationSettingsFromEnv } from "../notify/schema.js";
-import type { PlexClient } from "../plex/index.js";
-import { createPlexClient } from "../runtime.js";
+import { createPlexClientFor, PlexClientProvider } from "../runtime.js";
+import { notingWrites, RecentWrites } from "../watch/echo.js";
+import { Watcher } from "../watch/watcher.js";
 import { parseCommandArgs } from "./args.js";
 
 export interface RunningServer {
@@ -25,6 +31,7 @@ export interface RunningServer {
   db: Db;
   scans: ScanService;
   scheduler: Scheduler;
+  watcher: Watcher;
   url: string;
   close(reason?: string): Promise<void>;
 }
@@ -64,7 +71,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   }
   const retention = async () => {
     try {
-      const result = await applyRetention(db.kysely, config.dataDir, config.jobs);
+      // The limits are read each time: a value saved in the browser applies at the next pass.
+      const result = await runRetention(db.kysely, config.dataDir, config.retentionFromEnvironment);
       logger.info(result, "retention applied");
     } catch (error) {
       logger.error({ err: error }, "retention failed");
@@ -74,11 +82,41 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const retentionTimer = setInterval(retention, DAY_MS);
   retentionTimer.unref();
 
-  let plexClient: PlexClient | undefined;
-  const plex = () => {
-    plexClient ??= createPlexClient(config);
-    return plexClient;
-  };
+  // The connection in effect (the environment wins, else what was set in the browser); the
+  // client is rebuilt when it changes, so a new URL or token applies without a restart.
+  const connections = await ConnectionStore.open(db.kysely, config, (m) => logger.warn(m));
+  // /api/health and /metrics report Plex as the app's own requests last found it.
+  const plexHealth = new PlexHealth();
+  const plexClients = new PlexClientProvider(() => connections.effective(), { observe: plexHealth.observe });
+  // Every refresh and match the app sends is noted, so watch mode never takes it for a new item.
+  const writes = new RecentWrites();
+  const plex = () => notingWrites(plexClients.get(), writes);
+  // Job logs redact every token this process has known (the array is read when a line is written).
+  const secrets = [
+    config.plex.token,
+    connections.effective().token,
+    config.auth.apiKey,
+    config.auth.initialPassword,
+    config.metrics.access === "token" ? config.metrics.token : undefined,
+  ];
+  connections.onChange((c) => {
+    if (c.token && !secrets.includes(c.token)) secrets.push(c.token);
+  });
+  // A test answers quickly: one retry, and at most 10 s per request.
+  const testClient = (c: PlexConnection) =>
+    c.token ? createPlexClientFor(c, { retries: 1, timeoutMs: Math.min(c.timeoutMs, 10_000) }) : null;
+  const health = new ConnectionHealth();
+  // The start-up check: when it fails, the browser opens the setup until a test passes.
+  health.checkAtStart(async () => {
+    const client = testClient(connections.effective());
+    if (!client) return;
+    try {
+      await client.server();
+    } catch (error) {
+      logger.warn(`Plex connection check at start failed: ${errorMessage(error)}`);
+      throw error;
+    }
+  });
   const log = (level: "info" | "warn" | "error", message: string) => logger[level](message);
   // The original's TELEGRAM_BOT_TOKEN/TELEGRAM_CHAT_ID seed the notification settings once;
   // from then on the database is the one source.
@@ -92,7 +130,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     jobs,
     plex,
     dataDir: config.dataDir,
-    secrets: [config.plex.token, config.auth.apiKey, config.auth.initialPassword],
+    secrets,
     log,
     // A failed notification is logged by notifyAll and never fails the scan.
     onFinished: async (job, outcome, settings) => {
@@ -113,6 +151,21 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     log,
   });
   await scheduler.reload();
+  // Watch mode: items Plex adds are checked and repaired within a minute (see src/watch).
+  const watcher = new Watcher({
+    plex,
+    loadSettings: () => loadSettings(db.kysely),
+    store: new SqliteScanStore(db.kysely, null, "watch"),
+    state: {
+      read: (key) => readState(db.kysely, key),
+      write: (key, value) => writeState(db.kysely, key, value),
+    },
+    scanRunning: async () => (await jobs.active()) !== undefined,
+    writes,
+    log,
+  });
+  await watcher.start();
+  connections.onChange(() => void watcher.restart());
 
   const app = await buildApp({
     config,
@@ -121,8 +174,21 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     jobs,
     scans,
     plex,
+    connection: {
+      effective: () => connections.effective(),
+      save: (patch) => connections.save(patch),
+      preview: (patch) => connections.preview(patch),
+      testClient,
+      health,
+    },
     schedulerStatus: () => scheduler.status(),
-    onSettingsChange: () => scheduler.reload(),
+    plexHealth: () => plexHealth.state,
+    watchStatus: () => watcher.status(),
+    watch: () => watcher.snapshot(),
+    onSettingsChange: async () => {
+      await scheduler.reload();
+      await watcher.reload();
+    },
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     ...(options.webDir !== undefined ? { webDir: options.webDir } : {}),
   });
@@ -131,6 +197,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     closed ??= (async () => {
       scheduler.stop();
       clearInterval(retentionTimer);
+      await watcher.stop();
       await scans.shutdown(reason);
       await app.close();
       await db.close();
@@ -152,7 +219,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.server.port;
   const host = config.server.host.includes(":") ? `[${config.server.host}]` : config.server.host;
-  return { app, db, scans, scheduler, url: `http://${host}:${port}`, close };
+  return { app, db, scans, scheduler, watcher, url: `http://${host}:${port}`, close };
 }
 
 /** Resolves once SIGINT or SIGTERM arrives, after running the given shutdown step. */

@@ -136,6 +136,23 @@ const envSchema = z.object({
     unsetIfEmpty,
     z.string().trim().min(16, { message: "must be at least 16 characters when set" }).optional(),
   ),
+  PSR_METRICS_TOKEN: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .min(16, { message: "must be at least 16 characters when set" })
+      .max(256, { message: "must be at most 256 characters" })
+      .regex(/^[\x21-\x7e]+$/, { message: "use printable ASCII without spaces" })
+      .optional(),
+  ),
+  PSR_METRICS_AUTH: z.preprocess(
+    unsetIfEmpty,
+    z
+      .enum(["token", "none"], {
+        message: "expected token (needs PSR_METRICS_TOKEN) or none (open, for trusted networks only)",
+      })
+      .optional(),
+  ),
   PSR_LOG_LEVEL: z.preprocess(
     unsetIfEmpty,
     z
@@ -186,7 +203,16 @@ export function parseTrustProxy(text: string): TrustProxy | undefined {
 export const ENV_VARIABLES = Object.keys(envSchema.shape);
 
 export interface Config {
-  plex: { url: string; token: string | undefined; timeoutMs: number };
+  plex: {
+    url: string;
+    token: string | undefined;
+    timeoutMs: number;
+  };
+  /**
+   * Which of `plex`'s values the environment set; the others may come from the connection stored
+   * in the browser (src/db/connection-store.ts). Absent: all of them count as set by it.
+   */
+  plexFromEnvironment?: { url: boolean; token: boolean; timeout: boolean };
   server: { host: string; port: number; trustProxy: TrustProxy };
   dataDir: string;
   lang: "en" | "de";
@@ -207,7 +233,14 @@ export interface Config {
     runRetentionDays: number;
     runRetentionCount: number;
   };
+  /**
+   * The retention values the environment sets (the variable is present): they win over the
+   * Settings page's stored values (src/jobs/retention.ts), which apply to the rest.
+   */
+  retentionFromEnvironment?: { logDays?: number; runDays?: number; runCount?: number };
   telegram: { botToken: string | undefined; chatId: string | undefined };
+  /** GET /metrics: off (404), behind PSR_METRICS_TOKEN, or open (PSR_METRICS_AUTH=none). */
+  metrics: { access: "off" } | { access: "token"; token: string } | { access: "open" };
 }
 
 export class ConfigError extends Error {
@@ -230,11 +263,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(problems);
   }
   const e = parsed.data;
+  if (e.PSR_METRICS_AUTH === "token" && e.PSR_METRICS_TOKEN === undefined)
+    throw new ConfigError(["PSR_METRICS_AUTH: token needs PSR_METRICS_TOKEN (at least 16 characters)"]);
   return {
     plex: {
       url: e.PLEX_URL ?? "http://127.0.0.1:32400",
       token: e.PLEX_TOKEN,
       timeoutMs: Math.round((e.PLEX_TIMEOUT ?? 30) * 1000),
+    },
+    plexFromEnvironment: {
+      url: e.PLEX_URL !== undefined,
+      token: e.PLEX_TOKEN !== undefined,
+      timeout: e.PLEX_TIMEOUT !== undefined,
     },
     server: {
       host: e.PSR_HOST ?? "127.0.0.1",
@@ -260,7 +300,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       runRetentionDays: e.PSR_SCAN_RUN_RETENTION_DAYS ?? 90,
       runRetentionCount: e.PSR_SCAN_RUN_RETENTION_COUNT ?? 200,
     },
+    retentionFromEnvironment: {
+      ...(e.PSR_LOG_RETENTION_DAYS !== undefined ? { logDays: e.PSR_LOG_RETENTION_DAYS } : {}),
+      ...(e.PSR_SCAN_RUN_RETENTION_DAYS !== undefined ? { runDays: e.PSR_SCAN_RUN_RETENTION_DAYS } : {}),
+      ...(e.PSR_SCAN_RUN_RETENTION_COUNT !== undefined ? { runCount: e.PSR_SCAN_RUN_RETENTION_COUNT } : {}),
+    },
     telegram: { botToken: e.TELEGRAM_BOT_TOKEN, chatId: e.TELEGRAM_CHAT_ID },
+    metrics:
+      e.PSR_METRICS_AUTH === "none"
+        ? { access: "open" }
+        : e.PSR_METRICS_TOKEN !== undefined
+          ? { access: "token", token: e.PSR_METRICS_TOKEN }
+          : { access: "off" },
   };
 }
 
@@ -270,6 +321,7 @@ const SECRET_NAMES = new Set([
   "PSR_COOKIE_KEY",
   "PSR_API_KEY",
   "TELEGRAM_BOT_TOKEN",
+  "PSR_METRICS_TOKEN",
 ]);
 function isSecret(name: string): boolean {
   return SECRET_NAMES.has(name);

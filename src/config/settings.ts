@@ -3,6 +3,9 @@
 // snake_case names are mapped by the importer.
 import { Cron } from "croner";
 import { z } from "zod";
+import { APPEARANCE_DEFAULTS, appearanceSettingsSchema } from "../contracts/appearance.js";
+import { RETENTION_DEFAULTS, retentionSettingsSchema } from "../contracts/retention.js";
+import { watchSettingsSchema } from "../contracts/watch.js";
 import { errorMessage } from "../error-message.js";
 import { DEFAULT_NOTIFICATION_SETTINGS, notificationSettingsSchema } from "../notify/schema.js";
 
@@ -143,6 +146,12 @@ export const appSettingsSchema = scanSettingsSchema
   .extend({
     schedule: scheduleSettingsSchema.default(scheduleSettingsSchema.parse({})),
     notifications: notificationSettingsSchema.default(DEFAULT_NOTIFICATION_SETTINGS),
+    /** How long logs, runs and item history are kept (the environment's values win when set). */
+    retention: retentionSettingsSchema.default(RETENTION_DEFAULTS),
+    /** The language and colour scheme of a browser that has not chosen its own. */
+    appearance: appearanceSettingsSchema.default(APPEARANCE_DEFAULTS),
+    /** Watch mode: repair items within a minute of Plex adding them. */
+    watch: watchSettingsSchema.default(watchSettingsSchema.parse({})),
   })
   .superRefine((s, ctx) => {
     if (s.schedule.mode !== "cron") return;
@@ -158,10 +167,20 @@ export type AppSettings = z.output<typeof appSettingsSchema>;
 export const SETTINGS_KEYS = Object.keys(scanSettingsSchema.shape).concat(
   "schedule",
   "notifications",
+  "retention",
+  "appearance",
+  "watch",
 ) as (keyof AppSettings)[];
 
 /** The scan part of the stored settings. */
 export function scanSettingsOf(settings: AppSettings): ScanSettings {
-  const { schedule: _schedule, notifications: _notifications, ...scan } = settings;
+  const {
+    schedule: _schedule,
+    notifications: _notifications,
+    retention: _retention,
+    appearance: _appearance,
+    watch: _watch,
+    ...scan
+  } = settings;
   return scan;
 }

@@ -24,6 +24,8 @@ export const PROBLEM_CODES = [
   "season_no_poster",
   "episode_no_poster",
   "episode_no_summary",
+  // Matched to the wrong work: the path's ID contradicts the item's Guid list (src/scan/wrong-match.ts).
+  "wrong_match",
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
@@ -50,10 +52,14 @@ export const ERROR_CODES = [
   "plex_unreachable",
   "plex_auth",
   "plex_error",
+  // No Plex token in the environment nor set in the browser (the setup asks for one).
+  "plex_not_configured",
   "payload_too_large",
   "internal",
   // Item actions: a refresh or match of the same item is already under way.
   "item_busy",
+  // Undo match: the app never matched this item, so there is nothing to restore.
+  "nothing_to_undo",
   // Settings page: a masked secret sent with a new destination, and the password change.
   "secret_required",
   "wrong_password",
@@ -67,6 +73,9 @@ export const SCAN_LIMITS = {
   days: { min: 1, max: 3650 },
   maxItems: { min: 1, max: 100_000 },
 } as const;
+
+/** Bounds of the Plex time-out set in the browser, in seconds (PLEX_TIMEOUT's too). */
+export const PLEX_TIMEOUT_LIMITS = { min: 1, max: 600 } as const;
 
 /** Paging bounds of list endpoints. */
 export const PAGE_LIMITS = { maxPage: 100_000, maxPageSize: 500, defaultPageSize: 50 } as const;

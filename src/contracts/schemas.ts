@@ -2,6 +2,7 @@
 // Imports nothing from the rest of src/ (only zod and ./constants).
 import { z } from "zod";
 import { ITEM_STATES, LOG_TAIL_MAX, PAGE_LIMITS, SCAN_LIMITS, SCAN_STATUSES } from "./constants.js";
+import { matchRefSchema } from "./match-undo.js";
 
 // ---- common -----------------------------------------------------------------------------
 
@@ -182,6 +183,8 @@ export const itemHistoryEntrySchema = z.object({
   outcome: z.string(),
   problems: z.array(z.string()),
   note: z.string().nullable(),
+  /** What did it when no job did: "watch" (watch mode); null for scans and item actions. */
+  source: z.string().nullable(),
 });
 export type ItemHistoryEntry = z.infer<typeof itemHistoryEntrySchema>;
 
@@ -199,6 +202,8 @@ export const itemDetailSchema = z.object({
     .nullable(),
   /** Plex Web's page of the item; null when Plex cannot be asked for its server id. */
   plexLink: z.string().nullable(),
+  /** What "Undo match" restores; null (or absent) when the app never matched the item. */
+  previousMatch: matchRefSchema.nullable().optional(),
 });
 export type ItemDetail = z.infer<typeof itemDetailSchema>;
 

@@ -46,6 +46,10 @@ export interface ItemsTable {
   /** Set by hand (migration 004): scans leave the item alone while this is not null. */
   ignored_at: number | null;
   ignore_reason: string | null;
+  /** JSON {guid|null, title, year}: the match the app's last match replaced (006). */
+  previous_match_json: string | null;
+  /** A person undid the app's match: scans no longer match the item by themselves (006). */
+  match_undone_at: number | null;
 }
 
 export interface ItemHistoryTable {
@@ -57,6 +61,8 @@ export interface ItemHistoryTable {
   outcome: string;
   problems_json: Generated<string>;
   note: string | null;
+  /** `watch` for watch mode's checks; null for scans and item actions (migration 007). */
+  source: string | null;
 }
 
 export interface AuthUserTable {

@@ -5,15 +5,22 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyHelmet from "@fastify/helmet";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { AuthStore } from "../auth/store.js";
+import { MissingTokenError } from "../config/connection.js";
 import type { Config, TrustProxy } from "../config/env.js";
+import type { WatchStatus } from "../contracts/watch.js";
 import type { Db } from "../db/connection.js";
 import { settingsAccess } from "../db/settings-repo.js";
-import { SqliteScanStore, setIgnored } from "../jobs/item-store.js";
+import { ImportUploads } from "../import/uploads.js";
+import { previousMatch, SqliteScanStore, setIgnored } from "../jobs/item-store.js";
 import type { JobStore } from "../jobs/job-store.js";
 import { LiveFeed } from "../jobs/live-feed.js";
 import { ResultsView, statsHistory } from "../jobs/results-view.js";
+import { retentionStatus } from "../jobs/retention.js";
 import type { ScanService } from "../jobs/scan-service.js";
 import type { Logger } from "../log.js";
+import { MetricsView } from "../metrics/metrics-view.js";
+import type { PlexState } from "../metrics/plex-health.js";
+import { createMetrics, type PsrMetrics, type WatchMetrics } from "../metrics/registry.js";
 import {
   PlexAuthError,
   type PlexClient,
@@ -25,15 +32,21 @@ import { VERSION } from "../version.js";
 import { type AuthOptions, apiNotFound, isApiPath, registerAuthGuard } from "./auth-guard.js";
 import { defaultErrorCode, HttpError } from "./errors.js";
 import { authRoutes } from "./routes/auth.js";
+import { bulkRoutes } from "./routes/bulk.js";
 import { eventRoutes } from "./routes/events.js";
+import { importRoutes } from "./routes/import.js";
 import { itemActionRoutes } from "./routes/item-actions.js";
 import { itemRoutes } from "./routes/items.js";
+import { metricsRoutes } from "./routes/metrics.js";
 import { notificationRoutes } from "./routes/notifications.js";
-import { plexRoutes } from "./routes/plex.js";
+import { type ConnectionAccess, plexRoutes } from "./routes/plex.js";
+import { retentionRoutes } from "./routes/retention.js";
 import { scanRoutes } from "./routes/scans.js";
 import { scheduleRoutes } from "./routes/schedule.js";
 import { settingsRoutes } from "./routes/settings.js";
+import { setupRoutes } from "./routes/setup.js";
 import { statsRoutes } from "./routes/stats.js";
+import { watchRoutes } from "./routes/watch.js";
 import { type WebApp, wantsAppPage, webApp } from "./web-app.js";
 
 declare module "fastify" {
@@ -49,7 +62,15 @@ export interface AppDeps {
   jobs: JobStore;
   scans: ScanService;
   plex: () => PlexClient;
+  /** The Plex connection in effect (environment over browser), saved and tried from the UI. */
+  connection: ConnectionAccess;
   schedulerStatus: () => Promise<unknown>;
+  /** The last known state of Plex, learned from the app's own requests (never a live call). */
+  plexHealth?: () => PlexState;
+  /** Watch mode's figures for /metrics; its metrics read 0 without it. */
+  watch?: () => WatchMetrics;
+  /** Watch mode's state for the dashboard (GET /api/watch/status); "off" without it. */
+  watchStatus?: () => WatchStatus;
   onSettingsChange?: () => void | Promise<void>;
   ssePollMs?: number;
   requestTimeoutMs?: number;
@@ -68,6 +89,8 @@ export function errorResponse(error: unknown): { status: number; body: Record<st
   if (error instanceof PlexUnreachableError)
     return { status: 502, body: { error: error.message, code: "plex_unreachable" } };
   if (error instanceof PlexError) return { status: 502, body: { error: error.message, code: "plex_error" } };
+  if (error instanceof MissingTokenError)
+    return { status: 503, body: { error: error.message, code: "plex_not_configured" } };
   const e = error as { statusCode?: number; message?: string; code?: string };
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
     // fastify's own client errors: malformed JSON, body too large, wrong content type.
@@ -192,12 +215,28 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get("/api/health", { config: { public: true } }, async () => {
     deps.db.sqlite.prepare("select 1").get();
-    return { status: "ok", version: VERSION };
+    return { status: "ok", version: VERSION, plex: deps.plexHealth?.() ?? "unknown" };
+  });
+  // Built on the first allowed scrape: with metrics off nothing is collected.
+  const metricsView = new MetricsView(deps.db.kysely);
+  let metrics: PsrMetrics | undefined;
+  await metricsRoutes(app, {
+    access: deps.config.metrics,
+    metrics: () => {
+      metrics ??= createMetrics({
+        read: () => metricsView.read(),
+        plexState: () => deps.plexHealth?.() ?? "unknown",
+        watch: deps.watch,
+        version: VERSION,
+      });
+      return metrics;
+    },
   });
 
   // One poller for every open stream, however many browsers follow the scans.
   const feed = new LiveFeed({ jobs: deps.jobs, dataDir: deps.config.dataDir, pollMs: deps.ssePollMs });
   app.addHook("onClose", async () => feed.stop());
+  await bulkRoutes(app, { scans: deps.scans });
   await scanRoutes(app, {
     jobs: deps.jobs,
     scans: deps.scans,
@@ -214,7 +253,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     settings,
     schedulerStatus: deps.schedulerStatus,
     onChange: deps.onSettingsChange,
-    plex: { url: deps.config.plex.url, token: deps.config.plex.token, timeoutMs: deps.config.plex.timeoutMs },
+    plex: () => deps.connection.effective(),
   });
   const results = new ResultsView(deps.db.kysely);
   await itemRoutes(app, { results });
@@ -225,11 +264,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     timeoutMs: 120_000,
     results,
     setIgnored: (ratingKey, ignore) => setIgnored(deps.db.kysely, ratingKey, ignore, Date.now()),
-    plexUrl: deps.config.plex.url,
+    previousMatch: (ratingKey) => previousMatch(deps.db.kysely, ratingKey),
+    // Read on each request: the URL set in the browser can change while the server runs.
+    get plexUrl() {
+      return deps.connection.effective().url;
+    },
   });
-  await plexRoutes(app, { plex: deps.plex });
+  await plexRoutes(app, { plex: deps.plex, connection: deps.connection });
+  await setupRoutes(app, { connection: deps.connection, settings, onSettingsChange: deps.onSettingsChange });
   await notificationRoutes(app, { settings });
   await scheduleRoutes(app);
+  await watchRoutes(app, deps.watchStatus ? { status: deps.watchStatus } : {});
+  await retentionRoutes(app, {
+    status: () => retentionStatus(deps.db.kysely, deps.config.retentionFromEnvironment),
+  });
+  await importRoutes(app, {
+    uploads: new ImportUploads(deps.config.dataDir, deps.db.kysely),
+    onImported: deps.onSettingsChange,
+  });
 
   web = await webApp(app, deps.webDir);
 

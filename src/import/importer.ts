@@ -78,9 +78,11 @@ export interface ImportSummary {
 }
 
 function columnProblem(file: string, table: string, field: string, names: readonly string[]) {
-  return new ImportInputError(file, [
-    { field: `${table}.${field}`, message: `no such column (looked for ${names.join(", ")})` },
-  ]);
+  return new ImportInputError(
+    file,
+    [{ field: `${table}.${field}`, message: `no such column (looked for ${names.join(", ")})` }],
+    "wrong_tables",
+  );
 }
 
 /** Validates and maps everything read from the original's folder. Throws ImportInputError. */
@@ -90,7 +92,12 @@ export function planImport(data: LegacyData): ImportPlan {
   if (data.settings) {
     const mapping = mapLegacySettings(data.settings.value);
     const checked = validateSettings(mapping, appSettingsSchema.parse({}));
-    if (!checked.ok) throw new ImportInputError(data.settings.path, checked.problems);
+    if (!checked.ok)
+      throw new ImportInputError(
+        data.settings.path,
+        checked.problems,
+        mapping.problems.length > 0 ? "not_object" : "invalid_settings",
+      );
     plan.settings = { file: data.settings.path, mapping };
   } else {
     plan.notes.push("no settings.json: settings left as they are");

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Sqlite from "better-sqlite3";
+import type { ImportRefusal } from "../contracts/import.js";
 import { ImportInputError } from "./errors.js";
 import type { Row } from "./mapping.js";
 
@@ -33,19 +34,23 @@ export interface LegacyData {
 export function readLegacyDir(dirArg: string): LegacyData {
   const dir = resolve(dirArg);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new ImportInputError(dir, [{ field: null, message: "not a directory" }]);
+    throw new ImportInputError(dir, [{ field: null, message: "not a directory" }], "no_files");
   }
   const settingsPath = join(dir, SETTINGS_FILE);
   const dbPath = join(dir, STATE_DB_FILE);
   const hasSettings = existsSync(settingsPath);
   const hasDb = existsSync(dbPath);
   if (!hasSettings && !hasDb) {
-    throw new ImportInputError(dir, [
-      {
-        field: null,
-        message: `neither ${SETTINGS_FILE} nor ${STATE_DB_FILE} found; point psr import at the original's folder (e.g. /opt/plex_gui)`,
-      },
-    ]);
+    throw new ImportInputError(
+      dir,
+      [
+        {
+          field: null,
+          message: `neither ${SETTINGS_FILE} nor ${STATE_DB_FILE} found; point psr import at the original's folder (e.g. /opt/plex_gui)`,
+        },
+      ],
+      "no_files",
+    );
   }
   return {
     dir,
@@ -59,7 +64,11 @@ export function readSettingsJson(path: string): unknown {
   try {
     raw = readFileSync(path, "utf8");
   } catch (error) {
-    throw new ImportInputError(path, [{ field: null, message: `cannot read: ${(error as Error).message}` }]);
+    throw new ImportInputError(
+      path,
+      [{ field: null, message: `cannot read: ${(error as Error).message}` }],
+      "damaged",
+    );
   }
   const body = raw.replace(/^\uFEFF/, "");
   try {
@@ -69,7 +78,11 @@ export function readSettingsJson(path: string): unknown {
     const at = /at position (\d+)/.exec(message);
     const before = at ? body.slice(0, Number(at[1])).split("\n") : [];
     const where = at ? ` (line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1})` : "";
-    throw new ImportInputError(path, [{ field: null, message: `invalid JSON: ${message}${where}` }]);
+    throw new ImportInputError(
+      path,
+      [{ field: null, message: `invalid JSON: ${message}${where}` }],
+      "not_json",
+    );
   }
 }
 
@@ -85,8 +98,8 @@ function readTable(sqlite: Sqlite.Database, name: string): LegacyTable {
 }
 
 export function readStateDb(path: string): NonNullable<LegacyData["db"]> {
-  const fail = (message: string, field: string | null = null) =>
-    new ImportInputError(path, [{ field, message }]);
+  const fail = (message: string, reason: ImportRefusal, field: string | null = null) =>
+    new ImportInputError(path, [{ field, message }], reason);
   // The original runs SQLite in WAL mode; even a read-only connection then creates -wal and -shm
   // beside the file. Those that did not exist before (so no other connection was open) are
   // removed again afterwards, leaving the original's folder as it was.
@@ -94,9 +107,11 @@ export function readStateDb(path: string): NonNullable<LegacyData["db"]> {
   let sqlite: Sqlite.Database | undefined;
   try {
     sqlite = new Sqlite(path, { readonly: true, fileMustExist: true });
+    // The file may come from an upload: functions in its schema (views, triggers) are not run.
+    sqlite.pragma("trusted_schema = OFF");
     // A file that is not SQLite at all fails here ("file is not a database"); a damaged one in the check.
     const check = sqlite.pragma("quick_check", { simple: true });
-    if (check !== "ok") throw fail(`the database is damaged (quick_check: ${String(check)})`);
+    if (check !== "ok") throw fail(`the database is damaged (quick_check: ${String(check)})`, "damaged");
     const tables = (
       sqlite.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]
     ).map((t) => t.name);
@@ -104,6 +119,7 @@ export function readStateDb(path: string): NonNullable<LegacyData["db"]> {
     if (!media) {
       throw fail(
         `table not found; is this the original's ${STATE_DB_FILE}? (tables: ${tables.join(", ") || "none"})`,
+        "wrong_tables",
         MEDIA_STATE_TABLE,
       );
     }
@@ -116,7 +132,7 @@ export function readStateDb(path: string): NonNullable<LegacyData["db"]> {
     };
   } catch (error) {
     if (error instanceof ImportInputError) throw error;
-    throw fail(`cannot read the SQLite database: ${(error as Error).message}`);
+    throw fail(`cannot read the SQLite database: ${(error as Error).message}`, "not_sqlite");
   } finally {
     sqlite?.close();
     removeEmptySidecars(sidecars);

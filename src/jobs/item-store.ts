@@ -1,9 +1,10 @@
 // SQLite implementation of the scan engine's memory: latest state per item plus an append-only
 // history of attempts.
 import type { Kysely } from "kysely";
+import { readJsonColumn } from "../db/json-column.js";
 import type { Database } from "../db/schema.js";
 import type { ItemState, KnownItem } from "../scan/policy.js";
-import type { ItemResult, ScanStore } from "../scan/store.js";
+import type { ItemResult, MatchRef, ScanStore } from "../scan/store.js";
 
 /** SQLite's default limit on bound parameters is far above this; keeps statements small. */
 const KEY_CHUNK = 500;
@@ -12,6 +13,8 @@ export class SqliteScanStore implements ScanStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly jobId: number | null,
+    /** Where results without a job come from (`watch`), kept in the history (migration 007). */
+    private readonly source: string | null = null,
   ) {}
 
   async knownStates(ratingKeys: readonly string[]): Promise<Map<string, KnownItem>> {
@@ -19,7 +22,7 @@ export class SqliteScanStore implements ScanStore {
     for (let i = 0; i < ratingKeys.length; i += KEY_CHUNK) {
       const rows = await this.db
         .selectFrom("items")
-        .select(["rating_key", "state", "last_failed_at", "ignored_at"])
+        .select(["rating_key", "state", "last_failed_at", "ignored_at", "match_undone_at"])
         .where("rating_key", "in", ratingKeys.slice(i, i + KEY_CHUNK))
         .execute();
       for (const r of rows)
@@ -28,6 +31,7 @@ export class SqliteScanStore implements ScanStore {
           lastFailedAt: r.last_failed_at,
           // The ignore list travels with the known states, so triage sees it for every item.
           ...(r.ignored_at !== null ? { ignored: true } : {}),
+          ...(r.match_undone_at !== null ? { matchUndone: true } : {}),
         });
     }
     return known;
@@ -62,6 +66,11 @@ export class SqliteScanStore implements ScanStore {
       candidates_json: r.candidates ? JSON.stringify(r.candidates) : null,
       last_job_id: this.jobId,
       last_checked_at: r.at,
+      // A match that changed the guid keeps what it replaced; an undo marks the item as decided
+      // by a person, and any later match by the app (or by hand) clears that mark again.
+      ...(r.matchedFrom
+        ? { previous_match_json: JSON.stringify(r.matchedFrom), match_undone_at: r.undone ? r.at : null }
+        : {}),
     };
     await this.db.transaction().execute(async (tx) => {
       await tx
@@ -87,6 +96,7 @@ export class SqliteScanStore implements ScanStore {
         .values({
           rating_key: r.ratingKey,
           job_id: this.jobId,
+          source: this.source,
           at: r.at,
           action: r.action,
           outcome: r.state,
@@ -108,6 +118,8 @@ export async function setIgnored(
   ratingKey: string,
   ignore: { reason: string | null } | null,
   at: number,
+  /** The bulk job that made the change, so the item's history links to it. */
+  jobId: number | null = null,
 ): Promise<boolean> {
   return db.transaction().execute(async (tx) => {
     const row = await tx
@@ -129,7 +141,7 @@ export async function setIgnored(
       .insertInto("item_history")
       .values({
         rating_key: ratingKey,
-        job_id: null,
+        job_id: jobId,
         at,
         action: ignore ? "ignore" : "unignore",
         outcome: ignore ? "ignored" : row.state,
@@ -139,4 +151,29 @@ export async function setIgnored(
       .execute();
     return true;
   });
+}
+
+/**
+ * What the app's last match of an item replaced: null when the app never matched it, undefined
+ * when no scan or action has recorded the item at all.
+ */
+export async function previousMatch(
+  db: Kysely<Database>,
+  ratingKey: string,
+): Promise<MatchRef | null | undefined> {
+  const row = await db
+    .selectFrom("items")
+    .select("previous_match_json")
+    .where("rating_key", "=", ratingKey)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return row.previous_match_json ? parseMatchRef(row.previous_match_json) : null;
+}
+
+/** Lenient: a row that does not hold a usable reference counts as none. */
+function parseMatchRef(json: string): MatchRef | null {
+  const v = readJsonColumn(json) as Partial<MatchRef> | null;
+  if (!v || typeof v !== "object" || typeof v.title !== "string") return null;
+  if (v.guid !== null && typeof v.guid !== "string") return null;
+  return { guid: v.guid ?? null, title: v.title, year: typeof v.year === "number" ? v.year : null };
 }

@@ -1,6 +1,7 @@
 // What the scans found, read back for the API: items paged and filtered, and the counts behind
 // /api/stats. The read side of item-store.ts; HTTP only turns these values into JSON.
 import { type Kysely, type Selectable, sql } from "kysely";
+import { BULK_SOURCE } from "../contracts/bulk-constants.js";
 import { readJsonArray, readJsonColumn } from "../db/json-column.js";
 import type { Database, ItemsTable } from "../db/schema.js";
 import type { ItemState } from "../scan/policy.js";
@@ -32,6 +33,8 @@ export interface ItemHistoryEntry {
   outcome: string;
   problems: string[];
   note: string | null;
+  /** "watch" when watch mode did it; null for scans and item actions. */
+  source: string | null;
 }
 
 /** One item with its attempts and the scan that last saw it (the UI's detail drawer). */
@@ -147,6 +150,7 @@ export class ResultsView {
         outcome: h.outcome,
         problems: (readJsonArray(h.problems_json) ?? []) as string[],
         note: h.note,
+        source: h.source,
       })),
       lastScan: scan
         ? { id: scan.id, status: scan.status, startedAt: scan.started_at, finishedAt: scan.finished_at }
@@ -166,6 +170,8 @@ export class ResultsView {
       .selectFrom("scan_runs")
       .select(["id", "status", "finished_at", "stats_json"])
       .where("finished_at", "is not", null)
+      // A bulk job is not a scan: "last scan" and the per-scan figures leave it out.
+      .where("source", "!=", BULK_SOURCE)
       .orderBy("id", "desc")
       .executeTakeFirst();
     const byState: Record<string, number> = {};
@@ -238,6 +244,7 @@ export async function statsHistory(db: Kysely<Database>, days: number, now: numb
     .where("finished_at", "is not", null)
     .where("started_at", "is not", null)
     .where("started_at", ">=", since)
+    .where("source", "!=", BULK_SOURCE)
     .orderBy("started_at")
     .orderBy("id")
     .execute();

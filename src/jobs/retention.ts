@@ -1,9 +1,13 @@
 // Retention: old job logs, old or surplus scan runs (with their logs), and item history are
-// removed at start-up and daily, so the data directory stays bounded.
+// removed at start-up and daily, so the data directory stays bounded. The limits are the
+// Settings page's (stored under `retention`), except where an environment variable sets one:
+// that one wins and the page shows it read-only, as for the Plex connection.
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Kysely } from "kysely";
+import type { RetentionSettings, RetentionStatus } from "../contracts/retention.js";
 import type { Database } from "../db/schema.js";
+import { loadSettings, readState, writeState } from "../db/settings-repo.js";
 import { jobLogPath, logsDir } from "./job-log.js";
 import { ACTIVE_STATUSES } from "./job-store.js";
 
@@ -15,6 +19,74 @@ export interface RetentionPolicy {
   logRetentionDays: number;
   runRetentionDays: number;
   runRetentionCount: number;
+  /** Item history kept this many days; the run age when absent (as before it was a setting). */
+  historyRetentionDays?: number;
+}
+
+/** The values set in the environment, by field (see Config.retentionFromEnvironment). */
+export type RetentionFromEnvironment = Partial<RetentionSettings>;
+
+/** Pure: the stored settings with each field the environment sets replaced by its value. */
+export function effectiveRetention(
+  stored: RetentionSettings,
+  environment: RetentionFromEnvironment = {},
+): RetentionSettings {
+  const out = { ...stored };
+  for (const key of Object.keys(out) as (keyof RetentionSettings)[]) {
+    const fromEnv = environment[key];
+    if (fromEnv !== undefined) out[key] = fromEnv;
+  }
+  return out;
+}
+
+export function retentionPolicy(settings: RetentionSettings): RetentionPolicy {
+  return {
+    logRetentionDays: settings.logDays,
+    runRetentionDays: settings.runDays,
+    runRetentionCount: settings.runCount,
+    historyRetentionDays: settings.historyDays,
+  };
+}
+
+const LAST_RUN_STATE = "retention.lastRun";
+type LastRetention = NonNullable<RetentionStatus["lastRun"]>;
+
+/**
+ * One retention pass with the limits in force now (read from the database each time, so a value
+ * saved in the browser applies at the next daily pass), remembered for the Settings page.
+ */
+export async function runRetention(
+  db: Kysely<Database>,
+  dataDir: string,
+  environment: RetentionFromEnvironment = {},
+  now = Date.now(),
+): Promise<RetentionResult> {
+  const { retention } = await loadSettings(db);
+  const result = await applyRetention(
+    db,
+    dataDir,
+    retentionPolicy(effectiveRetention(retention, environment)),
+    now,
+  );
+  await writeState(db, LAST_RUN_STATE, {
+    at: new Date(now).toISOString(),
+    ...result,
+  } satisfies LastRetention);
+  return result;
+}
+
+/** What the Retention section shows: stored, set by the environment, in force, the last pass. */
+export async function retentionStatus(
+  db: Kysely<Database>,
+  environment: RetentionFromEnvironment = {},
+): Promise<RetentionStatus> {
+  const { retention } = await loadSettings(db);
+  return {
+    stored: retention,
+    environment,
+    effective: effectiveRetention(retention, environment),
+    lastRun: (await readState<LastRetention>(db, LAST_RUN_STATE)) ?? null,
+  };
 }
 
 export interface RetentionResult {
@@ -87,7 +159,8 @@ export async function applyRetention(
   }
 
   // Item history: bounded by age and by a row cap.
-  const byAge = await db.deleteFrom("item_history").where("at", "<", cutoff).executeTakeFirst();
+  const historyCutoff = now - (policy.historyRetentionDays ?? policy.runRetentionDays) * DAY_MS;
+  const byAge = await db.deleteFrom("item_history").where("at", "<", historyCutoff).executeTakeFirst();
   const surplus = await db
     .selectFrom("item_history")
     .select("id")

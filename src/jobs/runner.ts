@@ -1,5 +1,6 @@
-// Runs one scan job from start to finish: log file, heartbeat, cancel flag, final status.
-// The same code runs a scan for the CLI in the foreground and for the server in the background.
+// Runs a job from start to finish: log file, heartbeat, cancel flag, final status. A scan and a
+// bulk action plug their work into the same wrapper; the same code runs a scan for the CLI in
+// the foreground and for the server in the background.
 import type { Kysely } from "kysely";
 import type { ScanSettings } from "../config/settings.js";
 import type { Database } from "../db/schema.js";
@@ -7,7 +8,7 @@ import { type PlexClient, redactSecrets } from "../plex/index.js";
 import { runScan, type ScanOutcome, type ScanProgress } from "../scan/engine.js";
 import { SqliteScanStore } from "./item-store.js";
 import { JobLog, jobLogPath, type LogLevel } from "./job-log.js";
-import type { Job, JobStore } from "./job-store.js";
+import type { Job, JobProgress, JobStore } from "./job-store.js";
 
 export interface RunJobDeps {
   db: Kysely<Database>;
@@ -35,7 +36,40 @@ export function shutdownReason(message: string): Error {
 
 export type JobOutcome = Omit<ScanOutcome, "status"> & { status: ScanOutcome["status"] | "interrupted" };
 
-export async function runJob(job: Job, settings: ScanSettings, deps: RunJobDeps): Promise<JobOutcome> {
+/** What a job's work reports back: how it ended and its figures (written to stats_json). */
+export interface WorkOutcome<S> {
+  status: "success" | "failed" | "cancelled";
+  stats: S;
+  error: string | null;
+}
+
+export type FinalOutcome<S> = Omit<WorkOutcome<S>, "status"> & {
+  status: WorkOutcome<S>["status"] | "interrupted";
+};
+
+/** What a job's work gets from the wrapper: one signal to stop on, a log, and progress. */
+export interface JobContext {
+  signal: AbortSignal;
+  reporter: {
+    log(level: "info" | "warn" | "error", message: string): void;
+    progress(progress: JobProgress): void;
+  };
+}
+
+export type JobWrapperDeps = Omit<RunJobDeps, "db" | "plex" | "onProgress"> & {
+  onProgress?: (progress: JobProgress) => void;
+};
+
+/**
+ * The one job wrapper, for scans and bulk actions alike: the log file, the heartbeat (liveness,
+ * progress, and a cancel requested from any process), a shutdown recorded as `interrupted`, and
+ * the final status. `work` does the job and must end when the signal aborts.
+ */
+export async function runJobWith<S>(
+  job: Job,
+  deps: JobWrapperDeps,
+  work: (context: JobContext) => Promise<WorkOutcome<S>>,
+): Promise<FinalOutcome<S>> {
   const now = deps.now ?? Date.now;
   const path = jobLogPath(deps.dataDir, job.id);
   let lastLevel: LogLevel = "info";
@@ -47,7 +81,7 @@ export async function runJob(job: Job, settings: ScanSettings, deps: RunJobDeps)
   await deps.jobs.setLogPath(job.id, path);
   const cancel = new AbortController();
   const signal = deps.signal ? AbortSignal.any([deps.signal, cancel.signal]) : cancel.signal;
-  let progress: ScanProgress | undefined;
+  let progress: JobProgress | undefined;
 
   // Heartbeat: proves this process is alive, publishes progress, and picks up a cancel
   // requested from another process (UI, API, `psr jobs cancel`) through the database.
@@ -55,7 +89,7 @@ export async function runJob(job: Job, settings: ScanSettings, deps: RunJobDeps)
     const cancelRequested = await deps.jobs.heartbeat(job.id, now(), progress);
     if (cancelRequested && !cancel.signal.aborted) {
       log.write("warn", "Cancel requested; stopping");
-      cancel.abort(new DOMException("The scan was cancelled", "AbortError"));
+      cancel.abort(new DOMException("The job was cancelled", "AbortError"));
     }
   };
   let beating = Promise.resolve();
@@ -63,13 +97,10 @@ export async function runJob(job: Job, settings: ScanSettings, deps: RunJobDeps)
     beating = beating.then(beat).catch(() => {});
   }, deps.heartbeatMs ?? 1000);
 
-  let outcome: JobOutcome;
+  let outcome: FinalOutcome<S>;
   try {
-    outcome = await runScan(settings, {
-      plex: deps.plex,
-      store: new SqliteScanStore(deps.db, job.id),
+    outcome = await work({
       signal,
-      now,
       reporter: {
         log: (level, message) => {
           lastLevel = level;
@@ -85,7 +116,7 @@ export async function runJob(job: Job, settings: ScanSettings, deps: RunJobDeps)
     clearInterval(timer);
     await beating;
   }
-  // A scan stopped by a shutdown did not end by the user's choice: record it as interrupted.
+  // A job stopped by a shutdown did not end by the user's choice: record it as interrupted.
   const reason = deps.signal?.aborted ? (deps.signal.reason as Error | undefined) : undefined;
   if (outcome.status === "cancelled" && reason?.name === SHUTDOWN) {
     outcome = { ...outcome, status: "interrupted", error: reason.message };
@@ -100,4 +131,21 @@ export async function runJob(job: Job, settings: ScanSettings, deps: RunJobDeps)
   });
   log.close();
   return outcome;
+}
+
+/** Runs one scan job from start to finish. */
+export function runJob(job: Job, settings: ScanSettings, deps: RunJobDeps): Promise<JobOutcome> {
+  const { onProgress } = deps;
+  return runJobWith(
+    job,
+    { ...deps, onProgress: onProgress ? (p) => onProgress(p as ScanProgress) : undefined },
+    ({ signal, reporter }) =>
+      runScan(settings, {
+        plex: deps.plex,
+        store: new SqliteScanStore(deps.db, job.id),
+        signal,
+        now: deps.now,
+        reporter,
+      }),
+  );
 }

@@ -1,13 +1,16 @@
-// Background scans for the server: starts a job (one at a time, enforced by the database),
-// runs it without blocking the request, cancels it, and stops it cleanly at shutdown.
+// Background jobs for the server: starts a scan or a bulk action (one job at a time, enforced by
+// the database), runs it without blocking the request, cancels it, and stops it cleanly at
+// shutdown.
 
 import type { Kysely } from "kysely";
 import { type ScanSettings, scanSettingsOf, scanSettingsSchema } from "../config/settings.js";
+import { BULK_SOURCE, type BulkBody } from "../contracts/bulk.js";
 import type { Database } from "../db/schema.js";
 import { loadSettings } from "../db/settings-repo.js";
 import { errorMessage } from "../error-message.js";
 import type { PlexClient } from "../plex/index.js";
 import { selectSections } from "../scan/collect.js";
+import { bulkJobSettings, resolveBulkSelection, runBulkJob } from "./bulk-job.js";
 import type { Job, JobStore } from "./job-store.js";
 import { type JobOutcome, runJob, shutdownReason } from "./runner.js";
 
@@ -38,7 +41,7 @@ export class ScanService {
     return this.current?.id;
   }
 
-  /** Starts a scan in the background; throws ScanAlreadyRunningError when one is active. */
+  /** Starts a scan in the background; throws ScanAlreadyRunningError when a job is active. */
   async start(source: string, overrides: ScanOverrides = {}): Promise<Job> {
     const stored = scanSettingsOf(await loadSettings(this.deps.db));
     const settings = scanSettingsSchema.parse({ ...stored, ...overrides });
@@ -47,39 +50,74 @@ export class ScanService {
     if (overrides.libraries !== undefined && overrides.libraries.length > 0) {
       selectSections(await this.deps.plex().sections(), settings.libraries, settings.includePersonal);
     }
-    const now = this.deps.now ?? Date.now;
-    const job = await this.deps.jobs.create({
+    const job = await this.create(source, settings);
+    this.launch(job, "Scan", (signal) =>
+      runJob(job, settings, { ...this.wrapperDeps(signal), db: this.deps.db, plex: this.deps.plex() }).then(
+        async (outcome) => {
+          await this.deps.onFinished?.(job, outcome, settings);
+          return outcome;
+        },
+      ),
+    );
+    return job;
+  }
+
+  /**
+   * Starts a bulk action on items as a background job, under the same one-job-at-a-time rule
+   * as a scan. The selection is checked first: a bad one (BulkSelectionError,
+   * BulkUnknownItemsError) records no job.
+   */
+  async startBulk(body: BulkBody): Promise<{ job: Job; total: number }> {
+    const items = await resolveBulkSelection(this.deps.db, body);
+    const scan = scanSettingsOf(await loadSettings(this.deps.db));
+    const settings = bulkJobSettings(body, items, scan);
+    const job = await this.create(BULK_SOURCE, settings);
+    this.launch(job, "Bulk job", (signal) =>
+      runBulkJob(job, settings, items, {
+        ...this.wrapperDeps(signal),
+        db: this.deps.db,
+        plex: this.deps.plex(),
+      }),
+    );
+    return { job, total: items.length };
+  }
+
+  private create(source: string, settings: object): Promise<Job> {
+    return this.deps.jobs.create({
       source,
-      settings,
+      settings: settings as Record<string, unknown>,
       status: "running",
-      now: now(),
+      now: (this.deps.now ?? Date.now)(),
       pid: process.pid,
     });
-    const abort = new AbortController();
-    const done = runJob(job, settings, {
-      db: this.deps.db,
+  }
+
+  private wrapperDeps(signal: AbortSignal) {
+    return {
       jobs: this.deps.jobs,
-      plex: this.deps.plex(),
       dataDir: this.deps.dataDir,
       secrets: this.deps.secrets,
-      signal: abort.signal,
-      now,
-    })
-      .then(async (outcome) => {
-        this.deps.log("info", `Scan ${job.id} ${outcome.status}`);
-        await this.deps.onFinished?.(job, outcome, settings);
-      })
+      signal,
+      ...(this.deps.now ? { now: this.deps.now } : {}),
+    };
+  }
+
+  /** Runs a job without blocking the caller; it holds the slot until it has ended. */
+  private launch(job: Job, label: string, run: (signal: AbortSignal) => Promise<{ status: string }>): void {
+    const now = this.deps.now ?? Date.now;
+    const abort = new AbortController();
+    const done = run(abort.signal)
+      .then((outcome) => this.deps.log("info", `${label} ${job.id} ${outcome.status}`))
       .catch(async (error: unknown) => {
-        // runJob records its own outcome; this catches failures around it (database, log file).
+        // The wrapper records its own outcome; this catches failures around it (database, log file).
         const message = errorMessage(error);
-        this.deps.log("error", `Scan ${job.id} crashed: ${message}`);
+        this.deps.log("error", `${label} ${job.id} crashed: ${message}`);
         await this.deps.jobs.finish(job.id, { status: "failed", now: now(), error: message }).catch(() => {});
       })
       .finally(() => {
         if (this.current?.id === job.id) this.current = undefined;
       });
     this.current = { id: job.id, abort, done };
-    return job;
   }
 
   /**
@@ -93,16 +131,16 @@ export class ScanService {
     return job;
   }
 
-  /** Stops the running scan (it is recorded as cancelled with the reason) and waits for it. */
+  /** Stops the running job (it is recorded as interrupted with the reason) and waits for it. */
   async shutdown(reason: string): Promise<void> {
     const current = this.current;
     if (!current) return;
-    this.deps.log("warn", `Stopping scan ${current.id}: ${reason}`);
+    this.deps.log("warn", `Stopping job ${current.id}: ${reason}`);
     current.abort.abort(shutdownReason(reason));
     await current.done;
   }
 
-  /** Resolves when the current scan (if any) has finished; for tests and shutdown. */
+  /** Resolves when the current job (if any) has finished; for tests and shutdown. */
   async idle(): Promise<void> {
     await this.current?.done;
   }

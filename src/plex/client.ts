@@ -38,6 +38,8 @@ export interface PlexClientOptions {
   version?: string;
   /** Called once per HTTP attempt; the URL is sanitised. */
   log?: (event: PlexRequestLogEvent) => void;
+  /** Also called once per attempt, for whoever tracks whether Plex answers (the app's health). */
+  observe?: (event: PlexRequestLogEvent) => void;
   fetch?: typeof fetch;
 }
 
@@ -129,6 +131,22 @@ function headerValue(value: string): string {
   return value.replace(/[^\x20-\x7e]/g, "?");
 }
 
+function joinObservers(
+  ...observers: (((event: PlexRequestLogEvent) => void) | undefined)[]
+): ((event: PlexRequestLogEvent) => void) | undefined {
+  const present = observers.filter((o) => o !== undefined);
+  if (present.length <= 1) return present[0];
+  return (event) => {
+    for (const observer of present) {
+      try {
+        observer(event);
+      } catch {
+        // one broken observer must not silence the other
+      }
+    }
+  };
+}
+
 function idPath(ratingKey: string): string {
   const key = String(ratingKey).trim();
   if (key === "") throw new TypeError("ratingKey must not be empty");
@@ -162,8 +180,9 @@ export class PlexClient {
       retryBaseMs: Math.max(0, options.retryBaseMs ?? 250),
       retryMaxMs: 10_000,
       headers: { Accept: "application/json", ...this.identityHeaders },
-      log: options.log,
-      fetch: options.fetch ?? globalThis.fetch,
+      log: joinObservers(options.log, options.observe),
+      // Looked up per request: a client made at start (watch mode) still uses a fetch set later.
+      fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     });
   }
 

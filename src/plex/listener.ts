@@ -248,7 +248,11 @@ export class PlexNotificationListener {
     } catch {
       return;
     }
-    this.emit("notification", frame);
+    try {
+      this.emit("notification", frame);
+    } catch {
+      // A listener that chokes on a frame must not take the socket (and completion events) down.
+    }
     const now = Date.now();
     for (const { ratingKey, source } of finishedEvents(frame)) {
       const last = this.recent.get(ratingKey);

@@ -104,3 +104,74 @@ export function finishedEvents(frame: unknown): FinishedEvent[] {
 export function finishedItems(frame: unknown): string[] {
   return [...new Set(finishedEvents(frame).map((e) => e.ratingKey))];
 }
+
+/** A library timeline entry, read leniently (REFERENCE §4.3); absent fields stay undefined. */
+export interface TimelineItem {
+  ratingKey: string;
+  /** `"-1"` for items outside a section. */
+  sectionId: string | undefined;
+  /** Plex metadata type number (1 movie, 2 show, 3 season, 4 episode, -1 on deletes). */
+  type: number | undefined;
+  state: number | undefined;
+  metadataState: string | undefined;
+  mediaState: string | undefined;
+  parentRatingKey: string | undefined;
+  rootRatingKey: string | undefined;
+}
+
+function finiteNumber(value: unknown): number | undefined {
+  if (typeof value === "boolean" || value === null || value === "") return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function textOf(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Every library timeline entry of a frame, in frame order. Never throws. */
+export function timelineItems(frame: unknown): TimelineItem[] {
+  const container = containerOf(frame);
+  if (!container) return [];
+  const out: TimelineItem[] = [];
+  for (const entry of asList(container.TimelineEntry)) {
+    if (!isObj(entry) || entry.identifier !== LIBRARY_IDENTIFIER) continue;
+    const ratingKey = ratingKeyOf(entry.itemID);
+    if (ratingKey === undefined) continue;
+    const section = ratingKeyOf(entry.sectionID) ?? (finiteNumber(entry.sectionID) === -1 ? "-1" : undefined);
+    out.push({
+      ratingKey,
+      sectionId: section,
+      type: finiteNumber(entry.type),
+      state: finiteNumber(entry.state),
+      metadataState: present(entry.metadataState) ? String(entry.metadataState) : undefined,
+      mediaState: present(entry.mediaState) ? String(entry.mediaState) : undefined,
+      parentRatingKey: ratingKeyOf(entry.parentItemID),
+      rootRatingKey: ratingKeyOf(entry.rootItemID),
+    });
+  }
+  return out;
+}
+
+export interface SectionScanEvent {
+  event: "started" | "updated" | "ended";
+  /** The section being scanned, when Plex says which. */
+  sectionId: string | undefined;
+}
+
+/** `library.update.section` activities (a library scan) in a frame. Never throws. */
+export function sectionScanEvents(frame: unknown): SectionScanEvent[] {
+  const container = containerOf(frame);
+  if (!container) return [];
+  const out: SectionScanEvent[] = [];
+  for (const element of asList(container.ActivityNotification)) {
+    if (!isObj(element)) continue;
+    const event = textOf(element.event);
+    if (event !== "started" && event !== "updated" && event !== "ended") continue;
+    const activity = element.Activity;
+    if (!isObj(activity) || activity.type !== "library.update.section") continue;
+    const context = isObj(activity.Context) ? activity.Context : {};
+    out.push({ event, sectionId: ratingKeyOf(context.librarySectionID) });
+  }
+  return out;
+}

@@ -2,6 +2,7 @@
 // read from Plex (listed with includeGuids=1) and acts on the answer.
 import { PROBLEM_CODES, type ProblemCode } from "../contracts/constants.js";
 import type { PlexItem } from "../plex/index.js";
+import { checkWrongMatch, type WrongMatch } from "./wrong-match.js";
 
 /** Stable problem codes, shown to the user and stored with each item (the API contract's list). */
 export { PROBLEM_CODES, type ProblemCode };
@@ -36,6 +37,11 @@ export interface Detection {
   personal: boolean;
   /** A season or episode of an unmatched show: only matching the show can fix it. */
   parentUnmatched?: boolean;
+  /**
+   * Evidence against the item's match (src/scan/wrong-match.ts). An id_conflict is certain and
+   * listed as `wrong_match`; a year suspicion is not a problem until a title search confirms it.
+   */
+  wrongMatch?: WrongMatch;
 }
 
 const NONE: Detection = { problems: [], locked: [], personal: false };
@@ -63,6 +69,7 @@ export function detectProblems(item: PlexItem): Detection {
   const kind = guidKind(item.guid);
   if (kind === "personal") return { ...NONE, personal: true };
   const found = new Set<ProblemCode>();
+  let wrongMatch: WrongMatch | undefined;
   switch (item.type) {
     case "movie":
     case "show": {
@@ -71,6 +78,8 @@ export function detectProblems(item: PlexItem): Detection {
       if (!item.thumb || unmatched) found.add("no_poster");
       if (kind === "plex" && item.guids.length === 0) found.add("no_ids");
       if (!item.summary) found.add("no_summary");
+      wrongMatch = unmatched ? undefined : checkWrongMatch(item);
+      if (wrongMatch?.kind === "id_conflict") found.add("wrong_match");
       break;
     }
     case "season":
@@ -90,9 +99,10 @@ export function detectProblems(item: PlexItem): Detection {
     return field !== undefined && lockedFields.has(field);
   });
   const parentUnmatched = problems.length > 0 && guidKind(showGuid(item)) === "unmatched";
-  return parentUnmatched
-    ? { problems, locked, personal: false, parentUnmatched }
-    : { problems, locked, personal: false };
+  const d: Detection = { problems, locked, personal: false };
+  if (parentUnmatched) d.parentUnmatched = true;
+  if (wrongMatch) d.wrongMatch = wrongMatch;
+  return d;
 }
 
 /** An item whose every problem sits in a locked field: a refresh can change nothing. */
@@ -109,4 +119,5 @@ export const PROBLEM_TEXT: Record<ProblemCode, string> = {
   season_no_poster: "season has no poster",
   episode_no_poster: "episode has no thumbnail",
   episode_no_summary: "episode has no summary",
+  wrong_match: "wrong match",
 };

@@ -24,16 +24,9 @@ import {
 } from "./collect.js";
 import { CompletionTracker } from "./completion.js";
 import { type Detection, detectProblems } from "./detect.js";
-import {
-  type FixDeps,
-  type FixRequest,
-  fixAndVerify,
-  matchDecision,
-  outcomeOfError,
-  refreshIntent,
-} from "./fix.js";
+import { type FixDeps, fixAndVerify, outcomeOfError } from "./fix.js";
 import { abortError, Batcher, isAbort, Pacer, WorkQueue } from "./limits.js";
-import { chooseMatch, matchPolicyOf } from "./match-search.js";
+import type { MatchQuery } from "./match-search.js";
 import { asDryRun, itemResult, type Outcome } from "./outcome.js";
 import { PlexGate, PlexOutageError } from "./plex-gate.js";
 import type { KnownItem } from "./policy.js";
@@ -48,6 +41,7 @@ import {
 import type { ScanStore } from "./store.js";
 import { displayTitle } from "./title.js";
 import { fixPlan, triage } from "./triage.js";
+import { fixStep, withShowFolders } from "./wrong-match-fix.js";
 
 export interface ScanProgress {
   phase: "starting" | "scanning" | "finishing" | "done";
@@ -83,6 +77,7 @@ export interface ScanOutcome {
 interface Task {
   c: Collected;
   detection: Detection;
+  prior: KnownItem | undefined;
 }
 
 /** A season or episode that waits for its show's match, with what it gets if the match fails. */
@@ -260,8 +255,9 @@ class Scan {
 
   /** Triages a page of newly listed items; items seen before in this scan are passed over. */
   private async triage(batch: Collected[]): Promise<void> {
-    const fresh = batch.filter((c) => !this.seen.has(c.item.ratingKey));
-    if (fresh.length === 0) return;
+    const unseen = batch.filter((c) => !this.seen.has(c.item.ratingKey));
+    if (unseen.length === 0) return;
+    const fresh = await withShowFolders(unseen, (keys) => this.reread(keys));
     const known = await this.deps.store.knownStates(fresh.map((c) => c.item.ratingKey));
     for (const c of fresh) {
       if (this.signal.aborted) throw abortError(this.signal);
@@ -278,9 +274,13 @@ class Scan {
     if (verdict === "fix") {
       this.stats.broken++;
       // Its seasons and episodes, listed after it, wait to see whether the match takes.
-      if (c.item.type === "show" && !this.settings.dryRun && fixPlan(detection, this.settings) === "match")
+      if (
+        c.item.type === "show" &&
+        !this.settings.dryRun &&
+        fixPlan(detection, this.settings, prior) === "match"
+      )
         this.pendingShows.set(c.item.ratingKey, []);
-      this.queue.push({ c, detection });
+      this.queue.push({ c, detection, prior });
       return;
     }
     const waiting =
@@ -294,12 +294,13 @@ class Scan {
     this.emitProgress("scanning");
   }
 
-  private async fix({ c, detection }: Task): Promise<void> {
+  private async fix(task: Task): Promise<void> {
+    const { c, detection } = task;
     this.current = displayTitle(c.item);
     this.emitProgress("scanning");
     let result: Outcome;
     try {
-      result = await this.attempt(c, detection);
+      result = await this.attempt(task);
     } catch (error) {
       if (isAbort(error, this.signal)) throw error;
       if (error instanceof PlexAuthError || error instanceof PlexOutageError) {
@@ -317,28 +318,18 @@ class Scan {
   }
 
   /** Plans the fix and, unless this is a dry run, sends it and judges the result. */
-  private async attempt(c: Collected, detection: Detection): Promise<Outcome> {
-    const plan = fixPlan(detection, this.settings);
+  private async attempt({ c, detection, prior }: Task): Promise<Outcome> {
+    const plan = fixPlan(detection, this.settings, prior);
     if (typeof plan !== "string") return plan;
-    let request: FixRequest = { kind: "refresh" };
-    let intent = refreshIntent(c.item, detection);
-    if (plan === "match") {
-      const choice = await chooseMatch(
-        c.item,
-        c.section,
-        (query) =>
-          this.gate.call(
-            () => this.deps.plex.matches(c.item.ratingKey, { ...query, signal: this.signal }),
-            this.signal,
-          ),
-        matchPolicyOf(this.settings),
+    const search = (query: MatchQuery) =>
+      this.gate.call(
+        () => this.deps.plex.matches(c.item.ratingKey, { ...query, signal: this.signal }),
+        this.signal,
       );
-      const decision = matchDecision(c.item, detection, choice);
-      if (!("request" in decision)) return decision;
-      ({ request, intent } = decision);
-    }
-    if (this.settings.dryRun) return intent;
-    const { outcome, completion } = await fixAndVerify(this.fixDeps(), c.item, request);
+    const step = await fixStep(plan, { ...c, detection, prior, settings: this.settings, search });
+    if (!("request" in step)) return step;
+    if (this.settings.dryRun) return step.intent;
+    const { outcome, completion } = await fixAndVerify(this.fixDeps(), c.item, step.request);
     countCompletion(this.stats, completion);
     return outcome;
   }

@@ -5,11 +5,13 @@
 import { errorMessage } from "../error-message.js";
 import { type PlexClient, type PlexItem, PlexNotFoundError } from "../plex/index.js";
 import type { Completion, CompletionTracker } from "./completion.js";
-import { type Detection, detectProblems } from "./detect.js";
+import { type Detection, detectProblems, guidKind } from "./detect.js";
 import type { Candidate, MatchChoice } from "./match-choice.js";
 import { candidateLabel, type Outcome, outcome, type Settled } from "./outcome.js";
 import { describeProblems, verdictAfterFix } from "./policy.js";
+import type { MatchRef } from "./store.js";
 import { displayTitle } from "./title.js";
+import { describeWrongMatch } from "./wrong-match.js";
 
 /** The item is gone from Plex (deleted while we looked at it). */
 export class ItemNotFoundError extends Error {
@@ -22,7 +24,9 @@ export class ItemNotFoundError extends Error {
 export type FixRequest =
   | { kind: "refresh" }
   /** `reason` says why this candidate: the scan's rule, or "hand" for the match picker. */
-  | { kind: "match"; target: Candidate; reason: string };
+  | { kind: "match"; target: Candidate; reason: string }
+  /** Restores what the app's last match replaced: a match back to that guid, or an unmatch. */
+  | { kind: "undo"; to: MatchRef };
 
 /** Candidates stored with an item for review; the picker can always search for more. */
 export const MAX_STORED_CANDIDATES = 10;
@@ -51,13 +55,16 @@ export async function fixAndVerify(deps: FixDeps, before: PlexItem, request: Fix
   const { plex, signal } = deps;
   const key = before.ratingKey;
   const call = deps.call ?? (<T>(fn: () => Promise<T>) => fn());
-  const send =
-    request.kind === "refresh"
-      ? () => plex.refresh(key, { signal })
-      : () => {
-          const { guid, name, year } = request.target;
-          return plex.match(key, { guid, name, year }, { signal });
-        };
+  const send = (): Promise<void> => {
+    if (request.kind === "refresh") return plex.refresh(key, { signal });
+    if (request.kind === "undo") {
+      const { guid, title, year } = request.to;
+      if (guid === null) return plex.unmatch(key, { signal });
+      return plex.match(key, { guid, name: title, ...(year === null ? {} : { year }) }, { signal });
+    }
+    const { guid, name, year } = request.target;
+    return plex.match(key, { guid, name, year }, { signal });
+  };
   // Expect before sending, so an instant completion is not missed; resent after a lost event.
   const waiter = deps.tracker.expect(key, before, () => call(send));
   await deps.beforeSend?.();
@@ -81,6 +88,7 @@ export function outcomeAfterFix(
   const verdict = verdictAfterFix(beforeDetection, afterDetection);
   const late = completion === "timeout" ? TIMEOUT_NOTE : "";
   const problems = afterDetection.problems;
+  if (request.kind === "undo") return outcomeAfterUndo(before, after, request.to, afterDetection, late);
   if (request.kind === "refresh") {
     const note = `${verdict.note}${late}`;
     const label = { fixed: "Fixed", failed: "Still broken", locked: "Locked" }[verdict.state];
@@ -100,10 +108,58 @@ export function outcomeAfterFix(
     item: after,
     matched,
     candidates: [request.target],
+    ...(sameMatch(before.guid, after.guid) ? {} : { matchedFrom: matchRefOf(before) }),
     log: {
       level: state === "fixed" ? "info" : "warn",
       message: `${matched ? "Matched" : "Match failed"}: ${displayTitle(before)} — ${note}`,
     },
+  });
+}
+
+/** What an item is matched to now, as an undo would restore it. */
+export function matchRefOf(item: PlexItem): MatchRef {
+  const unmatched = ["unmatched", "none"].includes(guidKind(item.guid));
+  return { guid: unmatched ? null : item.guid!, title: item.title, year: item.year ?? null };
+}
+
+export function matchRefLabel(m: MatchRef): string {
+  return m.guid === null ? "unmatched" : candidateLabel({ name: m.title, year: m.year ?? undefined });
+}
+
+/** Legacy guids may come back with another `?lang=`; the part before it names the match. */
+function sameMatch(a: string | undefined, b: string | undefined): boolean {
+  const bare = (g: string | undefined) => (g ?? "").replace(/\?.*$/, "");
+  return bare(a) === bare(b);
+}
+
+/** Judges an undo: the item must be back on the guid it had (or unmatched again). */
+function outcomeAfterUndo(
+  before: PlexItem,
+  after: PlexItem,
+  to: MatchRef,
+  d: Detection,
+  late: string,
+): Settled {
+  const { problems } = d;
+  // What is still wrong after the undo, with a wrong match's evidence spelled out.
+  const left =
+    d.wrongMatch?.kind === "id_conflict"
+      ? `; ${describeWrongMatch(d.wrongMatch)}`
+      : problems.length > 0
+        ? `; ${describeProblems(problems)}`
+        : "";
+  const restored = to.guid === null ? matchRefOf(after).guid === null : sameMatch(after.guid, to.guid);
+  const was = matchRefLabel(matchRefOf(before));
+  const note = restored
+    ? `match undone: back to ${matchRefLabel(to)} (was ${was})${left}`
+    : `undo did not take: still ${matchRefLabel(matchRefOf(after))}${late}`;
+  // Restored as a person asked; what remains wrong with it is theirs to decide now.
+  const state = !restored ? "failed" : problems.length > 0 ? "needs_review" : "fixed";
+  return outcome(state, "undo_match", note, problems, {
+    item: after,
+    undone: restored,
+    ...(restored ? { matchedFrom: matchRefOf(before) } : {}),
+    log: { level: restored ? "info" : "warn", message: `Undo match: ${displayTitle(before)} — ${note}` },
   });
 }
 

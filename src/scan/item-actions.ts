@@ -1,4 +1,5 @@
-// One-item actions from the UI/API: refresh now, list match candidates, apply a chosen match.
+// One-item actions from the UI/API: refresh now, list match candidates, apply a chosen match,
+// undo the app's last match.
 // Each uses the scan's own fix-and-verify (polling: a single item needs no websocket) and
 // records the result exactly as a scan would.
 import type { PlexClient, PlexItem, PlexSection } from "../plex/index.js";
@@ -7,7 +8,7 @@ import { type FixRequest, fixAndVerify, ItemNotFoundError } from "./fix.js";
 import type { Candidate } from "./match-choice.js";
 import { titleQuery } from "./match-search.js";
 import { itemResult } from "./outcome.js";
-import type { ItemResult, ScanStore } from "./store.js";
+import type { ItemResult, MatchRef, ScanStore } from "./store.js";
 
 export { ItemNotFoundError };
 
@@ -75,4 +76,9 @@ export async function matchCandidates(
 
 export function applyMatch(deps: ItemActionDeps, ratingKey: string, target: Candidate): Promise<ItemResult> {
   return fixOne(deps, ratingKey, { kind: "match", target, reason: "hand" });
+}
+
+/** Restores what the app's last match replaced (`to`, as the store kept it), and verifies it. */
+export function undoMatch(deps: ItemActionDeps, ratingKey: string, to: MatchRef): Promise<ItemResult> {
+  return fixOne(deps, ratingKey, { kind: "undo", to });
 }

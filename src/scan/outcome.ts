@@ -4,7 +4,7 @@ import type { PlexItem, PlexSection } from "../plex/index.js";
 import type { ProblemCode } from "./detect.js";
 import type { Candidate } from "./match-choice.js";
 import type { ItemState } from "./policy.js";
-import type { ItemAction, ItemResult } from "./store.js";
+import type { ItemAction, ItemResult, MatchRef } from "./store.js";
 import { displayTitle } from "./title.js";
 
 export interface LogLine {
@@ -28,6 +28,9 @@ export interface Outcome {
   item?: PlexItem;
   /** A season or episode that only matching its show can fix: the show's ratingKey. */
   waitsForShow?: string;
+  /** A match or an undo changed the item's guid: what it was matched to before. */
+  matchedFrom?: MatchRef;
+  undone?: boolean;
 }
 
 /** An outcome with a state to record (everything but "healthy"). */
@@ -89,5 +92,7 @@ export function itemResult(
     candidates: o.candidates ? [...o.candidates] : null,
     action: o.action,
     at,
+    ...(o.matchedFrom ? { matchedFrom: o.matchedFrom } : {}),
+    ...(o.undone ? { undone: true } : {}),
   };
 }

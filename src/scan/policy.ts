@@ -11,6 +11,8 @@ export interface KnownItem {
   lastFailedAt: number | null;
   /** Set aside by hand: scans neither refresh nor match it (absent means not ignored). */
   ignored?: boolean;
+  /** A person undid the app's match: scans no longer match it by themselves. */
+  matchUndone?: boolean;
 }
 
 export const HOUR_MS = 3_600_000;

@@ -4,7 +4,14 @@ import type { ProblemCode } from "./detect.js";
 import type { Candidate } from "./match-choice.js";
 import type { ItemState, KnownItem } from "./policy.js";
 
-export type ItemAction = "check" | "refresh" | "match" | "dry_run" | "skip";
+export type ItemAction = "check" | "refresh" | "match" | "undo_match" | "dry_run" | "skip";
+
+/** What an item is matched to: a guid with its title and year, or unmatched (guid null). */
+export interface MatchRef {
+  guid: string | null;
+  title: string;
+  year: number | null;
+}
 
 export interface ItemResult {
   ratingKey: string;
@@ -20,6 +27,10 @@ export interface ItemResult {
   candidates: Candidate[] | null;
   action: ItemAction;
   at: number;
+  /** A match (or an undo) changed the item's guid: what it was matched to before, for undo. */
+  matchedFrom?: MatchRef;
+  /** This result is an undo: scans then leave the item's match to a person. */
+  undone?: boolean;
 }
 
 export interface ScanStore {

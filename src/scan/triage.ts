@@ -31,7 +31,7 @@ export function triage({ item, detection: d, prior, now, settings }: TriageInput
       record: prior !== undefined,
     });
   }
-  if (d.problems.length === 0) {
+  if (d.problems.length === 0 && d.wrongMatch === undefined) {
     // Someone (or Plex) fixed it since we last looked: close the case.
     return prior && prior.state !== "fixed" ? outcome("fixed", "check", "healthy on re-check", []) : HEALTHY;
   }
@@ -61,12 +61,26 @@ export function triage({ item, detection: d, prior, now, settings }: TriageInput
   return "fix";
 }
 
-/** How an item that needs a fix is fixed: a refresh, a match, or (matching off) a review. */
+export type FixPlan = "refresh" | "match" | "rematch" | "check_year";
+
+/**
+ * How an item that needs a fix is fixed: a refresh, a match, (matching off) a review, a new
+ * match for an id_conflict, or first a title search that confirms or clears a year suspicion.
+ * An item whose match a person undid is never matched again by a scan.
+ */
 export function fixPlan(
   d: Detection,
   settings: Pick<ScanSettings, "matchUnmatched">,
-): "refresh" | "match" | Outcome {
-  if (!d.problems.includes("unmatched")) return "refresh";
-  if (settings.matchUnmatched) return "match";
-  return outcome("needs_review", "check", "unmatched; automatic matching is switched off", d.problems);
+  prior?: Pick<KnownItem, "matchUndone">,
+): FixPlan | Outcome {
+  if (d.problems.includes("unmatched")) {
+    if (!settings.matchUnmatched)
+      return outcome("needs_review", "check", "unmatched; automatic matching is switched off", d.problems);
+    if (prior?.matchUndone)
+      return outcome("needs_review", "check", "unmatched; a person undid the app's match", d.problems);
+    return "match";
+  }
+  if (d.wrongMatch?.kind === "id_conflict") return "rematch";
+  if (d.wrongMatch?.kind === "year_suspect") return "check_year";
+  return "refresh";
 }

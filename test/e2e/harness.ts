@@ -77,6 +77,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** navigator.language and Accept-Language; English unless a test asks for another. */
   locale?: string;
+  /** False: start the server without PLEX_URL and PLEX_TOKEN (the first-run setup connects it). */
+  plexEnv?: boolean;
 }
 
 function requireBuild(): void {
@@ -92,6 +94,7 @@ export async function startAppServer(
   emulator: EmulatorHandle,
   dir: string,
   env: Record<string, string> = {},
+  { plexEnv = true }: { plexEnv?: boolean } = {},
 ): Promise<RunningServer> {
   requireBuild();
   const dataDir = join(dir, "data");
@@ -103,8 +106,7 @@ export async function startAppServer(
   return startServer(
     loadConfig(
       {
-        PLEX_URL: emulator.url,
-        PLEX_TOKEN: emulator.token,
+        ...(plexEnv ? { PLEX_URL: emulator.url, PLEX_TOKEN: emulator.token } : {}),
         PSR_DATA_DIR: dataDir,
         PSR_PORT: "0",
         PSR_HOST: "127.0.0.1",
@@ -135,7 +137,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const emulator = await startEmulator({ ...EMULATOR_DEFAULTS, ...options.emulator });
     cleanups.push(() => emulator.close());
-    const server = await startAppServer(emulator, join(work.dir, "app"), options.env);
+    const server = await startAppServer(emulator, join(work.dir, "app"), options.env, {
+      plexEnv: options.plexEnv ?? true,
+    });
     cleanups.push(() => server.close());
     const context = await chromium.launchPersistentContext(join(work.dir, "chrome"), {
       executablePath: "/usr/bin/chromium",

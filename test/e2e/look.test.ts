@@ -231,6 +231,17 @@ describe("look and language", () => {
       await page.getByRole("button", { name: button }).click();
       await page.getByRole("menu").waitFor();
       await page.getByRole("menuitem").first().waitFor();
+      // The menu fades in: colours measured mid-transition are blends, so axe waits for the end.
+      // (A polled evaluate: waitForFunction's string form is blocked by the app's CSP.)
+      await expect
+        .poll(() =>
+          page.evaluate(`(() => {
+            const menu = document.querySelector('[role="menu"]');
+            return !!menu && getComputedStyle(menu).opacity === "1" &&
+              menu.getAnimations({ subtree: true }).every((a) => a.playState !== "running");
+          })()`),
+        )
+        .toBe(true);
       try {
         await expectAccessible(page, `open menu ${button}`);
       } finally {

@@ -1,6 +1,7 @@
 // The settings page in Chromium: a section saves on its own, the schedule preview and an invalid
-// cron expression, a test notification to a local receiver, the password change; axe in light
-// and dark; desktop and phone, English and German screenshots.
+// cron expression, a test notification to a local receiver, retention (an invalid value refused on
+// its field, nothing stored), API keys, the password change (other sessions end); axe in light
+// and dark; desktop and phone screenshots of every section, English and German.
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { json, type Receiver, startReceiver } from "../notify/receiver.js";
@@ -53,7 +54,17 @@ async function open(scheme: "light" | "dark" = "light", language: "en" | "de" = 
 }
 
 const section = (id: string) => page.locator(`#settings-${id}`);
-const SECTIONS = ["plex", "libraries", "scans", "schedule", "notifications", "account"];
+const SECTIONS = [
+  "plex",
+  "libraries",
+  "scans",
+  "schedule",
+  "notifications",
+  "retention",
+  "appearance",
+  "account",
+  "migration",
+];
 
 /** Waits for the parts that load on their own (libraries from Plex, the schedule preview). */
 async function settled(): Promise<void> {
@@ -82,7 +93,7 @@ describe("settings page", () => {
   it("shows Plex from the environment and tests the connection", E2E_TIMEOUT, async () => {
     await open();
     const plex = section("plex");
-    await expect.poll(() => plex.getByText("Set by the environment").isVisible(), UNTIL).toBe(true);
+    await expect.poll(() => plex.getByText("Set by the environment").first().isVisible(), UNTIL).toBe(true);
     const token = await plex.getByRole("textbox", { name: "Token" }).inputValue();
     expect(token).toMatch(/^••••/);
     expect(await page.content()).not.toContain(stack.emulator.token);
@@ -142,7 +153,7 @@ describe("settings page", () => {
     const cron = schedule.getByRole("textbox", { name: "Cron expression" });
     await cron.fill("*/5 * * * *");
     await schedule.getByText(/This cron expression cannot be used: .*at most once an hour/).waitFor();
-    await screenshot(page, "settings-cron-invalid");
+    await screenshot(page, "settings-cron-invalid", { readme: true });
     await cron.fill("0 4 * * 1");
     await schedule.getByLabel("Time zone").fill("Europe/Berlin");
     await page.keyboard.press("Escape");
@@ -183,6 +194,95 @@ describe("settings page", () => {
     await webhook.getByText("Test failed").waitFor();
     await expect.poll(() => webhook.getByText(/500/).isVisible(), UNTIL).toBe(true);
     await screenshot(page, "settings-notification-test");
+  });
+
+  it(
+    "stores retention; an invalid value shows its message on its field and nothing is stored",
+    E2E_TIMEOUT,
+    async () => {
+      await open();
+      const retention = section("retention");
+      const logs = retention.getByRole("textbox", { name: "Job logs: keep … days" });
+      const history = retention.getByRole("textbox", { name: "Item history: keep … days" });
+      expect(await logs.inputValue()).toBe("30");
+      await logs.fill("0");
+      await history.fill("365");
+      await retention.getByRole("button", { name: "Save Retention" }).click();
+      // The server's message, on the field it names.
+      await retention.getByText("must be at least 1").waitFor();
+      expect(await logs.getAttribute("aria-invalid")).toBe("true");
+      // Tied to the field for assistive technology too.
+      const errorText = await logs.evaluate((el) =>
+        (el.getAttribute("aria-describedby") ?? "")
+          .split(" ")
+          .map((id: string) => el.ownerDocument.getElementById(id)?.textContent ?? ""),
+      );
+      expect(errorText.join(" ")).toContain("must be at least 1");
+      expect(await history.getAttribute("aria-invalid")).not.toBe("true");
+      await screenshot(page, "settings-retention-invalid");
+      const refused = await stack.api<{ stored: Record<string, number> }>("GET", "/api/retention");
+      expect(refused.json.stored).toMatchObject({ logDays: 30, historyDays: 90 });
+
+      await logs.fill("7");
+      await retention.getByRole("button", { name: "Save Retention" }).click();
+      await retention.getByText("Saved", { exact: true }).waitFor();
+      const saved = await stack.api<{ stored: Record<string, number>; effective: Record<string, number> }>(
+        "GET",
+        "/api/retention",
+      );
+      expect(saved.json.stored).toEqual({ logDays: 7, runDays: 90, runCount: 200, historyDays: 365 });
+      expect(saved.json.effective).toEqual(saved.json.stored);
+      await page.reload();
+      await expect
+        .poll(
+          () => section("retention").getByRole("textbox", { name: "Job logs: keep … days" }).inputValue(),
+          UNTIL,
+        )
+        .toBe("7");
+      expect(
+        await section("retention").getByRole("textbox", { name: "Item history: keep … days" }).inputValue(),
+      ).toBe("365");
+      await section("retention").getByTestId("retention-last-run").waitFor();
+    },
+  );
+
+  it("sets the language and theme defaults for a browser that has not chosen", E2E_TIMEOUT, async () => {
+    await open();
+    const appearance = section("appearance");
+    await choose(appearance, "Deutsch");
+    await choose(appearance, "Dark");
+    await appearance.getByRole("button", { name: "Save Appearance" }).click();
+    await appearance.getByText("Saved", { exact: true }).waitFor();
+    const stored = await stack.api<{ settings: { appearance: unknown } }>("GET", "/api/settings");
+    expect(stored.json.settings.appearance).toEqual({ language: "de", theme: "dark" });
+    // A browser with no choice of its own starts with the defaults…
+    await page.evaluate(
+      `localStorage.removeItem("psr-language"); localStorage.removeItem("psr-color-scheme")`,
+    );
+    await page.reload();
+    await page.getByRole("heading", { level: 1, name: "Einstellungen" }).waitFor();
+    await expect
+      .poll(() => page.locator("html").getAttribute("data-mantine-color-scheme"), UNTIL)
+      .toBe("dark");
+    // …without remembering them as its choice.
+    expect(await page.evaluate(`localStorage.getItem("psr-color-scheme")`)).toBeNull();
+    await screenshot(page, "settings-appearance-defaults");
+    // A choice made in this browser wins over the defaults.
+    await page.evaluate(
+      `localStorage.setItem("psr-language", "en"); localStorage.setItem("psr-color-scheme", "light")`,
+    );
+    await page.reload();
+    await page.getByRole("heading", { level: 1, name: "Settings" }).waitFor();
+    expect(await page.locator("html").getAttribute("data-mantine-color-scheme")).toBe("light");
+    const reset = await stack.api("PUT", "/api/settings", {
+      appearance: { language: "browser", theme: "auto" },
+    });
+    expect(reset.status).toBe(200);
+    const invalid = await stack.api<{ field: string }>("PUT", "/api/settings", {
+      appearance: { theme: "neon" },
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.json.field).toBe("appearance.theme");
   });
 
   it("passes axe in light and dark, and fits a phone", E2E_TIMEOUT, async () => {
@@ -240,9 +340,19 @@ describe("settings page", () => {
     await account.getByLabel("Repeat the new password").fill(next);
     await account.getByRole("button", { name: "Change password" }).click();
     await account.getByText("The current password is wrong.").waitFor();
+    // Another browser's session, which the change must end.
+    const other = await fetch(`${stack.url}/api/auth/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username: USERNAME, password: PASSWORD }),
+    });
+    const otherCookie = (other.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const otherMe = () => fetch(`${stack.url}/api/auth/me`, { headers: { Cookie: otherCookie } });
+    expect((await otherMe()).status).toBe(200);
     await account.getByLabel("Current password").fill(PASSWORD);
     await account.getByRole("button", { name: "Change password" }).click();
     await account.getByText(/Password changed\./).waitFor();
+    expect((await otherMe()).status).toBe(401);
     // This browser stays logged in with its new session: another save works.
     await page.reload();
     await page.getByRole("heading", { level: 1, name: "Settings" }).waitFor();

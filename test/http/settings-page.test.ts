@@ -75,7 +75,11 @@ function asSession(s: { cookie: string; csrf: string; ip: string }) {
 describe("Plex on the settings page", () => {
   it("shows the connection read-only with the time-out, the token masked", async () => {
     const res = await api("GET", "/api/settings");
-    expect(res.json.plex).toMatchObject({ url: emulator.url, timeoutSeconds: 12, source: "environment" });
+    expect(res.json.plex).toMatchObject({
+      url: emulator.url,
+      timeoutSeconds: 12,
+      fromEnvironment: { url: true },
+    });
     expect(res.text).not.toContain(emulator.token);
   });
 

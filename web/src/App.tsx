@@ -1,7 +1,7 @@
 import { localStorageColorSchemeManager, MantineProvider } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { BrowserRouter, Route, Routes } from "react-router";
 import { setCsrfToken, setUnauthorizedHandler } from "./api/client";
 import { ApiError } from "./api/errors";
@@ -10,10 +10,16 @@ import { RequireAuth } from "./auth/RequireAuth";
 import { AppLayout } from "./components/AppLayout";
 import { LiveProvider } from "./events/LiveProvider";
 import { Dashboard } from "./pages/Dashboard";
+import { BulkSummary } from "./pages/items/BulkSummary";
 import { LoginPage } from "./pages/Login";
 import { ItemsPage, JobDetailPage, JobsPage, SettingsPage, StatisticsPage } from "./pages/lazy";
 import { NotFound } from "./pages/NotFound";
+import { AppearanceDefaults } from "./pages/settings/AppearanceDefaults";
+import { SetupGate } from "./pages/setup/SetupGate";
 import { cssVariablesResolver, theme } from "./theme";
+
+const SetupPage = lazy(() => import("./pages/Setup"));
+const ImportPage = lazy(() => import("./pages/import/ImportPage"));
 
 export const COLOR_SCHEME_KEY = "psr-color-scheme";
 const colorSchemeManager = localStorageColorSchemeManager({ key: COLOR_SCHEME_KEY });
@@ -55,11 +61,26 @@ export function App() {
           <Routes>
             <Route path="/login" element={<LoginPage />} />
             <Route
+              path="/setup"
               element={
                 <RequireAuth>
-                  <LiveProvider>
-                    <AppLayout />
-                  </LiveProvider>
+                  <Suspense fallback={null}>
+                    <SetupPage />
+                  </Suspense>
+                </RequireAuth>
+              }
+            />
+            <Route
+              element={
+                <RequireAuth>
+                  <AppearanceDefaults colorSchemeKey={COLOR_SCHEME_KEY} />
+                  {/* The first-run setup comes before the dashboard while Plex is not connected. */}
+                  <SetupGate>
+                    <LiveProvider>
+                      <AppLayout />
+                      <BulkSummary />
+                    </LiveProvider>
+                  </SetupGate>
                 </RequireAuth>
               }
             >
@@ -69,6 +90,7 @@ export function App() {
               <Route path="items" element={<ItemsPage />} />
               <Route path="statistics" element={<StatisticsPage />} />
               <Route path="settings" element={<SettingsPage />} />
+              <Route path="settings/import" element={<ImportPage />} />
               <Route path="*" element={<NotFound />} />
             </Route>
           </Routes>

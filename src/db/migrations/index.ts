@@ -3,6 +3,8 @@ import * as m001 from "./001_settings.js";
 import * as m002 from "./002_scans_and_items.js";
 import * as m003 from "./003_auth.js";
 import * as m004 from "./004_item_ignore.js";
+import * as m006 from "./006_match_undo.js";
+import * as m007 from "./007_history_source.js";
 
 // Ordered by name; never edit a migration that has shipped, add a new one.
 export const migrations: Record<string, Migration> = {
@@ -10,4 +12,6 @@ export const migrations: Record<string, Migration> = {
   "002_scans_and_items": m002,
   "003_auth": m003,
   "004_item_ignore": m004,
+  "006_match_undo": m006,
+  "007_history_source": m007,
 };

@@ -1,5 +1,5 @@
 // /api/items/:ratingKey/…: the detail drawer, refresh now, match candidates, apply a match,
-// ignore/unignore, and the poster proxies (the browser never sees the Plex token or Plex's
+// undo the app's last match, ignore/unignore, and the poster proxies (the browser never sees the Plex token or Plex's
 // address, and never names an address for the server to fetch).
 import type { FastifyInstance, FastifyReply } from "fastify";
 import {
@@ -9,12 +9,19 @@ import {
   type ItemDetail,
   ignoreBodySchema,
   type MatchesResponse,
+  type MatchRef,
   matchesQuerySchema,
 } from "../../contracts/index.js";
 import type { SqliteScanStore } from "../../jobs/item-store.js";
 import type { ResultsView } from "../../jobs/results-view.js";
 import { isServerPath, type PlexClient, type PlexImage } from "../../plex/index.js";
-import { applyMatch, ItemNotFoundError, matchCandidates, refreshItem } from "../../scan/item-actions.js";
+import {
+  applyMatch,
+  ItemNotFoundError,
+  matchCandidates,
+  refreshItem,
+  undoMatch,
+} from "../../scan/item-actions.js";
 import { CandidateSearches } from "../candidate-searches.js";
 import { HttpError, parseInput } from "../errors.js";
 import { isoTime, matchBody, ratingKeyParams } from "../schemas.js";
@@ -32,6 +39,8 @@ export interface ItemActionRouteDeps {
   setIgnored: (ratingKey: string, ignore: { reason: string | null } | null) => Promise<boolean>;
   /** PLEX_URL, for the "Open in Plex" link. */
   plexUrl: string;
+  /** What the app's last match replaced: null = never matched by the app, undefined = not recorded. */
+  previousMatch: (ratingKey: string) => Promise<MatchRef | null | undefined>;
 }
 
 function sendImage(reply: FastifyReply, image: PlexImage) {
@@ -96,6 +105,7 @@ export async function itemActionRoutes(app: FastifyInstance, deps: ItemActionRou
           }
         : null,
       plexLink: await plexLink(ratingKey),
+      previousMatch: (await deps.previousMatch(ratingKey)) ?? null,
     };
   });
 
@@ -130,6 +140,19 @@ export async function itemActionRoutes(app: FastifyInstance, deps: ItemActionRou
     const { ratingKey } = parseInput(ratingKeyParams, request.params, "params");
     const target = parseInput(matchBody, request.body, "body");
     return once(ratingKey, "match", () => applyMatch(actionDeps(), ratingKey, target)).catch(notFound);
+  });
+
+  // Undo: the match the app's last match replaced comes back (a match to it, or an unmatch),
+  // verified like any fix. Only the app's own matches are undone, never one made in Plex.
+  app.post("/api/items/:ratingKey/undo-match", async (request) => {
+    const { ratingKey } = parseInput(ratingKeyParams, request.params, "params");
+    const to = await deps.previousMatch(ratingKey);
+    if (to === undefined) throw new HttpError(404, `No item ${ratingKey} has been recorded`);
+    if (to === null)
+      throw new HttpError(409, "This app never matched this item, so there is no earlier match to restore", {
+        code: "nothing_to_undo",
+      });
+    return once(ratingKey, "undo-match", () => undoMatch(actionDeps(), ratingKey, to)).catch(notFound);
   });
 
   const ignore = async (ratingKey: string, value: { reason: string | null } | null) => {

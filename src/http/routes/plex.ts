@@ -1,28 +1,141 @@
-// /api/plex: the Plex libraries with item counts, for choosing what to scan, and a connection
-// test for the settings page.
+// /api/plex: the Plex libraries with item counts, for choosing what to scan; the connection set
+// in the browser (the environment's values win and cannot be changed here); and a connection
+// test, of the connection in effect or of one about to be saved.
 import type { FastifyInstance } from "fastify";
+import type { EffectiveConnection } from "../../config/connection.js";
+import { type PlexConnectionView, plexConnectionBodySchema } from "../../contracts/setup.js";
 import { errorMessage } from "../../error-message.js";
-import { PlexAuthError, type PlexClient, PlexError, PlexUnreachableError } from "../../plex/index.js";
+import { maskSecret } from "../../notify/schema.js";
+import {
+  PlexAuthError,
+  type PlexClient,
+  PlexError,
+  PlexHttpError,
+  PlexNotFoundError,
+  PlexResponseError,
+  PlexUnreachableError,
+} from "../../plex/index.js";
 import { librariesWithCounts } from "../../scan/libraries.js";
+import { HttpError, parseInput } from "../errors.js";
 
-/** The error code of a failed connection test, as the API's error bodies name it. */
-function failureCode(error: unknown): string {
+/** A change to the stored connection (validated); a value left out stays as it is. */
+export interface ConnectionPatch {
+  url?: string;
+  token?: string;
+  timeoutMs?: number;
+}
+
+/** Whether the connection test failed when the server started; a later passing test clears it. */
+export class ConnectionHealth {
+  private failed = false;
+  private pending: Promise<void> = Promise.resolve();
+
+  /** Runs the start-up check in the background; `failedAtStart` waits for it. */
+  checkAtStart(check: () => Promise<unknown>): void {
+    this.pending = check().then(
+      () => {
+        this.failed = false;
+      },
+      () => {
+        this.failed = true;
+      },
+    );
+  }
+
+  async failedAtStart(): Promise<boolean> {
+    await this.pending;
+    return this.failed;
+  }
+
+  passed(): void {
+    this.failed = false;
+  }
+}
+
+/** The connection as the HTTP layer sees it: read, saved, and tried. */
+export interface ConnectionAccess {
+  effective(): EffectiveConnection;
+  save(patch: ConnectionPatch): Promise<EffectiveConnection>;
+  /** The connection in effect with `patch` applied, not stored. */
+  preview(patch: ConnectionPatch): EffectiveConnection;
+  /** A client for one test: few retries, so a dead address answers quickly. Null without a token. */
+  testClient(connection: EffectiveConnection): PlexClient | null;
+  health: ConnectionHealth;
+}
+
+/** The connection as the API shows it: the token only ever masked. */
+export function connectionView(c: EffectiveConnection): PlexConnectionView {
+  return {
+    url: c.url,
+    token: c.token ? maskSecret(c.token) : null,
+    timeoutSeconds: Math.round(c.timeoutMs / 1000),
+    fromEnvironment: { ...c.fromEnvironment },
+  };
+}
+
+/** The code of a failed connection test (translated by the SPA). */
+export function failureCode(error: unknown): string {
   if (error instanceof PlexAuthError) return "plex_auth";
   if (error instanceof PlexUnreachableError) return "plex_unreachable";
+  // Something answers, but not as Plex does: a web page, a 404 for "/", another service.
+  if (error instanceof PlexResponseError || error instanceof PlexNotFoundError) return "plex_not_plex";
+  if (error instanceof PlexHttpError && error.status < 500 && error.status !== 403) return "plex_not_plex";
   if (error instanceof PlexError) return "plex_error";
   return "internal";
 }
 
-export async function plexRoutes(app: FastifyInstance, deps: { plex: () => PlexClient }): Promise<void> {
+const ENV_NAMES = { url: "PLEX_URL", token: "PLEX_TOKEN", timeoutSeconds: "PLEX_TIMEOUT" } as const;
+
+function patchOf(body: { url?: string; token?: string; timeoutSeconds?: number }): ConnectionPatch {
+  const patch: ConnectionPatch = {};
+  if (body.url !== undefined) patch.url = body.url;
+  if (body.token !== undefined) patch.token = body.token;
+  if (body.timeoutSeconds !== undefined) patch.timeoutMs = body.timeoutSeconds * 1000;
+  return patch;
+}
+
+export async function plexRoutes(
+  app: FastifyInstance,
+  deps: { plex: () => PlexClient; connection: ConnectionAccess },
+): Promise<void> {
+  const { connection } = deps;
   app.get("/api/plex/libraries", async () => ({ libraries: await librariesWithCounts(deps.plex()) }));
 
+  app.get("/api/plex/connection", async () => connectionView(connection.effective()));
+
+  // A value the environment sets is refused rather than silently ignored: it would never apply.
+  app.put("/api/plex/connection", async (request) => {
+    const body = parseInput(plexConnectionBodySchema, request.body, "body");
+    const env = connection.effective().fromEnvironment;
+    for (const field of ["url", "token", "timeoutSeconds"] as const) {
+      const fromEnv = field === "timeoutSeconds" ? env.timeout : env[field];
+      if (body[field] !== undefined && fromEnv) {
+        const message = `set by the environment (${ENV_NAMES[field]}); change it there`;
+        throw new HttpError(400, `Invalid body: ${field}: ${message}`, {
+          field,
+          issues: [{ field, message }],
+        });
+      }
+    }
+    return connectionView(await connection.save(patchOf(body)));
+  });
+
   // A failed test is an answer, not an error: 200 with the reason, so the page shows it beside
-  // the button instead of treating it as a broken request.
+  // the button instead of treating it as a broken request. With a body, the connection about to
+  // be saved is tried (values left out are the ones in effect).
   app.post("/api/plex/test", async (request) => {
+    const body = parseInput(plexConnectionBodySchema, request.body, "body");
+    const patch = patchOf(body);
+    const trial = Object.keys(patch).length > 0 ? connection.preview(patch) : connection.effective();
+    const client = connection.testClient(trial);
+    if (!client) {
+      return { ok: false as const, code: "plex_not_configured", reason: "no Plex token is set" };
+    }
     try {
-      const plex = deps.plex();
-      const server = await plex.server();
-      const libraries = await librariesWithCounts(plex);
+      const server = await client.server();
+      const libraries = await librariesWithCounts(client);
+      const current = connection.effective();
+      if (trial.url === current.url && trial.token === current.token) connection.health.passed();
       return {
         ok: true as const,
         server: { name: server.friendlyName, version: server.version, platform: server.platform },

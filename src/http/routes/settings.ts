@@ -15,8 +15,13 @@ export interface SettingsRouteDeps {
   /** Next and last scheduled run, shown beside the schedule. */
   schedulerStatus: () => Promise<unknown>;
   onChange?: () => void | Promise<void>;
-  /** Where Plex is (from the environment); the token is only ever shown masked. */
-  plex: { url: string; token: string | undefined; timeoutMs?: number };
+  /** Where Plex is now (environment over the browser's setup); the token is only ever shown masked. */
+  plex: () => {
+    url: string;
+    token: string | undefined;
+    timeoutMs?: number;
+    fromEnvironment?: Record<string, boolean>;
+  };
 }
 
 export async function settingsRoutes(app: FastifyInstance, deps: SettingsRouteDeps): Promise<void> {
@@ -24,19 +29,21 @@ export async function settingsRoutes(app: FastifyInstance, deps: SettingsRouteDe
   // unchanged keeps the stored secret.
   const shown = (s: AppSettings) => ({ ...s, notifications: maskNotificationSecrets(s.notifications) });
 
-  // The connection comes from the environment (PLEX_URL, PLEX_TOKEN, PLEX_TIMEOUT); the page
-  // shows it read-only and says so.
-  const plex = {
-    url: deps.plex.url,
-    token: deps.plex.token ? maskSecret(deps.plex.token) : null,
-    ...(deps.plex.timeoutMs !== undefined ? { timeoutSeconds: Math.round(deps.plex.timeoutMs / 1000) } : {}),
-    source: "environment" as const,
+  // Read per request: the connection can change in the browser without a restart.
+  const plex = () => {
+    const current = deps.plex();
+    return {
+      url: current.url,
+      token: current.token ? maskSecret(current.token) : null,
+      ...(current.timeoutMs !== undefined ? { timeoutSeconds: Math.round(current.timeoutMs / 1000) } : {}),
+      ...(current.fromEnvironment ? { fromEnvironment: current.fromEnvironment } : {}),
+    };
   };
 
   app.get("/api/settings", async () => ({
     settings: shown(await deps.settings.load()),
     scheduler: await deps.schedulerStatus(),
-    plex,
+    plex: plex(),
   }));
 
   app.put("/api/settings", async (request) => {

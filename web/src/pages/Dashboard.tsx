@@ -31,6 +31,7 @@ import { FollowToggle } from "../components/FollowToggle";
 import { LogView } from "../components/LogView";
 import { PageTitle } from "../components/PageTitle";
 import { RelativeTime } from "../components/RelativeTime";
+import { WatchCard } from "../components/WatchCard";
 import { useLiveLog, useLiveScheduler, useScanStatus } from "../events/hooks";
 import { formatNumber, formatPercent } from "../lib/format";
 import { RATE_COLOR, rateBand, successRate } from "../lib/rate";
@@ -45,6 +46,7 @@ export function Dashboard() {
         {t("nav.dashboard")}
       </PageTitle>
       <SchedulerCard fallback={settings.data?.scheduler ?? null} loading={settings.isPending} />
+      <WatchCard />
       {running && <LiveProgress scan={running} />}
       {/* The figures above the log, so they stay in view on a laptop screen during a scan. */}
       {statusKnown ? <LastScanFigures scan={lastFinished} /> : <Skeleton h={120} />}

@@ -3,6 +3,7 @@ import {
   Button,
   Card,
   Center,
+  Checkbox,
   Group,
   Loader,
   Pagination,
@@ -18,7 +19,7 @@ import {
 } from "@mantine/core";
 import { useDebouncedCallback, useMediaQuery } from "@mantine/hooks";
 import { IconFilterOff, IconSearch } from "@tabler/icons-react";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { ITEM_STATES, type ItemState } from "../../../src/contracts/constants";
@@ -36,6 +37,7 @@ import {
   itemFiltersToParams,
   parseItemFilters,
 } from "../lib/itemFilters";
+import { BulkBar } from "./items/BulkBar";
 import { ItemDrawer } from "./items/ItemDrawer";
 
 /** The open drawer lives in the URL too (?item=ratingKey), so back closes it and links can open it. */
@@ -69,6 +71,50 @@ export default function ItemsPage() {
   const nothingScanned = stats.data?.items.total === 0;
   const data = items.data;
   const totalPages = data ? Math.max(1, Math.ceil(data.total / ITEMS_PAGE_SIZE)) : 1;
+
+  // The selection: chosen rows (kept across pages), or every item the filter matches, which
+  // the server resolves. A new filter starts a new selection.
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [allMatching, setAllMatching] = useState(false);
+  const filterKey = JSON.stringify([filters.state, filters.library, filters.q]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the selection resets when the filter (its key) changes
+  useEffect(() => {
+    setSelected(new Set());
+    setAllMatching(false);
+  }, [filterKey]);
+  const pageKeys = useMemo(() => data?.items.map((i) => i.ratingKey) ?? [], [data]);
+  const isSelected = (key: string) => allMatching || selected.has(key);
+  const pageSelected = pageKeys.length > 0 && pageKeys.every(isSelected);
+  const pageSome = pageKeys.some(isSelected);
+  const selection: Selection = {
+    isSelected,
+    pageSelected,
+    pageSome,
+    toggle: (key) => {
+      if (allMatching) {
+        // Leaving "all matching": what stays selected is this page without the row.
+        setAllMatching(false);
+        setSelected(new Set(pageKeys.filter((k) => k !== key)));
+        return;
+      }
+      const next = new Set(selected);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      setSelected(next);
+    },
+    togglePage: () => {
+      const next = new Set(allMatching ? [] : selected);
+      if (pageSelected) for (const k of pageKeys) next.delete(k);
+      else for (const k of pageKeys) next.add(k);
+      setAllMatching(false);
+      setSelected(next);
+    },
+  };
+  const selectedCount = allMatching ? (data?.total ?? 0) : selected.size;
+  const clearSelection = () => {
+    setSelected(new Set());
+    setAllMatching(false);
+  };
 
   return (
     <Stack gap="md">
@@ -154,9 +200,9 @@ export default function ItemsPage() {
             {t("items.count", { count: data.total, formatted: formatNumber(data.total, i18n.language) })}
           </Text>
           {phone ? (
-            <ItemCards items={data.items} onOpen={setOpenItem} />
+            <ItemCards items={data.items} onOpen={setOpenItem} selection={selection} />
           ) : (
-            <ItemTable items={data.items} onOpen={setOpenItem} />
+            <ItemTable items={data.items} onOpen={setOpenItem} selection={selection} />
           )}
         </>
       )}
@@ -170,8 +216,49 @@ export default function ItemsPage() {
           getItemProps={(p) => ({ "aria-label": t("pagination.page", { page: p }) })}
         />
       )}
+      {data && selectedCount > 0 && (
+        <BulkBar
+          count={selectedCount}
+          total={data.total}
+          pageSelected={pageSelected}
+          allMatching={allMatching}
+          onSelectAllMatching={() => setAllMatching(true)}
+          onClear={clearSelection}
+          selection={() =>
+            allMatching
+              ? {
+                  filter: {
+                    ...(filters.state ? { state: filters.state } : {}),
+                    ...(filters.library ? { library: filters.library } : {}),
+                    ...(filters.q ? { q: filters.q } : {}),
+                  },
+                }
+              : { ratingKeys: [...selected] }
+          }
+          onStarted={clearSelection}
+        />
+      )}
       <ItemDrawer ratingKey={openRatingKey} onClose={() => setOpenItem(null)} />
     </Stack>
+  );
+}
+
+interface Selection {
+  isSelected: (ratingKey: string) => boolean;
+  pageSelected: boolean;
+  pageSome: boolean;
+  toggle: (ratingKey: string) => void;
+  togglePage: () => void;
+}
+
+function SelectBox({ item, selection }: { item: ItemResource; selection: Selection }) {
+  const { t } = useTranslation();
+  return (
+    <Checkbox
+      aria-label={t("bulk.selectItem", { title: item.title })}
+      checked={selection.isSelected(item.ratingKey)}
+      onChange={() => selection.toggle(item.ratingKey)}
+    />
   );
 }
 
@@ -212,12 +299,26 @@ function ItemTitle({ item, onOpen }: { item: ItemResource; onOpen: (ratingKey: s
   );
 }
 
-function ItemTable({ items, onOpen }: { items: ItemResource[]; onOpen: (ratingKey: string) => void }) {
+interface ListProps {
+  items: ItemResource[];
+  onOpen: (ratingKey: string) => void;
+  selection: Selection;
+}
+
+function ItemTable({ items, onOpen, selection }: ListProps) {
   const { t } = useTranslation();
   return (
     <Table striped highlightOnHover>
       <Table.Thead>
         <Table.Tr>
+          <Table.Th w={40}>
+            <Checkbox
+              aria-label={t("bulk.selectPage")}
+              checked={selection.pageSelected}
+              indeterminate={selection.pageSome && !selection.pageSelected}
+              onChange={selection.togglePage}
+            />
+          </Table.Th>
           <Table.Th>
             <span className="visually-hidden">{t("items.posterColumn")}</span>
           </Table.Th>
@@ -236,9 +337,13 @@ function ItemTable({ items, onOpen }: { items: ItemResource[]; onOpen: (ratingKe
             className="item-row"
             // The whole row opens the drawer for a mouse; the title button is the keyboard way.
             onClick={(e) => {
-              if (!(e.target as HTMLElement).closest("a,button")) onOpen(item.ratingKey);
+              if (!(e.target as HTMLElement).closest("a,button,input,label,.item-select"))
+                onOpen(item.ratingKey);
             }}
           >
+            <Table.Td className="item-select">
+              <SelectBox item={item} selection={selection} />
+            </Table.Td>
             <Table.Td w={56}>
               <Poster ratingKey={item.ratingKey} title={item.title} />
             </Table.Td>
@@ -268,13 +373,20 @@ function ItemTable({ items, onOpen }: { items: ItemResource[]; onOpen: (ratingKe
   );
 }
 
-function ItemCards({ items, onOpen }: { items: ItemResource[]; onOpen: (ratingKey: string) => void }) {
+function ItemCards({ items, onOpen, selection }: ListProps) {
   const { t } = useTranslation();
   return (
     <Stack gap="xs">
+      <Checkbox
+        label={t("bulk.selectPage")}
+        checked={selection.pageSelected}
+        indeterminate={selection.pageSome && !selection.pageSelected}
+        onChange={selection.togglePage}
+      />
       {items.map((item) => (
         <Card key={item.ratingKey} withBorder padding="sm">
           <Group align="flex-start" wrap="nowrap" gap="sm">
+            <SelectBox item={item} selection={selection} />
             <Poster ratingKey={item.ratingKey} title={item.title} />
             <Stack gap={4} miw={0} style={{ flex: 1 }}>
               <ItemTitle item={item} onOpen={onOpen} />

@@ -16,6 +16,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
+import { BULK_SOURCE } from "../../../src/contracts/bulk-constants";
 import type { ScanResource } from "../../../src/contracts/schemas";
 import { request } from "../api/client";
 import { ApiError } from "../api/errors";
@@ -30,7 +31,8 @@ import { RelativeTime } from "../components/RelativeTime";
 import { ScanFigures } from "../components/ScanFigures";
 import { formatDuration, formatNumber } from "../lib/format";
 import { splitLog } from "../lib/log";
-import { KNOWN_SOURCES, scanDuration } from "../lib/scan";
+import { scanDuration } from "../lib/scan";
+import { useJobKind } from "./items/BulkJobKind";
 
 const ACTIVE = new Set(["queued", "running"]);
 const FLUSH_MS = 200;
@@ -113,6 +115,7 @@ export default function JobDetailPage() {
   const log = useJobLog(id, valid ? active : undefined);
   const [paused, setPaused] = useState(false);
   const [cancelOpen, cancel] = useDisclosure(false);
+  const jobKind = useJobKind();
   const lang = i18n.language;
 
   const back = (
@@ -173,7 +176,7 @@ export default function JobDetailPage() {
           </Group>
         }
       >
-        {t("jobDetail.title", { id: s.id })}
+        {s.source === BULK_SOURCE ? t("bulk.jobTitle", { id: s.id }) : t("jobDetail.title", { id: s.id })}
       </PageTitle>
       <Card withBorder padding="md">
         <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm">
@@ -187,7 +190,7 @@ export default function JobDetailPage() {
             <Text size="xs" c="dimmed" fw={600} tt="uppercase">
               {t("jobs.source")}
             </Text>
-            <Text size="sm">{KNOWN_SOURCES.includes(s.source) ? t(`source.${s.source}`) : s.source}</Text>
+            <Text size="sm">{jobKind(s)}</Text>
           </div>
           <div>
             <Text size="xs" c="dimmed" fw={600} tt="uppercase">

@@ -11,12 +11,8 @@ import { RelativeTime } from "../components/RelativeTime";
 import { ScanFigures } from "../components/ScanFigures";
 import { useScanStatus } from "../events/hooks";
 import { formatDuration } from "../lib/format";
-import { KNOWN_SOURCES, scanDuration } from "../lib/scan";
-
-function useSourceLabel() {
-  const { t } = useTranslation();
-  return (source: string) => (KNOWN_SOURCES.includes(source) ? t(`source.${source}`) : source);
-}
+import { scanDuration } from "../lib/scan";
+import { useJobKind } from "./items/BulkJobKind";
 
 export default function JobsPage() {
   const { t } = useTranslation();
@@ -61,7 +57,7 @@ function Duration({ scan }: { scan: ScanResource }) {
 
 function JobTable({ scans }: { scans: ScanResource[] }) {
   const { t } = useTranslation();
-  const sourceLabel = useSourceLabel();
+  const jobKind = useJobKind();
   return (
     <Table striped highlightOnHover>
       <Table.Thead>
@@ -88,7 +84,7 @@ function JobTable({ scans }: { scans: ScanResource[] }) {
                 {scan.settings.dryRun === true && <DryRunBadge />}
               </Group>
             </Table.Td>
-            <Table.Td>{sourceLabel(scan.source)}</Table.Td>
+            <Table.Td>{jobKind(scan)}</Table.Td>
             <Table.Td className="nowrap">
               {scan.startedAt ? <RelativeTime value={scan.startedAt} size="sm" /> : "–"}
             </Table.Td>
@@ -107,7 +103,7 @@ function JobTable({ scans }: { scans: ScanResource[] }) {
 
 function JobCards({ scans }: { scans: ScanResource[] }) {
   const { t } = useTranslation();
-  const sourceLabel = useSourceLabel();
+  const jobKind = useJobKind();
   return (
     <Stack gap="xs">
       {scans.map((scan) => (
@@ -122,8 +118,7 @@ function JobCards({ scans }: { scans: ScanResource[] }) {
             </Group>
           </Group>
           <Text size="sm">
-            {sourceLabel(scan.source)} ·{" "}
-            {scan.startedAt ? <RelativeTime value={scan.startedAt} size="sm" /> : "–"} ·{" "}
+            {jobKind(scan)} · {scan.startedAt ? <RelativeTime value={scan.startedAt} size="sm" /> : "–"} ·{" "}
             <Duration scan={scan} />
           </Text>
           <ScanFigures stats={scan.stats} />

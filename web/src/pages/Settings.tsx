@@ -2,16 +2,33 @@
 // changes asks first. Loaded lazily (pages/lazy.ts) with everything under ./settings.
 import { Anchor, Center, Group, Loader, Stack } from "@mantine/core";
 import { useTranslation } from "react-i18next";
+import type { AppearanceSettings } from "../../../src/contracts/appearance";
+import type { RetentionSettings } from "../../../src/contracts/retention";
 import { useSettings } from "../api/queries";
 import { ErrorState } from "../components/ErrorState";
 import { PageTitle } from "../components/PageTitle";
 import { AccountSection } from "./settings/AccountSection";
+import { AppearanceSection } from "./settings/AppearanceSection";
+import { MigrationSection } from "./settings/MigrationSection";
 import { type NotificationsDraft, NotificationsSection } from "./settings/NotificationsSection";
 import { LibrariesSection, PlexSection } from "./settings/PlexSections";
+import { RetentionSection } from "./settings/RetentionSection";
 import { ScanSection, type ScheduleDraft, ScheduleSection, scanDraftOf } from "./settings/ScanSections";
 import { DirtyContext, useUnsavedGuard } from "./settings/shared";
+import { WatchSection, watchDraftOf } from "./settings/WatchSection";
 
-const SECTIONS = ["plex", "libraries", "scans", "schedule", "notifications", "account"] as const;
+const SECTIONS = [
+  "plex",
+  "libraries",
+  "scans",
+  "schedule",
+  "watch",
+  "notifications",
+  "retention",
+  "appearance",
+  "account",
+  "migration",
+] as const;
 
 export default function SettingsPage() {
   const { t } = useTranslation();
@@ -37,14 +54,18 @@ export default function SettingsPage() {
       )}
       {settings.data && s && (
         <DirtyContext.Provider value={report}>
-          <PlexSection plex={settings.data.plex} />
+          <PlexSection />
           <LibrariesSection
             settings={{ libraries: s.libraries as string[], includePersonal: s.includePersonal as boolean }}
           />
           <ScanSection settings={scanDraftOf(s)} />
           <ScheduleSection settings={s.schedule as unknown as ScheduleDraft} />
+          <WatchSection settings={watchDraftOf(s)} />
           <NotificationsSection settings={s.notifications as NotificationsDraft} />
+          <RetentionSection settings={s.retention as RetentionSettings} />
+          <AppearanceSection settings={s.appearance as AppearanceSettings} />
           <AccountSection />
+          <MigrationSection />
         </DirtyContext.Provider>
       )}
     </Stack>

@@ -1,5 +1,5 @@
 // The item detail drawer: poster, problems and note, the actions (refresh now, find a match,
-// ignore), the candidates the scan stored, the last scan, the attempt history, a link into Plex.
+// undo the app's last match, ignore), the candidates the scan stored, the last scan, the attempt history, a link into Plex.
 import {
   Alert,
   Anchor,
@@ -19,6 +19,8 @@ import {
 import { useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import {
+  IconAlertTriangle,
+  IconArrowBackUp,
   IconExternalLink,
   IconEye,
   IconEyeOff,
@@ -26,13 +28,21 @@ import {
   IconRefresh,
   IconSearch,
 } from "@tabler/icons-react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { ItemState } from "../../../../src/contracts/constants";
 import type { ItemDetail } from "../../../../src/contracts/schemas";
+import { api } from "../../api/client";
 import { errorMessage } from "../../api/errors";
-import { type ActionResult, useItemDetail, useRefreshItem, useSetIgnored } from "../../api/itemActions";
+import {
+  type ActionResult,
+  itemKeys,
+  useItemDetail,
+  useRefreshItem,
+  useSetIgnored,
+} from "../../api/itemActions";
 import { ItemStateBadge, ScanStatusBadge } from "../../components/badges";
 import { ConfirmModal } from "../../components/ConfirmModal";
 import { ErrorState } from "../../components/ErrorState";
@@ -85,25 +95,28 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
   const { item } = detail;
   const [pickerOpen, setPickerOpen] = useState(false);
   const [ignoreOpen, setIgnoreOpen] = useState(false);
+  const [undoOpen, setUndoOpen] = useState(false);
   useEffect(() => {
-    onDialog(pickerOpen || ignoreOpen);
+    onDialog(pickerOpen || ignoreOpen || undoOpen);
     return () => onDialog(false);
-  }, [pickerOpen, ignoreOpen, onDialog]);
+  }, [pickerOpen, ignoreOpen, undoOpen, onDialog]);
   const [reason, setReason] = useState("");
-  const [result, setResult] = useState<{ kind: "refresh" | "match"; result: ActionResult } | null>(null);
+  const [result, setResult] = useState<{ kind: ResultKind; result: ActionResult } | null>(null);
   const refresh = useRefreshItem(item.ratingKey);
   const ignore = useSetIgnored(item.ratingKey);
+  const undo = useUndoMatch(item.ratingKey);
   const refreshing = useElapsedSeconds(refresh.isPending);
-  const busy = refresh.isPending || ignore.isPending;
+  const undoing = useElapsedSeconds(undo.isPending);
+  const busy = refresh.isPending || ignore.isPending || undo.isPending;
   const ignored = item.state === "ignored";
+  const previous = detail.previousMatch ?? null;
+  const wrongMatch = item.problems.includes("wrong_match");
 
-  const showResult = (kind: "refresh" | "match", r: ActionResult) => {
+  const showResult = (kind: ResultKind, r: ActionResult) => {
     setResult({ kind, result: r });
     notifications.show({
       color: r.state === "fixed" ? "green" : r.state === "failed" || r.state === "error" ? "red" : "blue",
-      title: t(kind === "refresh" ? "itemActions.result.refreshTitle" : "itemActions.result.matchTitle", {
-        title: r.title,
-      }),
+      title: t(RESULT_TITLE[kind], { title: r.title }),
       message: t("itemActions.result.state", { state: t(`itemState.${r.state}`) }),
     });
   };
@@ -167,6 +180,19 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
         </Alert>
       )}
 
+      {wrongMatch && item.note && (
+        <Alert
+          variant="light"
+          color="amber"
+          icon={<IconAlertTriangle aria-hidden />}
+          title={t("itemActions.wrongMatch")}
+        >
+          <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+            {item.note}
+          </Text>
+        </Alert>
+      )}
+
       <Group gap="xs" role="group" aria-label={t("itemActions.actions")}>
         <Button
           leftSection={<IconRefresh size={16} aria-hidden />}
@@ -189,6 +215,17 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
         >
           {t("itemActions.findMatch")}
         </Button>
+        {previous && (
+          <Button
+            variant="light"
+            leftSection={<IconArrowBackUp size={16} aria-hidden />}
+            loading={undo.isPending}
+            disabled={busy}
+            onClick={() => setUndoOpen(true)}
+          >
+            {t("itemActions.undo.button")}
+          </Button>
+        )}
         {ignored ? (
           <Button
             variant="default"
@@ -226,15 +263,18 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
           <Text size="sm">{t("itemActions.refreshing", { seconds: refreshing })}</Text>
         </Group>
       )}
+      {undo.isPending && (
+        <Group gap="xs" role="status">
+          <Loader size="sm" aria-hidden />
+          <Text size="sm">{t("itemActions.undo.running", { seconds: undoing })}</Text>
+        </Group>
+      )}
       {result && (
         <Alert
           variant="light"
           color={result.result.state === "fixed" ? "green" : "gray"}
           role="status"
-          title={t(
-            result.kind === "refresh" ? "itemActions.result.refreshTitle" : "itemActions.result.matchTitle",
-            { title: result.result.title },
-          )}
+          title={t(RESULT_TITLE[result.kind], { title: result.result.title })}
         >
           <Group gap="xs">
             <ItemStateBadge state={result.result.state} />
@@ -259,7 +299,7 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
             ))}
           </Group>
         )}
-        {item.note && (
+        {item.note && !wrongMatch && (
           <Text size="sm" mt="xs" style={{ overflowWrap: "anywhere" }}>
             <Text span fw={600} size="sm">
               {t("itemActions.note")}:
@@ -356,6 +396,7 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
                 )}
                 <Text size="xs" c="dimmed">
                   <RelativeTime value={h.at} size="xs" />
+                  {h.source === "watch" && ` · ${t("itemActions.bySource.watch")}`}
                   {h.jobId !== null && (
                     <>
                       {" · "}
@@ -381,6 +422,38 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
           showResult("match", r);
         }}
       />
+      {previous && (
+        <ConfirmModal
+          opened={undoOpen}
+          title={t("itemActions.undo.title", { title: item.title })}
+          confirmLabel={t("itemActions.undo.confirm")}
+          loading={undo.isPending}
+          onClose={() => setUndoOpen(false)}
+          onConfirm={() =>
+            undo.mutate(undefined, {
+              onSuccess: (r) => {
+                setUndoOpen(false);
+                showResult("undo", r);
+              },
+              onError: (error) => {
+                setUndoOpen(false);
+                failed(error);
+              },
+            })
+          }
+        >
+          <Stack gap="xs">
+            {/* The recorded title already carries the year ("Title (Year)"). */}
+            <Field label={t("itemActions.undo.current")}>{item.title}</Field>
+            <Field label={t("itemActions.undo.restored")}>
+              {previous.guid === null
+                ? t("itemActions.undo.unmatched")
+                : matchLabel(previous.title, previous.year)}
+            </Field>
+            <Text size="sm">{t("itemActions.undo.text")}</Text>
+          </Stack>
+        </ConfirmModal>
+      )}
       <ConfirmModal
         opened={ignoreOpen}
         title={t("itemActions.ignoreDialog.title", { title: item.title })}
@@ -415,6 +488,34 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
       </ConfirmModal>
     </Stack>
   );
+}
+
+type ResultKind = "refresh" | "match" | "undo";
+
+const RESULT_TITLE: Record<ResultKind, string> = {
+  refresh: "itemActions.result.refreshTitle",
+  match: "itemActions.result.matchTitle",
+  undo: "itemActions.undo.resultTitle",
+};
+
+function matchLabel(title: string, year: number | null): string {
+  return year === null ? title : `${title} (${year})`;
+}
+
+/** POST …/undo-match: restores what the app's last match replaced, verified by the server. */
+function useUndoMatch(ratingKey: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationKey: ["undo-match", ratingKey],
+    mutationFn: () =>
+      api<ActionResult>(`/api/items/${encodeURIComponent(ratingKey)}/undo-match`, { method: "POST" }),
+    onSettled: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: itemKeys.detail(ratingKey) }),
+        client.invalidateQueries({ queryKey: ["items"] }),
+        client.invalidateQueries({ queryKey: ["stats"] }),
+      ]),
+  });
 }
 
 function Field({ label, children }: { label: string; children: ReactNode }) {

@@ -1,123 +1,135 @@
-// Plex (the connection, read-only, with a test) and Libraries (which ones a scan covers).
-import { Alert, Badge, Button, Checkbox, Group, Loader, Stack, Switch, Text, TextInput } from "@mantine/core";
-import { IconAlertCircle, IconCircleCheck, IconPlugConnected, IconUser } from "@tabler/icons-react";
+// Plex (the connection: set here unless the environment sets it, with a test) and Libraries
+// (which ones a scan covers).
+import { Alert, Badge, Button, Checkbox, Group, Loader, Stack, Switch, Text } from "@mantine/core";
+import { IconAlertCircle, IconPlugConnected, IconUser } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
-import type { SettingsResponse } from "../../../../src/contracts/schemas";
+import type { PlexConnectionView } from "../../../../src/contracts/setup";
 import { useLibraries } from "../../api/queries";
 import { ErrorState } from "../../components/ErrorState";
-import { usePlexTest, useSaveSettings } from "./api";
+import { useConnectionTest, usePlexConnection, useSaveConnection } from "../setup/api";
+import {
+  type ConnectionDraft,
+  ConnectionFields,
+  ConnectionTestResult,
+  connectionPatch,
+  draftOf,
+} from "../setup/ConnectionFields";
+import { useSaveSettings } from "./api";
 import { SettingsSection, sectionSave, useDraft } from "./shared";
 
-export function PlexSection({ plex }: { plex: SettingsResponse["plex"] & { timeoutSeconds?: number } }) {
+/** Settings → Plex: editable where the environment sets nothing, with a connection test. */
+export function PlexSection() {
   const { t } = useTranslation();
-  const test = usePlexTest();
-  const result = test.data;
-  return (
+  const connection = usePlexConnection();
+  return connection.data ? (
+    <PlexConnectionForm view={connection.data} />
+  ) : (
     <SettingsSection
       id="plex"
       title={t("settings.plex.title")}
-      description={t("settings.plex.description")}
-      badge={
-        <Badge variant="light" color="gray">
-          {t("settings.plex.fromEnvironment")}
-        </Badge>
-      }
+      description={t("settings.plex.descriptionEditable")}
     >
-      <TextInput label={t("settings.plex.url")} value={plex.url} readOnly />
-      <TextInput
-        label={t("settings.plex.token")}
-        value={plex.token ?? t("settings.plex.noToken")}
-        readOnly
-        description={t("settings.plex.tokenHint")}
-      />
-      {plex.timeoutSeconds !== undefined && (
-        <TextInput
-          label={t("settings.plex.timeout")}
-          value={t("settings.seconds", { count: plex.timeoutSeconds })}
-          readOnly
-        />
-      )}
-      <Group>
-        <Button
-          variant="light"
-          leftSection={<IconPlugConnected size={18} />}
-          loading={test.isPending}
-          onClick={() => test.mutate()}
-        >
-          {t("settings.plex.test")}
-        </Button>
-      </Group>
-      {test.isError && <ErrorState error={test.error} />}
-      {result?.ok === true && (
-        <Alert
-          color="teal"
-          icon={<IconCircleCheck size={18} />}
-          role="status"
-          title={t("settings.plex.connected")}
-        >
-          <Text size="sm">
-            {t("settings.plex.server", { name: result.server.name, version: result.server.version })}
-          </Text>
-          <Text size="sm">
-            {t("settings.plex.libraries", {
-              count: result.libraries.length,
-              names: result.libraries.map((l) => l.title).join(", "),
-            })}
-          </Text>
-        </Alert>
-      )}
-      {result?.ok === false && (
-        <Alert
-          color="red"
-          icon={<IconAlertCircle size={18} />}
-          role="alert"
-          title={t("settings.plex.failed")}
-        >
-          <Text size="sm">{t(`errors.${result.code}`, { defaultValue: result.reason })}</Text>
-          <Text size="sm" c="dimmed">
-            {result.reason}
-          </Text>
-        </Alert>
+      {connection.isPending && <Loader size="sm" role="status" aria-label={t("common.loading")} />}
+      {connection.isError && (
+        <ErrorState error={connection.error} onRetry={() => void connection.refetch()} />
       )}
     </SettingsSection>
   );
 }
 
-interface LibraryDraft {
+function PlexConnectionForm({ view }: { view: PlexConnectionView }) {
+  const { t } = useTranslation();
+  const save = useSaveConnection();
+  const test = useConnectionTest();
+  const form = useDraft<ConnectionDraft>(draftOf(view));
+  const env = view.fromEnvironment;
+  const allFromEnvironment = env.url && env.token && env.timeout;
+  const patch = connectionPatch(view, form.draft);
+  // Like sectionSave (shared.tsx), but for PUT /api/plex/connection: the answer is the new view.
+  const saveControls = {
+    dirty: form.dirty,
+    saving: save.isPending,
+    saved: save.isSuccess,
+    error: save.error,
+    onSave: () => save.mutate(patch, { onSuccess: (saved) => form.adopt(draftOf(saved)) }),
+    onReset: () => {
+      form.reset();
+      save.reset();
+    },
+  };
+  return (
+    <SettingsSection
+      id="plex"
+      title={t("settings.plex.title")}
+      description={
+        allFromEnvironment
+          ? t("settings.plex.descriptionEnvironment")
+          : t("settings.plex.descriptionEditable")
+      }
+      badge={
+        env.url || env.token || env.timeout ? (
+          <Badge variant="light" color="gray">
+            {allFromEnvironment
+              ? t("settings.plex.fromEnvironment")
+              : t("settings.plex.partlyFromEnvironment")}
+          </Badge>
+        ) : undefined
+      }
+      {...(allFromEnvironment ? {} : { save: saveControls })}
+    >
+      <ConnectionFields
+        view={view}
+        draft={form.draft}
+        update={form.update}
+        error={save.error}
+        idPrefix="settings-plex"
+      />
+      <Group>
+        <Button
+          variant="light"
+          leftSection={<IconPlugConnected size={18} />}
+          loading={test.isPending}
+          // Unsaved changes are tried as they are, before saving them.
+          onClick={() => test.mutate(Object.keys(patch).length > 0 ? patch : undefined)}
+        >
+          {t("settings.plex.test")}
+        </Button>
+      </Group>
+      <ConnectionTestResult result={test.data} error={test.error} />
+    </SettingsSection>
+  );
+}
+
+export interface LibraryDraft {
   libraries: string[];
   includePersonal: boolean;
 }
 
-export function LibrariesSection({ settings }: { settings: LibraryDraft }) {
+/**
+ * The libraries read from Plex with their counts, personal media marked, to tick; none ticked
+ * means every movie and show library. Used here and by the setup.
+ */
+export function LibraryChoices({
+  value,
+  onChange,
+}: {
+  value: LibraryDraft;
+  onChange: (patch: Partial<LibraryDraft>) => void;
+}) {
   const { t, i18n } = useTranslation();
   const libraries = useLibraries();
-  const save = useSaveSettings();
-  const form = useDraft<LibraryDraft>({
-    libraries: settings.libraries,
-    includePersonal: settings.includePersonal,
-  });
-  const chosen = new Set(form.draft.libraries);
+  const chosen = new Set(value.libraries);
   const toggle = (title: string, id: string, on: boolean) => {
     // Stored by title (what the original used); an id stored earlier counts as chosen too.
-    const rest = form.draft.libraries.filter((v) => v !== title && v !== id);
-    form.update({ libraries: on ? [...rest, title] : rest });
+    const rest = value.libraries.filter((v) => v !== title && v !== id);
+    onChange({ libraries: on ? [...rest, title] : rest });
   };
   const number = new Intl.NumberFormat(i18n.language);
+  const unknown = libraries.data
+    ? value.libraries.filter((v) => !libraries.data.libraries.some((l) => l.title === v || l.id === v))
+    : [];
   return (
-    <SettingsSection
-      id="libraries"
-      title={t("settings.libraries.title")}
-      description={t("settings.libraries.description")}
-      save={sectionSave(
-        form,
-        save,
-        () => ({ ...form.draft }),
-        (saved) => ({
-          libraries: saved.libraries,
-          includePersonal: (saved as Record<string, unknown>).includePersonal as boolean,
-        }),
-      )}
-    >
+    <>
       {libraries.isPending && <Loader size="sm" role="status" aria-label={t("common.loading")} />}
       {libraries.isError && <ErrorState error={libraries.error} onRetry={() => void libraries.refetch()} />}
       {libraries.data && (
@@ -147,29 +159,49 @@ export function LibrariesSection({ settings }: { settings: LibraryDraft }) {
             ))}
         </Stack>
       )}
-      {form.draft.libraries.length === 0 && (
+      {value.libraries.length === 0 && (
         <Text size="sm" c="dimmed" role="note">
           {t("settings.libraries.allHint")}
         </Text>
       )}
-      {libraries.data &&
-        form.draft.libraries.some(
-          (v) => !libraries.data.libraries.some((l) => l.title === v || l.id === v),
-        ) && (
-          <Alert color="yellow" icon={<IconAlertCircle size={18} />}>
-            {t("settings.libraries.unknown", {
-              names: form.draft.libraries
-                .filter((v) => !libraries.data.libraries.some((l) => l.title === v || l.id === v))
-                .join(", "),
-            })}
-          </Alert>
-        )}
+      {unknown.length > 0 && (
+        <Alert color="yellow" icon={<IconAlertCircle size={18} />}>
+          {t("settings.libraries.unknown", { names: unknown.join(", ") })}
+        </Alert>
+      )}
       <Switch
-        checked={form.draft.includePersonal}
-        onChange={(e) => form.update({ includePersonal: e.currentTarget.checked })}
+        checked={value.includePersonal}
+        onChange={(e) => onChange({ includePersonal: e.currentTarget.checked })}
         label={t("settings.libraries.includePersonal")}
         description={t("settings.libraries.includePersonalHint")}
       />
+    </>
+  );
+}
+
+export function LibrariesSection({ settings }: { settings: LibraryDraft }) {
+  const { t } = useTranslation();
+  const save = useSaveSettings();
+  const form = useDraft<LibraryDraft>({
+    libraries: settings.libraries,
+    includePersonal: settings.includePersonal,
+  });
+  return (
+    <SettingsSection
+      id="libraries"
+      title={t("settings.libraries.title")}
+      description={t("settings.libraries.description")}
+      save={sectionSave(
+        form,
+        save,
+        () => ({ ...form.draft }),
+        (saved) => ({
+          libraries: saved.libraries,
+          includePersonal: (saved as Record<string, unknown>).includePersonal as boolean,
+        }),
+      )}
+    >
+      <LibraryChoices value={form.draft} onChange={form.update} />
     </SettingsSection>
   );
 }

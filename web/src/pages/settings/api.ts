@@ -7,7 +7,6 @@ import type {
   NotificationTestResult,
   PasswordChangeBody,
   PasswordChangeResponse,
-  PlexTestResponse,
   SchedulePreviewResponse,
   SettingsResponse,
 } from "../../../../src/contracts/schemas";
@@ -25,12 +24,6 @@ export function useSaveSettings() {
     onSuccess: (data) => {
       client.setQueryData<SettingsResponse>(keys.settings, (old) => (old ? { ...old, ...data } : old));
     },
-  });
-}
-
-export function usePlexTest() {
-  return useMutation({
-    mutationFn: () => api<PlexTestResponse>("/api/plex/test", { method: "POST" }),
   });
 }
 

@@ -108,7 +108,7 @@ export function SettingsSection({ id, title, description, badge, children, save 
             </Title>
             {badge}
             {save?.dirty && (
-              <Badge color="yellow" variant="light">
+              <Badge color="orange" variant="light">
                 {t("settings.unsaved.badge")}
               </Badge>
             )}

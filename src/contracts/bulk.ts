@@ -1,0 +1,70 @@
+// Bulk actions on items (POST /api/bulk): the request, its limits, and what a bulk job records
+// in its settings and stats, so the SPA can name the job and sum it up when it ends.
+import { z } from "zod";
+import { BULK_ACTIONS, BULK_MAX_ITEMS } from "./bulk-constants.js";
+import { ITEM_STATES } from "./constants.js";
+
+export * from "./bulk-constants.js";
+
+const ratingKeySchema = z.string().regex(/^\d{1,12}$/, { message: "expected a Plex ratingKey (digits)" });
+
+/** The same filter as GET /api/items (without paging): the server resolves it. */
+export const bulkFilterSchema = z
+  .object({
+    state: z.enum(ITEM_STATES).optional(),
+    q: z.string().trim().max(200).optional(),
+    library: z.string().trim().max(200).optional(),
+  })
+  .strict();
+export type BulkFilter = z.infer<typeof bulkFilterSchema>;
+
+export const bulkBodySchema = z
+  .object({
+    action: z.enum(BULK_ACTIONS, { message: `expected one of: ${BULK_ACTIONS.join(", ")}` }),
+    ratingKeys: z
+      .array(ratingKeySchema)
+      .min(1, { message: "select at least one item" })
+      .max(BULK_MAX_ITEMS, { message: `at most ${BULK_MAX_ITEMS} items per request` })
+      .optional(),
+    filter: bulkFilterSchema.optional(),
+    reason: z.string().trim().max(500, { message: "at most 500 characters" }).optional(),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if ((body.ratingKeys === undefined) === (body.filter === undefined))
+      ctx.addIssue({
+        code: "custom",
+        path: [body.ratingKeys === undefined ? "ratingKeys" : "filter"],
+        message: "give either ratingKeys or filter, not both and not neither",
+      });
+    if (body.reason !== undefined && body.action !== "ignore")
+      ctx.addIssue({ code: "custom", path: ["reason"], message: "a reason is only taken by ignore" });
+  });
+export type BulkBody = z.infer<typeof bulkBodySchema>;
+
+export const bulkStartedSchema = z.object({
+  id: z.number(),
+  action: z.enum(BULK_ACTIONS),
+  total: z.number(),
+});
+export type BulkStarted = z.infer<typeof bulkStartedSchema>;
+
+/** `settings.bulk` of a bulk job (ScanResource.settings). */
+export const bulkJobSettingsSchema = z.object({
+  action: z.enum(BULK_ACTIONS),
+  ratingKeys: z.array(z.string()),
+  reason: z.string().nullable(),
+});
+export type BulkJobSettings = z.infer<typeof bulkJobSettingsSchema>;
+
+/** `stats.bulk` of a bulk job: per-item outcomes, and the failures by title. */
+export const bulkJobStatsSchema = z.object({
+  action: z.enum(BULK_ACTIONS),
+  total: z.number(),
+  done: z.number(),
+  succeeded: z.number(),
+  failed: z.number(),
+  skipped: z.number(),
+  failures: z.array(z.object({ ratingKey: z.string(), title: z.string(), note: z.string() })),
+});
+export type BulkJobStats = z.infer<typeof bulkJobStatsSchema>;
