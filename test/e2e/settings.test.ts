@@ -170,6 +170,13 @@ describe("settings page", () => {
     }>("GET", "/api/settings");
     expect(stored.json.settings.schedule.cron).toBe("0 4 * * 1");
     expect(stored.json.scheduler.nextRunAt).not.toBeNull();
+    // After a reload the page shows what was stored, with its preview.
+    await page.reload();
+    const reloaded = section("schedule");
+    await expect
+      .poll(() => reloaded.getByRole("textbox", { name: "Cron expression" }).inputValue(), UNTIL)
+      .toBe("0 4 * * 1");
+    await expect.poll(() => reloaded.getByTestId("schedule-preview").locator("li").count(), UNTIL).toBe(5);
   });
 
   it("sends a test notification to a local receiver and shows the answer", E2E_TIMEOUT, async () => {
