@@ -2,10 +2,11 @@ import { Badge, Loader, Text, Tooltip } from "@mantine/core";
 import { IconPlayerPause } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { BULK_SOURCE } from "../../../src/contracts/bulk-constants";
 import { useScanStatus } from "../events/hooks";
 import { formatNumber } from "../lib/format";
 
-/** "Scan running 12 / 48" linking to the job, or a quiet idle badge. */
+/** "Scan running 12 / 48" (or "Bulk job running …") linking to the job, or a quiet idle badge. */
 export function LiveIndicator() {
   const { t, i18n } = useTranslation();
   const { running } = useScanStatus();
@@ -28,10 +29,15 @@ export function LiveIndicator() {
   }
   const p = running.progress;
   const lang = i18n.language;
+  // A bulk job takes the same slot as a scan, but it is not a scan.
+  const bulk = running.source === BULK_SOURCE;
   const label =
     p && p.total !== null
-      ? t("live.runningCount", { done: formatNumber(p.done, lang), total: formatNumber(p.total, lang) })
-      : t("live.running");
+      ? t(bulk ? "live.bulkRunningCount" : "live.runningCount", {
+          done: formatNumber(p.done, lang),
+          total: formatNumber(p.total, lang),
+        })
+      : t(bulk ? "live.bulkRunning" : "live.running");
   const short = p && p.total !== null ? `${formatNumber(p.done, lang)} / ${formatNumber(p.total, lang)}` : "";
   return (
     <Tooltip label={label}>

@@ -2,9 +2,14 @@
 import { MantineProvider } from "@mantine/core";
 import { cleanup, render, screen } from "@testing-library/react";
 import type { ReactNode } from "react";
+import { MemoryRouter } from "react-router";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { ScanResource } from "../../../src/contracts/schemas";
+import { LiveContext } from "../events/hooks";
+import { LiveStore } from "../events/store";
 import { initI18n } from "../i18n";
 import { ItemStateBadge, ScanStatusBadge } from "./badges";
+import { LiveIndicator } from "./LiveIndicator";
 import { LogView, visibleRange } from "./LogView";
 
 const wrap = (ui: ReactNode) => render(<MantineProvider env="test">{ui}</MantineProvider>);
@@ -41,5 +46,40 @@ describe("log view", () => {
     expect(visibleRange(0, 400, 50_000)).toEqual([0, 40]);
     expect(visibleRange(20_000, 400, 50_000)).toEqual([980, 1040]);
     expect(visibleRange(0, 400, 5)).toEqual([0, 5]);
+  });
+});
+
+describe("live indicator", () => {
+  const running = (source: string): ScanResource => ({
+    id: 7,
+    status: "running",
+    source,
+    startedAt: "2026-01-01T00:00:00.000Z",
+    finishedAt: null,
+    stats: null,
+    error: null,
+    progress: { phase: "fixing", done: 2, total: 3, current: null },
+    cancelRequested: false,
+    settings: {},
+  });
+  const show = (source: string) => {
+    const store = new LiveStore();
+    store.applyStatus({ running: running(source), lastFinished: null });
+    return wrap(
+      <MemoryRouter>
+        <LiveContext.Provider value={store}>
+          <LiveIndicator />
+        </LiveContext.Provider>
+      </MemoryRouter>,
+    );
+  };
+
+  it.each([
+    ["scheduler", "Scan running 2 / 3"],
+    ["bulk", "Bulk job running 2 / 3"],
+  ])("names a %s job for what it is", (source, label) => {
+    show(source);
+    const link = screen.getByRole("link", { name: label });
+    expect(link.getAttribute("href")).toBe("/jobs/7");
   });
 });
