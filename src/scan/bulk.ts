@@ -13,13 +13,13 @@ import {
   type PlexItem,
   type PlexNotificationListener,
 } from "../plex/index.js";
-import { CompletionTracker } from "./completion.js";
 import { detectProblems } from "./detect.js";
 import { type FixRequest, fixAndVerify, outcomeOfError } from "./fix.js";
-import { abortError, Batcher, isAbort, Pacer, WorkQueue } from "./limits.js";
+import { abortError, type Batcher, isAbort, type Pacer, WorkQueue } from "./limits.js";
 import type { Candidate } from "./match-choice.js";
 import { itemResult, type Settled } from "./outcome.js";
-import { PlexGate, PlexOutageError } from "./plex-gate.js";
+import { type PlexGate, PlexOutageError } from "./plex-gate.js";
+import { type CompletionTracking, openCompletionTracking, plexWorkTools } from "./plex-work.js";
 import type { ItemState } from "./policy.js";
 import { countCompletion, emptyStats, type ScanStats, STAT_OF_STATE } from "./stats.js";
 import type { ScanStore } from "./store.js";
@@ -131,9 +131,9 @@ class BulkRun {
   private readonly gate: PlexGate;
   private readonly pacer: Pacer;
   private readonly reader: Batcher<PlexItem>;
-  private tracker: CompletionTracker | undefined;
-  private listener: PlexNotificationListener | undefined;
-  private ownsListener = false;
+  private tracking: CompletionTracking | undefined;
+  private readonly log = (level: "info" | "warn" | "error", message: string) =>
+    this.deps.reporter.log(level, message);
   private fatal: unknown;
   private current: string | null = null;
   private lastProgressAt = 0;
@@ -144,17 +144,11 @@ class BulkRun {
   ) {
     this.now = deps.now ?? Date.now;
     this.signal = AbortSignal.any([deps.signal, this.stop.signal]);
-    this.gate = new PlexGate(
-      (signal) => deps.plex.identity({ signal }),
-      deps.settings.outageWaitSeconds * 1000,
-      (message) => deps.reporter.log("warn", message),
-    );
-    this.pacer = new Pacer(deps.settings.requestDelayMs, this.now);
     // Before and after each fix the items are read in batches, as a scan verifies them.
-    this.reader = new Batcher(async (keys) => {
-      const items = await deps.plex.metadata(keys, { signal: this.signal });
-      return new Map(items.map((i) => [i.ratingKey, i]));
-    });
+    const tools = plexWorkTools(deps.plex, deps.settings, this.signal, this.log, this.now);
+    this.gate = tools.gate;
+    this.pacer = tools.pacer;
+    this.reader = tools.reader;
     this.stats = {
       ...emptyStats(),
       bulk: {
@@ -215,8 +209,7 @@ class BulkRun {
       status = cancelled ? "cancelled" : "failed";
       error = cancelled ? null : errorMessage(this.fatal ?? e);
     } finally {
-      this.tracker?.close();
-      if (this.ownsListener) await this.listener?.close();
+      await this.tracking?.close();
     }
     this.stats.outages = this.gate.outages;
     this.stats.durationMs = this.now() - started;
@@ -231,19 +224,7 @@ class BulkRun {
   }
 
   private async startCompletionTracking(): Promise<void> {
-    if (this.deps.listener) this.listener = this.deps.listener;
-    else if (this.deps.notifications !== false) {
-      this.listener = this.deps.plex.notifications();
-      this.ownsListener = true;
-      this.listener.start();
-    }
-    if (this.listener && !this.listener.connected && !(await this.listener.waitOpen(3000)))
-      this.deps.reporter.log("warn", "Plex notifications are unavailable; polling for completion instead");
-    this.tracker = new CompletionTracker(
-      this.listener,
-      (keys) => this.deps.plex.metadata(keys, { signal: this.signal }),
-      this.deps.pollIntervalMs,
-    );
+    this.tracking = await openCompletionTracking({ ...this.deps, log: this.log }, this.signal);
   }
 
   private async handle(item: BulkItem, step: ActionStep): Promise<void> {
@@ -276,7 +257,7 @@ class BulkRun {
       const fixed = await fixAndVerify(
         {
           plex: this.deps.plex,
-          tracker: this.tracker!,
+          tracker: this.tracking!.tracker,
           signal: this.signal,
           timeoutMs: this.deps.settings.itemTimeoutSeconds * 1000,
           call: (fn) => this.gate.call(fn, this.signal),

@@ -22,13 +22,13 @@ import {
   listWindow,
   selectSections,
 } from "./collect.js";
-import { CompletionTracker } from "./completion.js";
 import { type Detection, detectProblems } from "./detect.js";
 import { type FixDeps, fixAndVerify, outcomeOfError } from "./fix.js";
-import { abortError, Batcher, isAbort, Pacer, WorkQueue } from "./limits.js";
+import { abortError, type Batcher, isAbort, type Pacer, WorkQueue } from "./limits.js";
 import type { MatchQuery } from "./match-search.js";
 import { asDryRun, itemResult, type Outcome } from "./outcome.js";
-import { PlexGate, PlexOutageError } from "./plex-gate.js";
+import { type PlexGate, PlexOutageError } from "./plex-gate.js";
+import { type CompletionTracking, openCompletionTracking, plexWorkTools } from "./plex-work.js";
 import type { KnownItem } from "./policy.js";
 import {
   countCompletion,
@@ -103,9 +103,9 @@ class Scan {
   private readonly seen = new KeySet();
   /** Unmatched shows queued for a match in this scan, with the children that wait for it. */
   private readonly pendingShows = new Map<string, Held[]>();
-  private tracker: CompletionTracker | undefined;
-  private listener: PlexNotificationListener | undefined;
-  private ownsListener = false;
+  private tracking: CompletionTracking | undefined;
+  private readonly log = (level: "info" | "warn" | "error", message: string) =>
+    this.deps.reporter.log(level, message);
   private total: number | null = null;
   private done = 0;
   private current: string | null = null;
@@ -122,16 +122,10 @@ class Scan {
     this.now = deps.now ?? Date.now;
     // One signal for everything: the caller's cancel, or our own stop on a fatal error.
     this.signal = AbortSignal.any([deps.signal, this.stop.signal]);
-    this.gate = new PlexGate(
-      (signal) => deps.plex.identity({ signal }),
-      settings.outageWaitSeconds * 1000,
-      (message) => deps.reporter.log("warn", message),
-    );
-    this.pacer = new Pacer(settings.requestDelayMs, this.now);
-    this.verifier = new Batcher(async (keys) => {
-      const items = await deps.plex.metadata(keys, { signal: this.signal });
-      return new Map(items.map((i) => [i.ratingKey, i]));
-    });
+    const tools = plexWorkTools(deps.plex, settings, this.signal, this.log, this.now);
+    this.gate = tools.gate;
+    this.pacer = tools.pacer;
+    this.verifier = tools.reader;
   }
 
   async run(): Promise<ScanOutcome> {
@@ -156,8 +150,7 @@ class Scan {
       status = cancelled ? "cancelled" : "failed";
       error = cancelled ? null : errorMessage(this.fatal ?? e);
     } finally {
-      this.tracker?.close();
-      if (this.ownsListener) await this.listener?.close();
+      await this.tracking?.close();
     }
     this.stats.outages = this.gate.outages;
     this.stats.durationMs = this.now() - this.startedAt;
@@ -171,23 +164,7 @@ class Scan {
 
   private async startCompletionTracking(): Promise<void> {
     if (this.settings.dryRun) return;
-    if (this.deps.listener) {
-      this.listener = this.deps.listener;
-    } else if (this.deps.notifications !== false) {
-      this.listener = this.deps.plex.notifications();
-      this.ownsListener = true;
-      this.listener.start();
-    }
-    if (this.listener && !this.listener.connected) {
-      const open = await this.listener.waitOpen(3000);
-      if (!open)
-        this.deps.reporter.log("warn", "Plex notifications are unavailable; polling for completion instead");
-    }
-    this.tracker = new CompletionTracker(
-      this.listener,
-      (keys) => this.deps.plex.metadata(keys, { signal: this.signal }),
-      this.deps.pollIntervalMs,
-    );
+    this.tracking = await openCompletionTracking({ ...this.deps, log: this.log }, this.signal);
   }
 
   /** Collector and workers run together; the queue between them only holds broken items. */
@@ -337,7 +314,7 @@ class Scan {
   private fixDeps(): FixDeps {
     return {
       plex: this.deps.plex,
-      tracker: this.tracker!,
+      tracker: this.tracking!.tracker,
       signal: this.signal,
       timeoutMs: this.settings.itemTimeoutSeconds * 1000,
       call: (fn) => this.gate.call(fn, this.signal),
