@@ -9,8 +9,12 @@
 //   4. Twenty dashboards open during a scan: API latency (p95) and the server's CPU share.
 //   5. The Statistics page's history call with 1,000 stored scans: p50 and p95 latency.
 // Options: --only=fix|baseline|large|dashboards|stats  --baseline-sample=N (default 20; 0 = every item)
+//   --heap=default|cap (large: one heap variant only, for iterating)
+//   --cli=<path to a compiled cli.js> (large: run that build instead of bin/psr.js, which falls back
+//   to tsx, and measures that, whenever the sources are newer than dist/)
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type EmulatorHandle, startEmulator } from "../emulator/index.js";
 import { scanSettingsSchema } from "../src/config/settings.js";
@@ -31,6 +35,9 @@ const args = new Map(
 );
 const only = args.get("only");
 const sample = Number(args.get("baseline-sample") ?? 20);
+const heapVariant = args.get("heap");
+const cliArg = args.get("cli");
+const cli = cliArg ? resolve(cliArg) : fileURLToPath(new URL("../bin/psr.js", import.meta.url));
 
 const FIX_DATASET = {
   seed: 2026,
@@ -164,10 +171,9 @@ async function benchBaseline(ourWallMs: number | undefined): Promise<string[]> {
 async function startEmulatorProcess(
   items: number,
 ): Promise<{ url: string; token: string; stop: () => void }> {
-  const bin = fileURLToPath(new URL("../bin/psr.js", import.meta.url));
   const child = spawn(
     process.execPath,
-    [bin, "emulator", "--port", "0", "--items", String(items), "--seed", "7", "--token", "bench-token"],
+    [cli, "emulator", "--port", "0", "--items", String(items), "--seed", "7", "--token", "bench-token"],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },
@@ -199,7 +205,9 @@ const HEAP_FLAG = "--max-old-space-size=160";
 
 async function benchLarge(): Promise<string[]> {
   const lines: string[] = [];
-  for (const flags of [[HEAP_FLAG], []]) {
+  const variants = { cap: [HEAP_FLAG], default: [] } as Record<string, string[]>;
+  const chosen = heapVariant ? [heapVariant] : ["cap", "default"];
+  for (const flags of chosen.map((v) => variants[v] ?? [])) {
     lines.push(...(await largeScan(flags)));
   }
   return lines;
@@ -211,9 +219,8 @@ async function largeScan(nodeFlags: string[]): Promise<string[]> {
   const dir = tempDir("psr-bench-");
   try {
     // The real CLI in its own process, so only the scanner's memory is measured.
-    const bin = fileURLToPath(new URL("../bin/psr.js", import.meta.url));
     const started = Date.now();
-    const child = spawn(process.execPath, [...nodeFlags, bin, "scan", "--all", "--dry-run", "--json"], {
+    const child = spawn(process.execPath, [...nodeFlags, cli, "scan", "--all", "--dry-run", "--json"], {
       env: { PATH: process.env.PATH, PLEX_URL: emu.url, PLEX_TOKEN: emu.token, PSR_DATA_DIR: dir.dir },
       stdio: ["ignore", "pipe", "ignore"],
     });

@@ -18,6 +18,25 @@ export interface RenderOptions {
   excludeElements?: ReadonlySet<string>;
 }
 
+/**
+ * PMS's response customisation (`excludeFields`, `excludeElements`: comma-separated names),
+ * honoured on listings and full items alike. Fields are the item's own attributes, elements
+ * its direct children (Genre, Role, Media…).
+ */
+export function customisation(
+  query: URLSearchParams,
+): Pick<RenderOptions, "excludeFields" | "excludeElements"> {
+  return {
+    excludeFields: nameSet(query.get("excludeFields")),
+    excludeElements: nameSet(query.get("excludeElements")),
+  };
+}
+
+function nameSet(v: string | null): Set<string> | undefined {
+  const names = (v ?? "").split(",").filter(Boolean);
+  return names.length > 0 ? new Set(names) : undefined;
+}
+
 const SURNAMES = [
   "Lindqvist",
   "Moreau",

@@ -6,6 +6,7 @@ import { searchResultElement } from "../matches.js";
 import { type Item, TYPE_NUMBER } from "../model.js";
 import { applyUnmatch } from "../mutations.js";
 import { applyPage, pageAttrs, parsePage } from "../paging.js";
+import { customisation } from "../render.js";
 import { sendBytes, sendContainer, sendEmpty, sendError } from "../respond.js";
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
@@ -23,10 +24,6 @@ function sectionAttrs(ctx: EmulatorContext, item: Item) {
     librarySectionTitle: section?.title,
     librarySectionUUID: section?.uuid,
   };
-}
-
-function splitSet(v: string | null): Set<string> | undefined {
-  return v ? new Set(v.split(",").filter(Boolean)) : undefined;
 }
 
 const img = (item: Item, kind: string): string => `/library/metadata/${item.rk}/${kind}/${item.thumbAt}`;
@@ -101,7 +98,11 @@ async function childListing(
   const page = parsePage(r.req, r.query);
   const w = applyPage(rows, page);
   const { attrs: pa, headers } = pageAttrs(page, w);
-  const includeGuids = r.query.get("includeGuids") === "1";
+  const opts = {
+    detail: false,
+    includeGuids: r.query.get("includeGuids") === "1",
+    ...customisation(r.query),
+  };
   await sendContainer(r.res, r.format, {
     attrs: {
       size: pa.size,
@@ -110,7 +111,7 @@ async function childListing(
       ...childrenContainer(ctx, parent, viewGroup),
     },
     head: page.start === 0 ? head : [],
-    items: w.rows.map((i) => ctx.render.render(i, { detail: false, includeGuids })),
+    items: w.rows.map((i) => ctx.render.render(i, opts)),
     headers,
   });
 }
@@ -141,8 +142,7 @@ export const metadataRoutes: Route[] = [
       const opts = {
         detail: true,
         includeGuids: query.get("includeGuids") !== "0",
-        excludeFields: splitSet(query.get("excludeFields")),
-        excludeElements: splitSet(query.get("excludeElements")),
+        ...customisation(query),
       };
       return sendContainer(res, format, {
         attrs: {

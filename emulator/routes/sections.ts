@@ -5,6 +5,7 @@ import { parseListingQuery, QueryError } from "../filters.js";
 import { metaElement } from "../meta.js";
 import { type Item, type ItemType, type Section, TYPE_BY_NUMBER } from "../model.js";
 import { applyPage, pageAttrs, parsePage } from "../paging.js";
+import { customisation, type RenderOptions } from "../render.js";
 import { sendContainer, sendEmpty } from "../respond.js";
 import type { SortKey } from "../store.js";
 
@@ -80,8 +81,8 @@ interface ListingShape {
   extra?: Record<string, string | number | boolean>;
 }
 
-function* renderRows(ctx: EmulatorContext, rks: number[], includeGuids: boolean): Generator<El> {
-  for (const rk of rks) yield ctx.render.render(ctx.store.get(rk) as Item, { detail: false, includeGuids });
+function* renderRows(ctx: EmulatorContext, rks: number[], opts: RenderOptions): Generator<El> {
+  for (const rk of rks) yield ctx.render.render(ctx.store.get(rk) as Item, opts);
 }
 
 async function listing(
@@ -139,7 +140,11 @@ async function listing(
       ...shape.extra,
     },
     head,
-    items: renderRows(ctx, w.rows, r.query.get("includeGuids") === "1"),
+    items: renderRows(ctx, w.rows, {
+      detail: false,
+      includeGuids: r.query.get("includeGuids") === "1",
+      ...customisation(r.query),
+    }),
     headers,
   });
 }

@@ -9,6 +9,8 @@ import { PlexNotificationListener, type PlexNotificationListenerOptions } from "
 import { collect, paginate } from "./pager.js";
 import {
   type ItemsPage,
+  LISTING_EXCLUDE_ELEMENTS,
+  LISTING_EXCLUDE_FIELDS,
   type PlexIdentity,
   type PlexItem,
   type PlexSearchResult,
@@ -147,6 +149,12 @@ function joinObservers(
   };
 }
 
+/** Leaves out of every listing what the parser would drop anyway (see parse.ts). */
+const LISTING_TRIM = {
+  excludeElements: LISTING_EXCLUDE_ELEMENTS.join(","),
+  excludeFields: LISTING_EXCLUDE_FIELDS.join(","),
+};
+
 function idPath(ratingKey: string): string {
   const key = String(ratingKey).trim();
   if (key === "") throw new TypeError("ratingKey must not be empty");
@@ -234,6 +242,7 @@ export class PlexClient {
       sort: opts.sort ?? "addedAt:desc",
       includeGuids: opts.includeGuids ?? true,
       ...addedSinceFilter(opts.addedSince),
+      ...LISTING_TRIM,
     };
     return paginate(
       (start, size) => this.fetchPage(path, query, start, size, opts.signal),
@@ -258,14 +267,14 @@ export class PlexClient {
   async children(ratingKey: string, opts: PagedOptions = {}): Promise<PlexItem[]> {
     const path = `/library/metadata/${idPath(ratingKey)}/children`;
     // excludeAllLeaves drops the "All episodes" pseudo-entry from a show's season list.
-    return this.collectPaged(path, { includeGuids: true, excludeAllLeaves: true }, opts);
+    return this.collectPaged(path, { includeGuids: true, excludeAllLeaves: true, ...LISTING_TRIM }, opts);
   }
 
   /** All leaves below an item: every episode of a show, every track of an artist. */
   async allLeaves(ratingKey: string, opts: PagedOptions = {}): Promise<PlexItem[]> {
     return this.collectPaged(
       `/library/metadata/${idPath(ratingKey)}/allLeaves`,
-      { includeGuids: true },
+      { includeGuids: true, ...LISTING_TRIM },
       opts,
     );
   }

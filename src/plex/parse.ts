@@ -218,38 +218,111 @@ export function readPlexItem(
   requiredStrings(el.Location, "path", locations);
 
   // Keys in toPlexItem's order, undefined ones left out (as compact() does, without `delete`,
-  // which would turn every item into a slow, larger dictionary-mode object).
+  // which would turn every item into a slow, larger dictionary-mode object). Plain named stores,
+  // one per field: a keyed store through a helper (`item[name] = value`) made V8 allocate some
+  // 3 KB per item in transient property arrays, more than the item itself, on every listed item.
   const item = { ratingKey, key: toText(el.key) ?? `/library/metadata/${ratingKey}` } as PlexItem;
-  const set = <K extends keyof PlexItem>(name: K, value: PlexItem[K] | undefined) => {
-    if (value !== undefined) item[name] = value;
-  };
-  set("guid", toText(el.guid));
+  const guid = toText(el.guid);
+  if (guid !== undefined) item.guid = guid;
   item.type = toText(el.type) ?? "unknown";
   item.title = toStr(el.title) ?? "";
-  set("year", toNumber(el.year));
-  set("summary", toText(el.summary));
-  set("thumb", toText(el.thumb));
-  set("art", toText(el.art));
-  set("addedAt", toNumber(el.addedAt));
-  set("updatedAt", toNumber(el.updatedAt));
-  set("librarySectionId", toStr(el.librarySectionID) ?? container.librarySectionID);
-  set("librarySectionTitle", toText(el.librarySectionTitle) ?? container.librarySectionTitle);
-  set("parentRatingKey", toText(el.parentRatingKey));
-  set("grandparentRatingKey", toText(el.grandparentRatingKey));
-  set("parentGuid", toText(el.parentGuid));
-  set("grandparentGuid", toText(el.grandparentGuid));
-  set("parentTitle", toText(el.parentTitle));
-  set("grandparentTitle", toText(el.grandparentTitle));
-  set("index", toNumber(el.index));
-  set("parentIndex", toNumber(el.parentIndex));
-  set("leafCount", toNumber(el.leafCount));
-  set("childCount", toNumber(el.childCount));
+  const year = toNumber(el.year);
+  if (year !== undefined) item.year = year;
+  const summary = toText(el.summary);
+  if (summary !== undefined) item.summary = summary;
+  const thumb = toText(el.thumb);
+  if (thumb !== undefined) item.thumb = thumb;
+  const art = toText(el.art);
+  if (art !== undefined) item.art = art;
+  const addedAt = toNumber(el.addedAt);
+  if (addedAt !== undefined) item.addedAt = addedAt;
+  const updatedAt = toNumber(el.updatedAt);
+  if (updatedAt !== undefined) item.updatedAt = updatedAt;
+  const librarySectionId = toStr(el.librarySectionID) ?? container.librarySectionID;
+  if (librarySectionId !== undefined) item.librarySectionId = librarySectionId;
+  const librarySectionTitle = toText(el.librarySectionTitle) ?? container.librarySectionTitle;
+  if (librarySectionTitle !== undefined) item.librarySectionTitle = librarySectionTitle;
+  const parentRatingKey = toText(el.parentRatingKey);
+  if (parentRatingKey !== undefined) item.parentRatingKey = parentRatingKey;
+  const grandparentRatingKey = toText(el.grandparentRatingKey);
+  if (grandparentRatingKey !== undefined) item.grandparentRatingKey = grandparentRatingKey;
+  const parentGuid = toText(el.parentGuid);
+  if (parentGuid !== undefined) item.parentGuid = parentGuid;
+  const grandparentGuid = toText(el.grandparentGuid);
+  if (grandparentGuid !== undefined) item.grandparentGuid = grandparentGuid;
+  const parentTitle = toText(el.parentTitle);
+  if (parentTitle !== undefined) item.parentTitle = parentTitle;
+  const grandparentTitle = toText(el.grandparentTitle);
+  if (grandparentTitle !== undefined) item.grandparentTitle = grandparentTitle;
+  const index = toNumber(el.index);
+  if (index !== undefined) item.index = index;
+  const parentIndex = toNumber(el.parentIndex);
+  if (parentIndex !== undefined) item.parentIndex = parentIndex;
+  const leafCount = toNumber(el.leafCount);
+  if (leafCount !== undefined) item.leafCount = leafCount;
+  const childCount = toNumber(el.childCount);
+  if (childCount !== undefined) item.childCount = childCount;
   item.guids = guids.length > 1 ? [...new Set(guids)] : guids;
   item.lockedFields = lockedFields;
   item.files = files.length > 1 ? [...new Set(files)] : files;
   item.locations = locations;
   return item;
 }
+
+/**
+ * What a listing may leave out (PMS's `excludeElements` / `excludeFields`, REFERENCE §3.1):
+ * elements and item attributes that readPlexItem never reads. A whole-library scan lists every
+ * item, and these tags and display attributes made up a third of each page's JSON, which was
+ * received, decoded and parsed only to be dropped. Guid, Field, Media/Part and Location stay,
+ * as does every attribute PlexItem carries (test/plex/listing-trim.test.ts checks both).
+ */
+export const LISTING_EXCLUDE_ELEMENTS = [
+  "Genre",
+  "Director",
+  "Writer",
+  "Producer",
+  "Country",
+  "Role",
+  "Collection",
+  "Label",
+  "Similar",
+  "Mood",
+  "Style",
+  "Rating",
+  "Image",
+  "UltraBlurColors",
+] as const;
+
+export const LISTING_EXCLUDE_FIELDS = [
+  "studio",
+  "titleSort",
+  "originalTitle",
+  "contentRating",
+  "rating",
+  "audienceRating",
+  "audienceRatingImage",
+  "ratingImage",
+  "tagline",
+  "duration",
+  "originallyAvailableAt",
+  "banner",
+  "theme",
+  "parentKey",
+  "grandparentKey",
+  "parentThumb",
+  "parentTheme",
+  "parentStudio",
+  "parentYear",
+  "grandparentThumb",
+  "grandparentArt",
+  "grandparentTheme",
+  "viewedLeafCount",
+  "viewCount",
+  "lastViewedAt",
+  "skipCount",
+  "chapterSource",
+  "primaryExtraKey",
+] as const;
 
 /** A `MediaContainer` holding `Metadata[]` → normalised items plus the paging fields. */
 export function parseItemsPage(body: unknown): ItemsPage {

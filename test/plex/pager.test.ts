@@ -1,6 +1,7 @@
 // The pager against a loopback server that pages by the X-Plex-Container-* headers only.
 import { afterEach, describe, expect, it } from "vitest";
 import { KeySet, type PlexItem } from "../../src/plex/index.js";
+import { LISTING_EXCLUDE_ELEMENTS, LISTING_EXCLUDE_FIELDS } from "../../src/plex/parse.js";
 import { makeClient, pagingHeader, sendJson, startServer, type TestServer } from "./helpers.js";
 
 const servers: TestServer[] = [];
@@ -136,6 +137,8 @@ describe("listSection pager", () => {
       sort: "titleSort",
       includeGuids: "0",
       "addedAt>>": "1650000000",
+      excludeElements: LISTING_EXCLUDE_ELEMENTS.join(","),
+      excludeFields: LISTING_EXCLUDE_FIELDS.join(","),
     });
   });
 
@@ -144,7 +147,13 @@ describe("listSection pager", () => {
     const { client } = makeClient(server.url);
     expect((await client.allLeaves("3", { pageSize: 50 })).map((i) => i.ratingKey)).toEqual(expected(12));
     expect(server.requests.map((r) => r.headers["x-plex-container-start"])).toEqual(["0", "5", "10"]);
-    expect(server.requests[0]?.url).toBe("/library/metadata/3/allLeaves?includeGuids=1");
+    const url = new URL(server.requests[0]?.url ?? "", "http://x");
+    expect(url.pathname).toBe("/library/metadata/3/allLeaves");
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      includeGuids: "1",
+      excludeElements: LISTING_EXCLUDE_ELEMENTS.join(","),
+      excludeFields: LISTING_EXCLUDE_FIELDS.join(","),
+    });
   });
 });
 
