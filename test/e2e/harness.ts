@@ -301,9 +301,25 @@ interface AxeViolation {
  * Runs axe-core on the page and fails on serious or critical violations. The CSP allows only
  * the app's own scripts, so axe is evaluated through the DevTools protocol instead of a tag.
  */
+/**
+ * Waits (at most 3 s) until no finite CSS transition or animation runs: a dialog or menu that is
+ * still fading in has blended colours, and axe would measure those instead of the real ones.
+ * Endless ones (a spinner) are not waited for.
+ */
+async function settleTransitions(page: Page): Promise<void> {
+  const until = Date.now() + 3_000;
+  while (Date.now() < until) {
+    const moving = await page.evaluate<boolean>(`document.getAnimations().some((a) =>
+      a.playState === "running" && a.effect && a.effect.getComputedTiming().iterations !== Infinity)`);
+    if (!moving) return;
+    await page.waitForTimeout(50);
+  }
+}
+
 export async function expectAccessible(page: Page, label: string): Promise<void> {
   axeSource ??= readFileSync(join(ROOT, "node_modules", "axe-core", "axe.min.js"), "utf8");
   if (!(await page.evaluate("typeof window.axe === 'object'"))) await page.evaluate(axeSource);
+  await settleTransitions(page);
   const violations = await page.evaluate<AxeViolation[]>(`
     window.axe.run(document, { resultTypes: ["violations"] }).then((r) =>
       r.violations.map((v) => ({
