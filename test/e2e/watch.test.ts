@@ -87,6 +87,7 @@ describe("watch mode on the dashboard", () => {
       .poll(() => section.getByRole("textbox", { name: "Settle time (seconds)" }).inputValue())
       .toBe("1");
     await toggle.click({ force: true });
+    await expect.poll(() => toggle.isChecked(), UNTIL).toBe(false);
     await section.getByRole("button", { name: "Save Watch mode" }).click();
     await expect
       .poll(async () => (await stack.api<Status>("GET", "/api/watch/status")).json.state, UNTIL)
@@ -98,7 +99,14 @@ describe("watch mode on the dashboard", () => {
     await page.getByTestId("watch-card").getByText("Watch mode off").waitFor(UNTIL);
     await openLoggedIn(page, "/settings#settings-watch");
     const again = page.locator("#settings-watch");
-    await again.getByRole("switch", { name: "Watch for new items" }).click({ force: true });
+    const toggleAgain = again.getByRole("switch", { name: "Watch for new items" });
+    // Click only once the stored values are in the form: a click before they arrive is undone.
+    await expect.poll(() => toggleAgain.isChecked(), UNTIL).toBe(false);
+    await expect
+      .poll(() => again.getByRole("textbox", { name: "Settle time (seconds)" }).inputValue(), UNTIL)
+      .toBe("1");
+    await toggleAgain.click({ force: true });
+    await expect.poll(() => toggleAgain.isChecked(), UNTIL).toBe(true);
     await again.getByRole("button", { name: "Save Watch mode" }).click();
     await expect
       .poll(async () => (await stack.api<Status>("GET", "/api/watch/status")).json.state, UNTIL)
