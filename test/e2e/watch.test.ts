@@ -86,7 +86,9 @@ describe("watch mode on the dashboard", () => {
     await expect
       .poll(() => section.getByRole("textbox", { name: "Settle time (seconds)" }).inputValue())
       .toBe("1");
-    await toggle.click({ force: true });
+    // The keyboard, not a click: the page may still be scrolling to the section's anchor.
+    await toggle.focus();
+    await page.keyboard.press("Space");
     await expect.poll(() => toggle.isChecked(), UNTIL).toBe(false);
     await section.getByRole("button", { name: "Save Watch mode" }).click();
     await expect
@@ -105,7 +107,8 @@ describe("watch mode on the dashboard", () => {
     await expect
       .poll(() => again.getByRole("textbox", { name: "Settle time (seconds)" }).inputValue(), UNTIL)
       .toBe("1");
-    await toggleAgain.click({ force: true });
+    await toggleAgain.focus();
+    await page.keyboard.press("Space");
     await expect.poll(() => toggleAgain.isChecked(), UNTIL).toBe(true);
     await again.getByRole("button", { name: "Save Watch mode" }).click();
     await expect
