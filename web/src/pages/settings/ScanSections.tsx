@@ -14,10 +14,10 @@ import {
 } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { IconAlertCircle } from "@tabler/icons-react";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, errorMessage } from "../../api/errors";
-import { fetchSchedulePreview, useSaveSettings } from "./api";
+import { useSaveSettings, useSchedulePreview } from "./api";
 import { fieldError, SettingsSection, sectionSave, useDraft } from "./shared";
 
 export interface ScanDraft {
@@ -196,31 +196,8 @@ export function ScheduleSection({ settings }: { settings: ScheduleDraft }) {
   const form = useDraft<ScheduleDraft>(settings);
   const d = form.draft;
   const zones = useMemo(timeZones, []);
-  const [preview, setPreview] = useState<{ runs: string[]; timezone: string } | null>(null);
-  const [previewError, setPreviewError] = useState<unknown>(null);
-  const draftJson = JSON.stringify(d);
-
   // The preview follows the draft, a moment after the last keystroke.
-  useEffect(() => {
-    const controller = new AbortController();
-    const timer = setTimeout(() => {
-      const schedule = JSON.parse(draftJson) as ScheduleDraft;
-      fetchSchedulePreview({ ...schedule, timezone: schedule.timezone || null }, controller.signal)
-        .then((p) => {
-          setPreview(p);
-          setPreviewError(null);
-        })
-        .catch((error: unknown) => {
-          if (controller.signal.aborted) return;
-          setPreview(null);
-          setPreviewError(error);
-        });
-    }, 300);
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
-  }, [draftJson]);
+  const { preview, previewError } = useSchedulePreview({ ...d, timezone: d.timezone || null });
 
   const problem = (field: string) => fieldError(save.error, field) ?? fieldError(previewError, field);
   const cronProblem = problem("schedule.cron");

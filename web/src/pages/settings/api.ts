@@ -1,5 +1,6 @@
 // Server calls of the settings page (kept beside it so the page's code loads with it, lazily).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
 import type {
   ApiKeyCreated,
   ApiKeysResponse,
@@ -33,6 +34,43 @@ export function fetchSchedulePreview(schedule: Record<string, unknown>, signal?:
     body: { schedule },
     signal,
   });
+}
+
+/**
+ * The next runs of a schedule, computed by the server with the scheduler's own code a moment
+ * after the last change (null: no preview, e.g. the schedule is off). The settings page and the
+ * setup both follow their draft with it.
+ */
+export function useSchedulePreview(schedule: Record<string, unknown> | null) {
+  const [preview, setPreview] = useState<SchedulePreviewResponse | null>(null);
+  const [previewError, setPreviewError] = useState<unknown>(null);
+  const scheduleJson = JSON.stringify(schedule);
+  useEffect(() => {
+    const current = JSON.parse(scheduleJson) as Record<string, unknown> | null;
+    if (current === null) {
+      setPreview(null);
+      setPreviewError(null);
+      return;
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      fetchSchedulePreview(current, controller.signal)
+        .then((p) => {
+          setPreview(p);
+          setPreviewError(null);
+        })
+        .catch((error: unknown) => {
+          if (controller.signal.aborted) return;
+          setPreview(null);
+          setPreviewError(error);
+        });
+    }, 300);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [scheduleJson]);
+  return { preview, previewError };
 }
 
 export function useNotificationTest() {

@@ -24,7 +24,7 @@ import { useTranslation } from "react-i18next";
 import type { PlexTestResponse } from "../../../../src/contracts/schemas";
 import type { PlexConnectionView, SetupScheduleBody } from "../../../../src/contracts/setup";
 import { ApiError, errorMessage } from "../../api/errors";
-import { fetchSchedulePreview } from "../settings/api";
+import { useSchedulePreview } from "../settings/api";
 import { LibraryChoices, type LibraryDraft } from "../settings/PlexSections";
 import { fieldError, useDraft } from "../settings/shared";
 import { useConnectionTest, useSaveConnection, useSaveSetupLibraries, useSaveSetupSchedule } from "./api";
@@ -247,40 +247,14 @@ export function ScheduleStep({
   const { t, i18n } = useTranslation();
   const save = useSaveSetupSchedule();
   const [choice, setChoice] = useState<ScheduleChoice>(initial);
-  const [preview, setPreview] = useState<{ runs: string[]; timezone: string } | null>(null);
-  const [previewError, setPreviewError] = useState<unknown>(null);
-  const choiceJson = JSON.stringify(choice);
-
   // The server computes the next runs with the scheduler's own code, a moment after typing stops.
-  useEffect(() => {
-    const c = JSON.parse(choiceJson) as ScheduleChoice;
-    if (c.mode === "off") {
-      setPreview(null);
-      setPreviewError(null);
-      return;
-    }
-    const controller = new AbortController();
-    const timer = setTimeout(() => {
-      const schedule =
-        c.mode === "daily"
-          ? { enabled: true, mode: "daily", time: c.time }
-          : { enabled: true, mode: "cron", cron: c.cron.trim() || null };
-      fetchSchedulePreview(schedule, controller.signal)
-        .then((p) => {
-          setPreview(p);
-          setPreviewError(null);
-        })
-        .catch((error: unknown) => {
-          if (controller.signal.aborted) return;
-          setPreview(null);
-          setPreviewError(error);
-        });
-    }, 300);
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
-  }, [choiceJson]);
+  const { preview, previewError } = useSchedulePreview(
+    choice.mode === "off"
+      ? null
+      : choice.mode === "daily"
+        ? { enabled: true, mode: "daily", time: choice.time }
+        : { enabled: true, mode: "cron", cron: choice.cron.trim() || null },
+  );
 
   const cronReason = fieldError(save.error, "cron") ?? fieldError(previewError, "schedule.cron");
   const timeProblem =
