@@ -42,8 +42,23 @@ class PsrSqliteDialect extends SqliteDialect {
   }
 }
 
+/** The better-sqlite3 handle under each Kysely made here (weakly held, gone with the Kysely). */
+const handles = new WeakMap<object, Sqlite.Database>();
+
 export function createKysely<T = Database>(sqlite: Sqlite.Database): Kysely<T> {
-  return new Kysely<T>({ dialect: new PsrSqliteDialect({ database: sqlite }) });
+  const kysely = new Kysely<T>({ dialect: new PsrSqliteDialect({ database: sqlite }) });
+  handles.set(kysely, sqlite);
+  return kysely;
+}
+
+/**
+ * The handle under a Kysely from `createKysely`, for the few hot paths (a scan's per-item
+ * writes) that use prepared statements instead of building a query object per row.
+ */
+export function sqliteOf(kysely: object): Sqlite.Database {
+  const sqlite = handles.get(kysely);
+  if (!sqlite) throw new Error("this Kysely instance was not made by createKysely");
+  return sqlite;
 }
 
 /** Opens (creating if needed) the database in `dataDir` and brings its schema up to date. */

@@ -1,39 +1,137 @@
 // SQLite implementation of the scan engine's memory: latest state per item plus an append-only
 // history of attempts.
+import type Sqlite from "better-sqlite3";
 import type { Kysely } from "kysely";
+import { sqliteOf } from "../db/connection.js";
 import { readJsonColumn } from "../db/json-column.js";
 import type { Database } from "../db/schema.js";
 import type { ItemState, KnownItem } from "../scan/policy.js";
 import type { ItemResult, MatchRef, ScanStore } from "../scan/store.js";
 
-/** SQLite's default limit on bound parameters is far above this; keeps statements small. */
-const KEY_CHUNK = 500;
+/**
+ * The statements a scan runs once per item, prepared once per database handle. A scan over a
+ * large library records tens of thousands of results; building a Kysely query object for each
+ * was the largest share of the garbage a whole-library dry run made (issue 10 §6).
+ */
+interface ItemStatements {
+  known: Sqlite.Statement<[string], KnownRow>;
+  upsert: Sqlite.Statement<[UpsertParams]>;
+  history: Sqlite.Statement<[HistoryParams]>;
+  record: (latest: UpsertParams, history: HistoryParams) => void;
+}
+
+interface KnownRow {
+  rating_key: string;
+  state: string;
+  last_failed_at: number | null;
+  ignored_at: number | null;
+  match_undone_at: number | null;
+}
+
+interface UpsertParams {
+  ratingKey: string;
+  sectionId: string | null;
+  library: string | null;
+  type: string;
+  title: string;
+  year: number | null;
+  parentRatingKey: string | null;
+  state: string;
+  problems: string;
+  note: string;
+  candidates: string | null;
+  jobId: number | null;
+  at: number;
+  attempts: 0 | 1;
+  failedAt: number | null;
+  fixedAt: number | null;
+  /** 1 when this result replaces the match (and so sets the two match columns), else 0. */
+  setMatch: 0 | 1;
+  previousMatch: string | null;
+  undoneAt: number | null;
+}
+
+interface HistoryParams {
+  ratingKey: string;
+  jobId: number | null;
+  source: string | null;
+  at: number;
+  action: string;
+  outcome: string;
+  problems: string;
+  note: string;
+}
+
+const statementsByHandle = new WeakMap<Sqlite.Database, ItemStatements>();
+
+function itemStatements(sqlite: Sqlite.Database): ItemStatements {
+  const cached = statementsByHandle.get(sqlite);
+  if (cached) return cached;
+  // One JSON array parameter instead of a list of placeholders: the same statement for any page.
+  const known = sqlite.prepare<[string], KnownRow>(
+    `select rating_key, state, last_failed_at, ignored_at, match_undone_at from items
+     where rating_key in (select value from json_each(?))`,
+  );
+  // Counters and first-seen times differ between insert and update: a refresh or match counts
+  // an attempt, and the failure/fix times keep their last value unless this result sets them.
+  // A match that changed the guid keeps what it replaced; an undo marks the item as decided by
+  // a person, and any later match by the app (or by hand) clears that mark again.
+  const upsert = sqlite.prepare<[UpsertParams]>(
+    `insert into items (rating_key, section_id, library, type, title, year, parent_rating_key, state,
+       problems_json, note, candidates_json, last_job_id, last_checked_at, attempts, last_failed_at,
+       fixed_at, previous_match_json, match_undone_at)
+     values (@ratingKey, @sectionId, @library, @type, @title, @year, @parentRatingKey, @state,
+       @problems, @note, @candidates, @jobId, @at, @attempts, @failedAt, @fixedAt, @previousMatch,
+       @undoneAt)
+     on conflict (rating_key) do update set
+       section_id = excluded.section_id, library = excluded.library, type = excluded.type,
+       title = excluded.title, year = excluded.year, parent_rating_key = excluded.parent_rating_key,
+       state = excluded.state, problems_json = excluded.problems_json, note = excluded.note,
+       candidates_json = excluded.candidates_json, last_job_id = excluded.last_job_id,
+       last_checked_at = excluded.last_checked_at,
+       attempts = items.attempts + excluded.attempts,
+       last_failed_at = coalesce(excluded.last_failed_at, items.last_failed_at),
+       fixed_at = coalesce(excluded.fixed_at, items.fixed_at),
+       previous_match_json = iif(@setMatch, excluded.previous_match_json, items.previous_match_json),
+       match_undone_at = iif(@setMatch, excluded.match_undone_at, items.match_undone_at)`,
+  );
+  const history = sqlite.prepare<[HistoryParams]>(
+    `insert into item_history (rating_key, job_id, source, at, action, outcome, problems_json, note)
+     values (@ratingKey, @jobId, @source, @at, @action, @outcome, @problems, @note)`,
+  );
+  const record = sqlite.transaction((latest: UpsertParams, entry: HistoryParams) => {
+    upsert.run(latest);
+    history.run(entry);
+  });
+  const statements = { known, upsert, history, record };
+  statementsByHandle.set(sqlite, statements);
+  return statements;
+}
 
 export class SqliteScanStore implements ScanStore {
+  private readonly sqlite: Sqlite.Database;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly jobId: number | null,
     /** Where results without a job come from (`watch`), kept in the history (migration 007). */
     private readonly source: string | null = null,
-  ) {}
+  ) {
+    this.sqlite = sqliteOf(db);
+  }
 
   async knownStates(ratingKeys: readonly string[]): Promise<Map<string, KnownItem>> {
     const known = new Map<string, KnownItem>();
-    for (let i = 0; i < ratingKeys.length; i += KEY_CHUNK) {
-      const rows = await this.db
-        .selectFrom("items")
-        .select(["rating_key", "state", "last_failed_at", "ignored_at", "match_undone_at"])
-        .where("rating_key", "in", ratingKeys.slice(i, i + KEY_CHUNK))
-        .execute();
-      for (const r of rows)
-        known.set(r.rating_key, {
-          state: r.state as ItemState,
-          lastFailedAt: r.last_failed_at,
-          // The ignore list travels with the known states, so triage sees it for every item.
-          ...(r.ignored_at !== null ? { ignored: true } : {}),
-          ...(r.match_undone_at !== null ? { matchUndone: true } : {}),
-        });
-    }
+    if (ratingKeys.length === 0) return known;
+    await this.whenNoTransaction();
+    for (const r of itemStatements(this.sqlite).known.iterate(JSON.stringify(ratingKeys)))
+      known.set(r.rating_key, {
+        state: r.state as ItemState,
+        lastFailedAt: r.last_failed_at,
+        // The ignore list travels with the known states, so triage sees it for every item.
+        ...(r.ignored_at !== null ? { ignored: true } : {}),
+        ...(r.match_undone_at !== null ? { matchUndone: true } : {}),
+      });
     return known;
   }
 
@@ -51,60 +149,50 @@ export class SqliteScanStore implements ScanStore {
   }
 
   async record(r: ItemResult): Promise<void> {
-    const attempted = r.action === "refresh" || r.action === "match";
-    // Fields every write sets; the counters and first-seen times differ between insert and update.
-    const latest = {
-      section_id: r.sectionId,
+    const problems = JSON.stringify(r.problems);
+    const latest: UpsertParams = {
+      ratingKey: r.ratingKey,
+      sectionId: r.sectionId,
       library: r.library,
       type: r.type,
       title: r.title,
       year: r.year,
-      parent_rating_key: r.parentRatingKey,
+      parentRatingKey: r.parentRatingKey,
       state: r.state,
-      problems_json: JSON.stringify(r.problems),
+      problems,
       note: r.note,
-      candidates_json: r.candidates ? JSON.stringify(r.candidates) : null,
-      last_job_id: this.jobId,
-      last_checked_at: r.at,
-      // A match that changed the guid keeps what it replaced; an undo marks the item as decided
-      // by a person, and any later match by the app (or by hand) clears that mark again.
-      ...(r.matchedFrom
-        ? { previous_match_json: JSON.stringify(r.matchedFrom), match_undone_at: r.undone ? r.at : null }
-        : {}),
+      candidates: r.candidates ? JSON.stringify(r.candidates) : null,
+      jobId: this.jobId,
+      at: r.at,
+      attempts: r.action === "refresh" || r.action === "match" ? 1 : 0,
+      failedAt: r.state === "failed" ? r.at : null,
+      fixedAt: r.state === "fixed" ? r.at : null,
+      setMatch: r.matchedFrom ? 1 : 0,
+      previousMatch: r.matchedFrom ? JSON.stringify(r.matchedFrom) : null,
+      undoneAt: r.matchedFrom && r.undone ? r.at : null,
     };
-    await this.db.transaction().execute(async (tx) => {
-      await tx
-        .insertInto("items")
-        .values({
-          ...latest,
-          rating_key: r.ratingKey,
-          attempts: attempted ? 1 : 0,
-          last_failed_at: r.state === "failed" ? r.at : null,
-          fixed_at: r.state === "fixed" ? r.at : null,
-        })
-        .onConflict((oc) =>
-          oc.column("rating_key").doUpdateSet((eb) => ({
-            ...latest,
-            attempts: attempted ? eb("items.attempts", "+", 1) : eb.ref("items.attempts"),
-            last_failed_at: r.state === "failed" ? r.at : eb.ref("items.last_failed_at"),
-            fixed_at: r.state === "fixed" ? r.at : eb.ref("items.fixed_at"),
-          })),
-        )
-        .execute();
-      await tx
-        .insertInto("item_history")
-        .values({
-          rating_key: r.ratingKey,
-          job_id: this.jobId,
-          source: this.source,
-          at: r.at,
-          action: r.action,
-          outcome: r.state,
-          problems_json: latest.problems_json,
-          note: r.note,
-        })
-        .execute();
-    });
+    const entry: HistoryParams = {
+      ratingKey: r.ratingKey,
+      jobId: this.jobId,
+      source: this.source,
+      at: r.at,
+      action: r.action,
+      outcome: r.state,
+      problems,
+      note: r.note,
+    };
+    await this.whenNoTransaction();
+    itemStatements(this.sqlite).record(latest, entry);
+  }
+
+  /**
+   * The statements run synchronously, so nothing can interleave with them; but a Kysely
+   * transaction elsewhere (an ignore from the web UI) may be open across an await, and a write
+   * made now would join it and share its fate. Then wait for Kysely's connection, which that
+   * transaction holds until it ends. `inTransaction` is false again once we have it.
+   */
+  private async whenNoTransaction(): Promise<void> {
+    while (this.sqlite.inTransaction) await this.db.connection().execute(async () => undefined);
   }
 }
 

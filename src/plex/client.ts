@@ -4,11 +4,13 @@
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { PlexNotFoundError, PlexResponseError } from "./errors.js";
-import { type PlexRequestLogEvent, PlexTransport, type Query } from "./http.js";
+import { decodeBody, type PlexRequestLogEvent, PlexTransport, type Query, type RequestSpec } from "./http.js";
 import { PlexNotificationListener, type PlexNotificationListenerOptions } from "./listener.js";
+import { splitListing } from "./listing-body.js";
 import { collect, paginate } from "./pager.js";
 import {
   type ItemsPage,
+  itemsPageOf,
   LISTING_EXCLUDE_ELEMENTS,
   LISTING_EXCLUDE_FIELDS,
   type PlexIdentity,
@@ -22,6 +24,7 @@ import {
   parseSections,
   parseServer,
 } from "./parse.js";
+import { nodeSender, type Send } from "./send.js";
 
 export interface PlexClientOptions {
   /** PLEX_URL, e.g. `http://192.168.1.10:32400`. A query string in it is ignored. */
@@ -42,7 +45,8 @@ export interface PlexClientOptions {
   log?: (event: PlexRequestLogEvent) => void;
   /** Also called once per attempt, for whoever tracks whether Plex answers (the app's health). */
   observe?: (event: PlexRequestLogEvent) => void;
-  fetch?: typeof fetch;
+  /** How requests go out; node:http(s) with keep-alive unless a test passes its own. */
+  send?: Send;
 }
 
 export interface RequestOptions {
@@ -189,8 +193,7 @@ export class PlexClient {
       retryMaxMs: 10_000,
       headers: { Accept: "application/json", ...this.identityHeaders },
       log: joinObservers(options.log, options.observe),
-      // Looked up per request: a client made at start (watch mode) still uses a fetch set later.
-      fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+      send: options.send ?? nodeSender(),
     });
   }
 
@@ -373,14 +376,23 @@ export class PlexClient {
     size: number,
     signal: AbortSignal | undefined,
   ): Promise<ItemsPage> {
-    const body = await this.transport.json({
+    const spec: RequestSpec = {
       method: "GET",
       path,
       query,
       headers: { "X-Plex-Container-Start": String(start), "X-Plex-Container-Size": String(size) },
       signal,
-    });
-    return parseItemsPage(body);
+    };
+    const res = await this.transport.request(spec);
+    // A JSON page is parsed a few items at a time (listing-body.ts); anything else whole.
+    const split = splitListing(res.bytes);
+    if (!split) return parseItemsPage(decodeBody(res, this.transport.details(spec)));
+    try {
+      return itemsPageOf(split.head, split.elements);
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      throw new PlexResponseError("the body is neither JSON nor XML", this.transport.details(spec));
+    }
   }
 
   private collectPaged(path: string, query: Query, opts: PagedOptions): Promise<PlexItem[]> {

@@ -1,16 +1,17 @@
 // The one place that talks HTTP to Plex: URL building, headers, per-request timeout, retries
-// with back-off, status → error mapping, body decoding, and sanitised request logging.
+// with back-off, status → error mapping, body decoding, and sanitised request logging. The
+// exchange itself (sockets, compression, the size cap) is send.ts.
 import { backoffDelay, sleep } from "./backoff.js";
 import {
   PlexAuthError,
   type PlexError,
-  type PlexErrorDetails,
   PlexHttpError,
   PlexNotFoundError,
   PlexResponseError,
   PlexUnreachableError,
 } from "./errors.js";
 import { oneLine, redactSecrets, sanitizeUrl } from "./sanitize.js";
+import type { Answer, Send } from "./send.js";
 import { xmlToJson } from "./xml.js";
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE";
@@ -37,7 +38,7 @@ export interface TransportOptions {
   /** Headers sent with every request (identification, Accept); the token is added here. */
   headers: Record<string, string>;
   log?: ((event: PlexRequestLogEvent) => void) | undefined;
-  fetch: typeof fetch;
+  send: Send;
 }
 
 export interface RequestSpec {
@@ -52,7 +53,7 @@ export interface RequestSpec {
 
 export interface RawResponse {
   status: number;
-  headers: Headers;
+  headers: Answer["headers"];
   bytes: Uint8Array;
 }
 
@@ -117,27 +118,25 @@ export class PlexTransport {
     for (let attempt = 1; ; attempt++) {
       userSignal?.throwIfAborted();
       const started = performance.now();
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = userSignal ? AbortSignal.any([userSignal, timeout]) : timeout;
+      const deadline = attemptSignal(userSignal, timeoutMs);
       let failure: PlexError;
       try {
-        // redirect "manual": fetch would forward X-Plex-Token to whatever host a redirect names.
-        const res = await this.options.fetch(url, {
+        const res = await this.options.send(url, {
           method: spec.method,
           headers,
-          signal,
-          redirect: "manual",
+          signal: deadline.signal,
+          maxBytes: spec.maxBytes,
+          tooLarge: () =>
+            new PlexResponseError(
+              `the answer is larger than ${Math.round((spec.maxBytes ?? 0) / 1_048_576)} MB`,
+              details,
+            ),
         });
-        if (res.ok) {
-          const bytes =
-            spec.maxBytes === undefined
-              ? new Uint8Array(await res.arrayBuffer())
-              : await readCapped(res, spec.maxBytes, details);
+        if (res.status >= 200 && res.status < 300) {
           this.log({ method: spec.method, url: safeUrl, status: res.status, ms: since(started), attempt });
-          return { status: res.status, headers: res.headers, bytes };
+          return { status: res.status, headers: res.headers, bytes: res.bytes };
         }
-        // Error bodies are HTML (or anything); read them only to free the connection, never parse.
-        await res.arrayBuffer().catch(() => undefined);
+        // Error bodies are HTML (or anything) and never parsed; a redirect is not followed.
         failure = statusError(res.status, res.statusText, details);
         this.log({
           method: spec.method,
@@ -154,7 +153,7 @@ export class PlexTransport {
           this.log({ method: spec.method, url: safeUrl, ms: since(started), attempt, error: "aborted" });
           throw userSignal.reason;
         }
-        const { reason, code } = timeout.aborted
+        const { reason, code } = deadline.timedOut()
           ? { reason: `no answer within ${formatSeconds(timeoutMs)}`, code: "ETIMEDOUT" }
           : transportReason(error);
         failure = new PlexUnreachableError(this.displayUrl, redactSecrets(reason, [token]), {
@@ -163,6 +162,8 @@ export class PlexTransport {
         });
         this.log({ method: spec.method, url: safeUrl, ms: since(started), attempt, error: failure.message });
         if (!(retryable && attempt <= retries)) throw failure;
+      } finally {
+        deadline.release();
       }
       await sleep(backoffDelay(attempt, retryBaseMs, retryMaxMs), userSignal);
     }
@@ -171,10 +172,12 @@ export class PlexTransport {
   /** Sends a request and decodes a JSON or XML body (undefined when empty). */
   async json(spec: RequestSpec): Promise<unknown> {
     const res = await this.request(spec);
-    return decodeBody(res, {
-      url: sanitizeUrl(this.buildUrl(spec.path, spec.query).href),
-      method: spec.method,
-    });
+    return decodeBody(res, this.details(spec));
+  }
+
+  /** How errors about a request's answer name it: method and URL, without the token. */
+  details(spec: Pick<RequestSpec, "method" | "path" | "query">): { url: string; method: string } {
+    return { url: sanitizeUrl(this.buildUrl(spec.path, spec.query).href), method: spec.method };
   }
 
   private log(event: PlexRequestLogEvent): void {
@@ -185,6 +188,36 @@ export class PlexTransport {
       // a broken logger must not break a request
     }
   }
+}
+
+/**
+ * The signal of one attempt: aborted by the caller's signal or after `ms`, whichever comes
+ * first, and released (timer cleared, listener removed) as soon as the attempt ends.
+ * `AbortSignal.any([caller, AbortSignal.timeout(ms)])` did the same, but it links every
+ * attempt's signal to the caller's long-lived one through weak references, which only a full
+ * garbage collection clears: a whole-library scan then carried each request's state, page
+ * included, into the old generation (issue 10 §6).
+ */
+function attemptSignal(
+  caller: AbortSignal | undefined,
+  ms: number,
+): { signal: AbortSignal; timedOut(): boolean; release(): void } {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`no answer within ${formatSeconds(ms)}`, "TimeoutError"));
+  }, ms);
+  const onAbort = () => controller.abort(caller?.reason);
+  caller?.addEventListener("abort", onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    release() {
+      clearTimeout(timer);
+      caller?.removeEventListener("abort", onAbort);
+    },
+  };
 }
 
 const statusErrors = [PlexAuthError, PlexNotFoundError, PlexHttpError];
@@ -242,7 +275,7 @@ export function transportReason(error: unknown): { reason: string; code?: string
 
 /** JSON, or XML converted to the JSON shape; undefined for an empty body. */
 export function decodeBody(
-  res: { headers: Headers; bytes: Uint8Array },
+  res: Pick<RawResponse, "headers" | "bytes">,
   details: { url: string; method: string },
 ): unknown {
   const text = new TextDecoder().decode(res.bytes).replace(/^\uFEFF/, "");
@@ -266,30 +299,4 @@ export function decodeBody(
   } catch {
     throw new PlexResponseError("the body is neither JSON nor XML", details);
   }
-}
-
-/** Reads a body chunk by chunk and gives up past `maxBytes`, so a huge answer cannot fill memory. */
-async function readCapped(res: Response, maxBytes: number, details: PlexErrorDetails): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new PlexResponseError(`the answer is larger than ${Math.round(maxBytes / 1_048_576)} MB`, details);
-  const declared = Number(res.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await res.body?.cancel().catch(() => undefined);
-    throw tooLarge();
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = res.body?.getReader();
-  if (!reader) return new Uint8Array();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }

@@ -326,17 +326,26 @@ export const LISTING_EXCLUDE_FIELDS = [
 
 /** A `MediaContainer` holding `Metadata[]` → normalised items plus the paging fields. */
 export function parseItemsPage(body: unknown): ItemsPage {
+  return itemsPageOf(body, elements(mediaContainer(body).Metadata));
+}
+
+/**
+ * A listing page from its container (whose Metadata is not read) and its Metadata elements,
+ * which may be an iterable that parses them as it goes (listing-body.ts).
+ */
+export function itemsPageOf(body: unknown, raw: Iterable<unknown>): ItemsPage {
   const container = ItemContainerSchema.parse(mediaContainer(body));
-  const raw = elements(container.Metadata);
   const items: PlexItem[] = [];
+  let received = 0;
   for (const el of raw) {
+    received++;
     const item = readPlexItem(el, container);
     if (item !== undefined) items.push(item);
   }
   return compact<ItemsPage>({
     items,
-    received: raw.length,
-    dropped: raw.length - items.length,
+    received,
+    dropped: received - items.length,
     size: container.size,
     totalSize: container.totalSize,
     offset: container.offset,

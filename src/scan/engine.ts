@@ -86,6 +86,12 @@ interface Held {
   outcome: Outcome;
 }
 
+/**
+ * Listed broken items waiting for a worker. Enough that the workers never run dry, few enough
+ * that a library with thousands of broken items is not held in memory while they wait.
+ */
+const QUEUE_CAPACITY = 100;
+
 /** Runs one scan to the end, or until `signal` aborts; results are recorded as they happen. */
 export async function runScan(settings: ScanSettings, deps: ScanDeps): Promise<ScanOutcome> {
   return new Scan(settings, deps).run();
@@ -98,7 +104,8 @@ class Scan {
   private readonly gate: PlexGate;
   private readonly pacer: Pacer;
   private readonly verifier: Batcher<PlexItem>;
-  private readonly queue = new WorkQueue<Task>();
+  /** Broken items waiting for a worker; the collector pauses while it is full. */
+  private readonly queue = new WorkQueue<Task>(QUEUE_CAPACITY);
   /** Items already triaged (a 450,000-item scan holds them all, so in a bitmap where it can). */
   private readonly seen = new KeySet();
   /** Unmatched shows queued for a match in this scan, with the children that wait for it. */
@@ -180,8 +187,18 @@ class Scan {
     );
     // Each worker holds one task at a time, so at most `concurrency` items are in Plex's hands.
     const worker = async () => {
-      for (let task = await this.queue.next(this.signal); task; task = await this.queue.next(this.signal)) {
-        await this.fix(task);
+      try {
+        for (let task = await this.queue.next(this.signal); task; task = await this.queue.next(this.signal)) {
+          await this.fix(task);
+        }
+      } catch (error) {
+        // A worker that dies (the database refused a write) ends the scan: otherwise the
+        // collector could wait for queue room that no worker will ever make.
+        if (!isAbort(error, this.signal)) {
+          this.fatal ??= error;
+          this.stop.abort(error);
+        }
+        throw error;
       }
     };
     const collector = async () => {
@@ -238,6 +255,7 @@ class Scan {
     const known = await this.deps.store.knownStates(fresh.map((c) => c.item.ratingKey));
     for (const c of fresh) {
       if (this.signal.aborted) throw abortError(this.signal);
+      await this.queue.room(this.signal);
       this.seen.add(c.item.ratingKey);
       this.stats.checked++;
       await this.route(c, known.get(c.item.ratingKey));

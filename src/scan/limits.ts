@@ -89,11 +89,19 @@ export class Batcher<V> {
   }
 }
 
-/** A FIFO between the collector and the workers; `next` waits for work or for `close`. */
+/**
+ * A FIFO between the collector and the workers; `next` waits for work or for `close`. With a
+ * capacity, a producer that awaits `room` before each push keeps at most that many items
+ * waiting (a whole-library scan once held thousands of listed items here for seconds, enough
+ * to carry them all into the old generation). `push` itself never refuses an item.
+ */
 export class WorkQueue<T> {
   private readonly items: T[] = [];
   private readonly takers: ((item: T | undefined) => void)[] = [];
+  private readonly roomWaiters: (() => void)[] = [];
   private closed = false;
+
+  constructor(private readonly capacity = Number.POSITIVE_INFINITY) {}
 
   push(item: T): void {
     const taker = this.takers.shift();
@@ -111,8 +119,31 @@ export class WorkQueue<T> {
     return this.items.length;
   }
 
+  /** Resolves once fewer than `capacity` items wait; rejects when `signal` aborts first. */
+  room(signal: AbortSignal): Promise<void> {
+    if (this.items.length < this.capacity) return Promise.resolve();
+    if (signal.aborted) return Promise.reject(abortError(signal));
+    return new Promise((resolve, reject) => {
+      const waiter = () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        const i = this.roomWaiters.indexOf(waiter);
+        if (i >= 0) this.roomWaiters.splice(i, 1);
+        reject(abortError(signal));
+      };
+      this.roomWaiters.push(waiter);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
   next(signal: AbortSignal): Promise<T | undefined> {
-    if (this.items.length > 0) return Promise.resolve(this.items.shift());
+    if (this.items.length > 0) {
+      const item = this.items.shift();
+      if (this.items.length < this.capacity) this.roomWaiters.shift()?.();
+      return Promise.resolve(item);
+    }
     if (this.closed) return Promise.resolve(undefined);
     if (signal.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {

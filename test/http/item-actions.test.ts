@@ -1,11 +1,22 @@
 // The item action routes in process against the emulator: the detail, ignore/unignore, the
 // refresh guard, and the candidate poster proxy, which must never fetch from another host.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
 const KEY = "item-actions-key-0123456789abcdef";
 let stack: TestServer;
 const fetched: string[] = [];
+const noteHttp = (message: unknown) => {
+  const { request } = message as {
+    request: { protocol: string; path: string; getHeader(name: string): unknown };
+  };
+  fetched.push(`${request.protocol}//${String(request.getHeader("host"))}${request.path}`);
+};
+const noteFetch = (message: unknown) => {
+  const { request } = message as { request: { origin: string; path: string } };
+  fetched.push(`${request.origin}${request.path}`);
+};
 
 async function api(method: string, path: string, body?: unknown) {
   const res = await fetch(stack.server.url + path, {
@@ -27,12 +38,10 @@ beforeAll(async () => {
     { seed: 4, items: 40, brokenShare: 0.5, refresh: { workers: 2, minMs: 20, maxMs: 60 } },
     { PSR_API_KEY: KEY },
   );
-  // Every request the process makes (the test's own and the server's to Plex) is noted.
-  const real = globalThis.fetch;
-  vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => {
-    fetched.push(input instanceof Request ? input.url : String(input));
-    return real(input, init);
-  });
+  // Every HTTP request the process makes is noted, by node:http (the server's to Plex) or by
+  // fetch (the test's own and the notifiers'), through Node's diagnostics channels.
+  subscribe("http.client.request.start", noteHttp);
+  subscribe("undici:request:create", noteFetch);
   const started = await api("POST", "/api/scans", { dryRun: true });
   expect(started.status).toBe(202);
   for (let i = 0; i < 300; i++) {
@@ -42,7 +51,8 @@ beforeAll(async () => {
   }
 }, 60_000);
 afterAll(async () => {
-  vi.restoreAllMocks();
+  unsubscribe("http.client.request.start", noteHttp);
+  unsubscribe("undici:request:create", noteFetch);
   await stack?.close();
 });
 

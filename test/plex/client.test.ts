@@ -1,5 +1,6 @@
 // Client behaviour over real loopback sockets: headers, errors, retries, timeouts, aborts, and
 // that the token never leaks into a URL, an error or a log line.
+import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   PlexAuthError,
@@ -348,5 +349,88 @@ describe("errors", () => {
     const error = await caught(client.sections());
     expect(error).toBeInstanceOf(PlexHttpError);
     expect((error as PlexHttpError).status).toBe(302);
+  });
+});
+
+describe("transport (node:http, keep-alive, gzip, caps)", () => {
+  const page = (n: number) =>
+    JSON.stringify({
+      MediaContainer: {
+        size: n,
+        totalSize: n,
+        offset: 0,
+        Metadata: Array.from({ length: n }, (_, i) => ({
+          ratingKey: String(i + 1),
+          type: "movie",
+          title: `Film ${i + 1} – Größe`,
+          thumb: `/t/${i + 1}`,
+        })),
+      },
+    });
+
+  it("reads a gzip answer, and reuses one connection for many requests", async () => {
+    const connections = new Set<unknown>();
+    const server = await serve((req, res) => {
+      connections.add(req.socket);
+      expect(req.headers["accept-encoding"]).toContain("gzip");
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+      res.end(gzipSync(page(250)));
+    });
+    const { client } = makeClient(server.url);
+    const pages = [];
+    for await (const items of client.listSection("1", { pageSize: 250 })) pages.push(items);
+    expect(pages.flat().map((i) => i.title)).toEqual(
+      Array.from({ length: 250 }, (_, i) => `Film ${i + 1} – Größe`),
+    );
+    await client.count("1");
+    await client.count("1");
+    expect(server.requests).toHaveLength(3);
+    expect(connections.size).toBe(1);
+  });
+
+  it("refuses an image over the cap, declared, streamed or compressed, and keeps nothing", async () => {
+    const big = Buffer.alloc(64 * 1024, 7);
+    const server = await serve((req, res) => {
+      if (req.url?.includes("declared")) res.writeHead(200, { "content-length": big.length }).end(big);
+      else if (req.url?.includes("gzip"))
+        res.writeHead(200, { "content-encoding": "gzip" }).end(gzipSync(big));
+      else {
+        res.writeHead(200); // chunked, no length: only counting the bytes finds out
+        res.write(big.subarray(0, 40_000));
+        setTimeout(() => res.end(big.subarray(40_000)), 20);
+      }
+    });
+    const { client } = makeClient(server.url);
+    for (const path of ["/declared", "/streamed", "/gzip"]) {
+      const error = await caught(client.thumb(path, { maxBytes: 50_000 }));
+      expect(error, path).toBeInstanceOf(PlexResponseError);
+      expect((error as Error).message).toContain("larger than");
+    }
+    expect(Buffer.from((await client.thumb("/declared", { maxBytes: 100_000 })).body)).toEqual(big);
+  });
+
+  it("a connection that drops mid-answer is a transport error, retried like one", async () => {
+    let calls = 0;
+    const server = await serve((_req, res) => {
+      calls++;
+      if (calls === 1) {
+        res.writeHead(200, { "content-type": "application/json", "content-length": 10_000 });
+        res.write('{"MediaContainer":{"size":1,');
+        setTimeout(() => res.socket?.destroy(), 10);
+      } else sendJson(res, { MediaContainer: { size: 0, Directory: [] } });
+    });
+    const { client, logs } = makeClient(server.url, { retries: 1 });
+    expect(await client.sections()).toEqual([]);
+    expect(calls).toBe(2);
+    expect(logs[0]?.error).toBeDefined();
+  });
+
+  it("a listing with a broken item is a PlexResponseError, like any body that is not JSON", async () => {
+    const server = await serve((_req, res) =>
+      sendJson(res, '{"MediaContainer":{"size":2,"Metadata":[{"ratingKey":"1"},{"ratingKey":tru}]}}'),
+    );
+    const { client } = makeClient(server.url);
+    const pages = client.listSection("1");
+    await expect(pages.next()).rejects.toBeInstanceOf(PlexResponseError);
   });
 });

@@ -450,4 +450,27 @@ describe("scan engine against the emulator", () => {
     expect(writes.filter((r) => r.answered === undefined)).toHaveLength(1);
     expect(writes.length).toBeLessThanOrEqual(2);
   });
+
+  it("ends as failed, not cancelled and not stuck, when the workers can no longer record", async () => {
+    // More broken items than the queue holds, so the collector waits for room the dead
+    // workers would never make if a worker's death did not end the scan.
+    const { emulator, h } = await setup({ items: 600, brokenShare: 0.6 });
+    const real = new SqliteScanStore(h.db.kysely, null);
+    let writes = 0;
+    const store = {
+      knownStates: (keys: readonly string[]) => real.knownStates(keys),
+      retryPool: (limit: number) => real.retryPool(limit),
+      async record(result: Parameters<typeof real.record>[0]) {
+        // Items settled by the collector (healthy on re-check, locked, …) still record; the
+        // workers' results hit a full disk.
+        if (result.action === "dry_run" && ++writes > 2) throw new Error("database or disk is full");
+        return real.record(result);
+      },
+    };
+    const outcome = await h.scan({ dryRun: true, concurrency: 2 }, { store });
+    expect(outcome.status).toBe("failed");
+    expect(outcome.error).toBe("database or disk is full");
+    // It stopped early: far from every broken item was looked at.
+    expect(outcome.stats.checked).toBeLessThan(emulator.truth().broken.length + 600);
+  });
 });

@@ -167,6 +167,55 @@ describe("WorkQueue", () => {
   });
 });
 
+describe("WorkQueue capacity", () => {
+  const live = () => new AbortController().signal;
+  const settledYet = async (p: Promise<unknown>) => {
+    let done = false;
+    p.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    return done;
+  };
+
+  it.each([
+    ["below capacity", 2, 1, true],
+    ["at capacity", 2, 2, false],
+    ["over capacity (pushes are never refused)", 2, 3, false],
+    ["without a capacity", undefined, 1000, true],
+  ] as const)("room %s: %s", async (_name, capacity, waiting, free) => {
+    const q = new WorkQueue<number>(capacity);
+    for (let i = 0; i < waiting; i++) q.push(i);
+    expect(q.size).toBe(waiting);
+    expect(await settledYet(q.room(live()))).toBe(free);
+  });
+
+  it("room opens when a taker drains below capacity, one producer at a time", async () => {
+    const q = new WorkQueue<number>(1);
+    q.push(1);
+    const first = q.room(live());
+    const second = q.room(live());
+    expect(await settledYet(first)).toBe(false);
+    expect(await q.next(live())).toBe(1);
+    expect(await settledYet(first)).toBe(true);
+    expect(await settledYet(second)).toBe(false);
+    q.push(2);
+    expect(await q.next(live())).toBe(2);
+    expect(await settledYet(second)).toBe(true);
+  });
+
+  it("a producer waiting for room rejects on abort", async () => {
+    const q = new WorkQueue<number>(1);
+    q.push(1);
+    const ac = new AbortController();
+    const waiting = q.room(ac.signal);
+    ac.abort(new Error("cancelled"));
+    await expect(waiting).rejects.toThrow("cancelled");
+    await expect(q.room(ac.signal)).rejects.toThrow("cancelled");
+  });
+});
+
 describe("Batcher", () => {
   function recording(values: Record<string, string>, maxKeys?: number, delayMs = 5) {
     const calls: string[][] = [];
