@@ -240,7 +240,7 @@ async function largeScan(nodeFlags: string[]): Promise<string[]> {
     return [
       `Large dry run: ${items.toLocaleString("en-US")} top-level items, psr scan --all --dry-run (seasons and episodes included), node ${nodeFlags.join(" ") || "with its default heap limit"}`,
       `  wall time                 ${fmt(wall)}   (target < 60 s; includes process start-up)`,
-      `  peak RSS of the scanner   ${(peak / 1024 / 1024).toFixed(0)} MB   (target < 250 MB)`,
+      `  peak RSS of the scanner   ${(peak / 1024 / 1024).toFixed(0)} MB   (target < 200 MB)`,
       `  checked                   ${(s.checked ?? 0).toLocaleString("en-US")} items, would fix ${s.wouldFix}, needs review ${s.needsReview}, locked ${s.locked}, status ${result.status} (exit ${code})`,
     ];
   } finally {

@@ -5,10 +5,9 @@ import { createInterface } from "node:readline";
 import { Writable } from "node:stream";
 import { AuthStore } from "../auth/store.js";
 import type { Config } from "../config/env.js";
+import { PASSWORD_RULES, type PasswordProblem, passwordProblem } from "../contracts/constants.js";
 import { openDatabase } from "../db/connection.js";
 import { parseCommandArgs, UsageError } from "./args.js";
-
-export const MIN_PASSWORD_LENGTH = 8;
 
 function ask(question: string): Promise<string> {
   // Echo the prompt, swallow the typed characters.
@@ -38,12 +37,14 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, "");
 }
 
-export function passwordProblem(password: string): string | undefined {
-  if (password.length < MIN_PASSWORD_LENGTH)
-    return `the password must have at least ${MIN_PASSWORD_LENGTH} characters`;
-  if (password.length > 1000) return "the password must have at most 1000 characters";
-  return undefined;
-}
+/** The browser's rules (contracts/constants.ts), said in a sentence for the console. */
+const PROBLEM_TEXT: Record<PasswordProblem, string> = {
+  too_short: `the password must have at least ${PASSWORD_RULES.minLength} characters`,
+  too_long: `the password must have at most ${PASSWORD_RULES.maxLength} characters`,
+  too_simple: `the password must use at least ${PASSWORD_RULES.minDistinct} different characters`,
+  same_as_username: "the password must not contain the user name",
+  unchanged: "the password is the current one",
+};
 
 export async function passwdCommand(argv: string[], config: Config): Promise<number> {
   parseCommandArgs(argv, {});
@@ -55,8 +56,8 @@ export async function passwdCommand(argv: string[], config: Config): Promise<num
   } else {
     password = await readStdin();
   }
-  const problem = passwordProblem(password);
-  if (problem) throw new UsageError(`${problem}; nothing changed`);
+  const problem = passwordProblem(password, { username: config.auth.username });
+  if (problem) throw new UsageError(`${PROBLEM_TEXT[problem]}; nothing changed`);
   const db = await openDatabase(config.dataDir);
   try {
     const store = new AuthStore(db.kysely);

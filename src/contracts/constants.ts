@@ -83,10 +83,7 @@ export const PAGE_LIMITS = { maxPage: 100_000, maxPageSize: 500, defaultPageSize
 /** The most lines `GET /api/scans/:id/log?tail=N` returns. */
 export const LOG_TAIL_MAX = 10_000;
 
-/**
- * Rules of a password changed in the browser (POST /api/auth/password). `psr passwd` is for the
- * admin at the console and keeps its own minimum.
- */
+/** Rules of a new password, in the browser (POST /api/auth/password) and in `psr passwd`. */
 export const PASSWORD_RULES = { minLength: 10, maxLength: 1000, minDistinct: 5 } as const;
 
 /** Why a new password is refused; undefined when it is acceptable. Pure, used by server and SPA. */

@@ -62,9 +62,16 @@ describe("first start and psr passwd", () => {
     await store.createSession({ ip: "127.0.0.1", userAgent: "test" }, 30);
     await db.close();
 
-    const short = await passwd("short");
-    expect(short.code).toBe(2);
-    expect(short.stderr).toContain("at least 8 characters; nothing changed");
+    // The browser's rules: long enough, not one repeated pattern, not the user name.
+    for (const [weak, reason] of [
+      ["short", "at least 10 characters"],
+      ["abababababab", "at least 5 different characters"],
+      ["my-admin-password", "must not contain the user name"],
+    ]) {
+      const refused = await passwd(`${weak}\n`);
+      expect(refused.code, weak).toBe(2);
+      expect(refused.stderr).toContain(`${reason}; nothing changed`);
+    }
 
     const ok = await passwd("a-much-better-password\n");
     expect(ok.code, ok.stderr).toBe(0);
