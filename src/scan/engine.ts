@@ -24,6 +24,7 @@ import {
 } from "./collect.js";
 import { type Detection, detectProblems } from "./detect.js";
 import { type FixDeps, fixAndVerify, outcomeOfError } from "./fix.js";
+import { knownBatch } from "./known.js";
 import { abortError, type Batcher, isAbort, type Pacer, WorkQueue } from "./limits.js";
 import type { MatchQuery } from "./match-search.js";
 import { asDryRun, itemResult, type Outcome } from "./outcome.js";
@@ -252,20 +253,30 @@ class Scan {
     const unseen = batch.filter((c) => !this.seen.has(c.item.ratingKey));
     if (unseen.length === 0) return;
     const fresh = await withShowFolders(unseen, (keys) => this.reread(keys));
-    const known = await this.deps.store.knownStates(fresh.map((c) => c.item.ratingKey));
+    const known = await knownBatch(
+      this.deps.store,
+      fresh.map((c) => c.item),
+    );
     for (const c of fresh) {
       if (this.signal.aborted) throw abortError(this.signal);
       await this.queue.room(this.signal);
       this.seen.add(c.item.ratingKey);
       this.stats.checked++;
-      await this.route(c, known.get(c.item.ratingKey));
+      await this.route(c, known.prior(c.item), known.showIgnored(c.item));
     }
   }
 
   /** Settles one item, holds it for its show's match, or queues it for a fix. */
-  private async route(c: Collected, prior: KnownItem | undefined): Promise<void> {
+  private async route(c: Collected, prior: KnownItem | undefined, showIgnored = false): Promise<void> {
     const detection = detectProblems(c.item);
-    const verdict = triage({ item: c.item, detection, prior, now: this.now(), settings: this.settings });
+    const verdict = triage({
+      item: c.item,
+      detection,
+      prior,
+      showIgnored,
+      now: this.now(),
+      settings: this.settings,
+    });
     if (verdict === "fix") {
       this.stats.broken++;
       // Its seasons and episodes, listed after it, wait to see whether the match takes.

@@ -12,16 +12,30 @@ export interface TriageInput {
   detection: Detection;
   /** The item's latest recorded state, if any. */
   prior: KnownItem | undefined;
+  /** A season or episode whose show a person set aside: it is left alone with its show. */
+  showIgnored?: boolean;
   now: number;
   settings: Pick<ScanSettings, "backoffHours">;
 }
 
 /** Settles an item that needs no Plex write, or answers "fix". The first rule that applies wins. */
-export function triage({ item, detection: d, prior, now, settings }: TriageInput): Outcome | "fix" {
+export function triage({
+  item,
+  detection: d,
+  prior,
+  showIgnored,
+  now,
+  settings,
+}: TriageInput): Outcome | "fix" {
   if (prior?.ignored) {
     // A person set it aside: no Plex write, and no row written either, so the state the scans
     // found before stays as it was and an unignore brings it back.
     return outcome("ignored", "skip", "ignored by hand: never refreshed or matched", d.problems, {
+      record: false,
+    });
+  }
+  if (showIgnored) {
+    return outcome("ignored", "skip", "its show is ignored by hand: never refreshed or matched", d.problems, {
       record: false,
     });
   }
@@ -36,7 +50,7 @@ export function triage({ item, detection: d, prior, now, settings }: TriageInput
     return prior && prior.state !== "fixed" ? outcome("fixed", "check", "healthy on re-check", []) : HEALTHY;
   }
   if (d.parentUnmatched) {
-    const show = item.type === "episode" ? item.grandparentRatingKey : item.parentRatingKey;
+    const show = showKeyOf(item);
     return outcome("skipped", "skip", "the show is not matched; match the show first", d.problems, {
       ...(show ? { waitsForShow: show } : {}),
     });
@@ -59,6 +73,15 @@ export function triage({ item, detection: d, prior, now, settings }: TriageInput
     return outcome("skipped", "skip", `failed recently; waiting${until} before the next try`, d.problems);
   }
   return "fix";
+}
+
+/** The show a season or episode belongs to (undefined for movies and shows). */
+export function showKeyOf(
+  item: Pick<PlexItem, "type" | "parentRatingKey" | "grandparentRatingKey">,
+): string | undefined {
+  if (item.type === "episode") return item.grandparentRatingKey;
+  if (item.type === "season") return item.parentRatingKey;
+  return undefined;
 }
 
 export type FixPlan = "refresh" | "match" | "rematch" | "check_year";

@@ -35,12 +35,14 @@ export async function checkItem(
   item: PlexItem,
   section: PlexSection,
   prior: KnownItem | undefined,
+  /** Its show (for a season or episode) was set aside by a person. */
+  showIgnored = false,
 ): Promise<CheckResult> {
   const { settings, signal } = deps;
   const call = <T>(fn: () => Promise<T>) => deps.gate.call(fn, signal);
   const detection = detectProblems(item);
   let result: Outcome;
-  const verdict = triage({ item, detection, prior, now: deps.now(), settings });
+  const verdict = triage({ item, detection, prior, showIgnored, now: deps.now(), settings });
   if (verdict !== "fix") {
     result = verdict;
   } else {

@@ -16,6 +16,7 @@ import {
 import { sectionScanEvents, timelineItems } from "../plex/notifications.js";
 import { selectSections } from "../scan/collect.js";
 import { CompletionTracker } from "../scan/completion.js";
+import { knownBatch } from "../scan/known.js";
 import { isAbort, sleep } from "../scan/limits.js";
 import { PlexGate, PlexOutageError } from "../scan/plex-gate.js";
 import type { ScanStore } from "../scan/store.js";
@@ -390,7 +391,7 @@ export class Watcher {
       (i) => WATCHED.has(i.type) && i.librarySectionId !== undefined && sections.has(i.librarySectionId),
     );
     this.count("ignored", items.length - wanted.length);
-    const known = await this.deps.store.knownStates(wanted.map((i) => i.ratingKey));
+    const known = await knownBatch(this.deps.store, wanted);
     const deps = {
       plex: client,
       store: this.deps.store,
@@ -403,7 +404,7 @@ export class Watcher {
     };
     for (const item of wanted) {
       const section = sections.get(item.librarySectionId as string) as PlexSection;
-      const result = await checkItem(deps, item, section, known.get(item.ratingKey));
+      const result = await checkItem(deps, item, section, known.prior(item), known.showIgnored(item));
       this.tally(result, item, group);
     }
     await this.deps.state.write(TODAY_KEY, this.today).catch(() => {});

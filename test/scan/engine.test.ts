@@ -350,6 +350,50 @@ describe("scan engine against the emulator", () => {
     expect(history.map((r) => r.action).sort()).toEqual(["dry_run", "dry_run", "ignore", "ignore"]);
   });
 
+  it("leaves the seasons and episodes of an ignored show alone, and fixes the rest", async () => {
+    const { emulator, h } = await setup();
+    const episodes = scannable(emulator).filter((t) => t.type === "episode" && t.fixableByRefresh);
+    expect(episodes.length).toBeGreaterThan(1);
+    const [first] = await h.plex.metadata([episodes[0]!.ratingKey]);
+    const showKey = first!.grandparentRatingKey!;
+    // The show is on the Items page (a row), and a person sets it aside.
+    const [show] = await h.plex.metadata([showKey]);
+    await new SqliteScanStore(h.db.kysely, null).record({
+      ratingKey: showKey,
+      sectionId: show!.librarySectionId ?? null,
+      library: null,
+      type: "show",
+      title: show!.title,
+      year: null,
+      parentRatingKey: null,
+      state: "failed",
+      problems: ["no_summary"],
+      note: "",
+      candidates: null,
+      action: "refresh",
+      at: Date.now(),
+    });
+    expect(await setIgnored(h.db.kysely, showKey, { reason: "home videos" }, Date.now())).toBe(true);
+    const children = await h.plex.metadata(episodes.map((t) => t.ratingKey));
+    const ofShow = new Set(
+      children.filter((c) => c.grandparentRatingKey === showKey).map((c) => c.ratingKey),
+    );
+
+    const outcome = await h.scan();
+    expect(outcome.status).toBe("success");
+    expect(ofShow.size).toBeGreaterThan(0);
+    expect(episodes.length).toBeGreaterThan(ofShow.size); // some are fixed, so the check can fail
+    expect(outcome.stats.skipped).toBeGreaterThanOrEqual(ofShow.size + 1);
+    const truth = new Map(emulator.truth().broken.map((t) => [t.ratingKey, t]));
+    for (const t of episodes) {
+      const stillBroken = (truth.get(t.ratingKey)?.currentKinds.length ?? 0) > 0;
+      expect(stillBroken, t.ratingKey).toBe(ofShow.has(t.ratingKey));
+    }
+    // No rows are written for them either: they come back as they were when the show is unignored.
+    const rows = await h.states();
+    for (const key of ofShow) expect(rows.has(key)).toBe(false);
+  });
+
   it("with matching switched off, sends unmatched items to review without searching", async () => {
     const { emulator, h } = await setup();
     const unmatched = scannable(emulator).filter((t) => t.kinds.includes("unmatched"));

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { PlexItem } from "../../src/plex/index.js";
 import { detectProblems } from "../../src/scan/detect.js";
+import { knownBatch } from "../../src/scan/known.js";
 import { asDryRun, HEALTHY, type Outcome, outcome } from "../../src/scan/outcome.js";
 import { HOUR_MS, type KnownItem } from "../../src/scan/policy.js";
-import { fixPlan, triage } from "../../src/scan/triage.js";
+import { fixPlan, showKeyOf, triage } from "../../src/scan/triage.js";
 import { plexItem } from "../helpers/plex-item.js";
 
 const NOW = 1_800_000_000_000;
@@ -154,6 +155,86 @@ describe("triage", () => {
     const [state, action, note, record, waitsForShow] = expected;
     expect([o.state, o.action, o.record, o.waitsForShow]).toEqual([state, action, record, waitsForShow]);
     expect(o.note.startsWith(note), o.note).toBe(true);
+  });
+
+  // [name, item fields, prior, show ignored, expected state or "fix"]
+  it.each<[string, Partial<PlexItem>, KnownItem | undefined, boolean, string]>([
+    [
+      "broken episode of an ignored show",
+      { type: "episode", grandparentRatingKey: "60", thumb: undefined },
+      undefined,
+      true,
+      "ignored",
+    ],
+    [
+      "broken season of an ignored show",
+      { type: "season", parentRatingKey: "60", thumb: undefined },
+      undefined,
+      true,
+      "ignored",
+    ],
+    [
+      "the ignore wins over waiting for the unmatched show",
+      episodeOfUnmatchedShow,
+      undefined,
+      true,
+      "ignored",
+    ],
+    ["the ignore wins over a back-off", { type: "episode", thumb: undefined }, failedAgo(1), true, "ignored"],
+    [
+      "the same episode, show not ignored",
+      { type: "episode", grandparentRatingKey: "60", thumb: undefined },
+      undefined,
+      false,
+      "fix",
+    ],
+  ])("%s", (_name, fields, prior, showIgnored, expected) => {
+    const it = item(fields);
+    const got = triage({
+      item: it,
+      detection: detectProblems(it),
+      prior,
+      showIgnored,
+      now: NOW,
+      settings: { backoffHours: 24 },
+    });
+    if (expected === "fix") return expect(got).toBe("fix");
+    expect(got).toMatchObject({ state: expected, action: "skip", record: false });
+    expect((got as Outcome).note).toMatch(/^its show is ignored by hand/);
+  });
+
+  it.each([
+    ["movie", { type: "movie", parentRatingKey: "9" }, undefined],
+    ["show", { type: "show" }, undefined],
+    ["season", { type: "season", parentRatingKey: "60" }, "60"],
+    ["episode", { type: "episode", parentRatingKey: "65", grandparentRatingKey: "60" }, "60"],
+    ["episode without its show's key", { type: "episode", parentRatingKey: "65" }, undefined],
+  ] as const)("showKeyOf: %s", (_name, fields, expected) => {
+    expect(showKeyOf(item(fields))).toBe(expected);
+  });
+
+  it("knownBatch reads the items and their shows at once and tells which show is ignored", async () => {
+    const asked: string[][] = [];
+    const rows = new Map<string, KnownItem>([
+      ["60", { state: "failed", lastFailedAt: null, ignored: true }],
+      ["70", { state: "failed", lastFailedAt: 5 }],
+      ["80", { state: "skipped", lastFailedAt: null }],
+    ]);
+    const store = {
+      async knownStates(keys: readonly string[]) {
+        asked.push([...keys]);
+        return new Map([...rows].filter(([k]) => keys.includes(k)));
+      },
+    };
+    const ep = item({ type: "episode", ratingKey: "70", parentRatingKey: "65", grandparentRatingKey: "60" });
+    const ep2 = item({ type: "episode", ratingKey: "71", parentRatingKey: "65", grandparentRatingKey: "60" });
+    const other = item({ type: "episode", ratingKey: "81", grandparentRatingKey: "80" });
+    const movie = item({ ratingKey: "90" });
+    const known = await knownBatch(store, [ep, ep2, other, movie]);
+    expect(asked).toEqual([["70", "60", "71", "81", "80", "90"]]);
+    expect(known.prior(ep)).toEqual({ state: "failed", lastFailedAt: 5 });
+    expect(known.prior(ep2)).toBeUndefined();
+    expect([ep, ep2, other, movie].map((i) => known.showIgnored(i))).toEqual([true, true, false, false]);
   });
 
   it("says until when a failed item waits, and logs a locked item", () => {
