@@ -196,8 +196,18 @@ describe("bulk jobs", () => {
     expect(started.body).toMatchObject({ action: "ignore", total: keys.length });
     const job = await waitForJob(started.body.id);
     expect(job).toMatchObject({ status: "success", source: "bulk" });
-    expect(job.settings.bulk).toMatchObject({ action: "ignore", reason: "later" });
+    expect(job.settings.bulk).toMatchObject({ action: "ignore", reason: "later", total: keys.length });
     expect([...job.settings.bulk.ratingKeys].sort()).toEqual([...keys].sort());
+    // The list (and every live event) carries the number of items, not the 200 keys.
+    const listed = (await api("GET", "/api/scans?pageSize=5")).body.items.find(
+      (s: { id: number }) => s.id === job.id,
+    );
+    expect(listed.settings.bulk).toEqual({
+      action: "ignore",
+      reason: "later",
+      filter: { state: "would_fix" },
+      total: keys.length,
+    });
     expect(job.stats.bulk).toMatchObject({ total: keys.length, succeeded: keys.length, failed: 0 });
     const detail = await api("GET", `/api/items/${keys[0]}`);
     expect(detail.body.item).toMatchObject({ state: "ignored", ignoreReason: "later" });

@@ -17,7 +17,12 @@ import {
 } from "../schemas.js";
 import { lastEventId, openEventStream } from "../sse.js";
 
-export function toScanResource(job: Job): ScanResource {
+/**
+ * A job as the API shows it. A bulk job's settings name up to 1,000 items; lists and event
+ * streams (a status event every second while it runs) carry only their number, `bulk.total`,
+ * and `GET /api/scans/:id` (`detail`) the keys as well.
+ */
+export function toScanResource(job: Job, detail = false): ScanResource {
   return {
     id: job.id,
     status: job.status,
@@ -28,8 +33,15 @@ export function toScanResource(job: Job): ScanResource {
     error: job.error,
     progress: job.progress,
     cancelRequested: job.cancelRequested,
-    settings: job.settings,
+    settings: bulkKeysCounted(job.settings, detail),
   };
+}
+
+function bulkKeysCounted(settings: Record<string, unknown>, keepKeys: boolean): Record<string, unknown> {
+  const bulk = settings.bulk as { ratingKeys?: unknown } | undefined;
+  if (!bulk || typeof bulk !== "object" || !Array.isArray(bulk.ratingKeys)) return settings;
+  const { ratingKeys, ...rest } = bulk;
+  return { ...settings, bulk: { ...rest, total: ratingKeys.length, ...(keepKeys ? { ratingKeys } : {}) } };
 }
 
 export interface ScanRouteDeps {
@@ -73,10 +85,10 @@ export async function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): Pro
   app.get("/api/scans", async (request) => {
     const { page, pageSize } = parseInput(pageQuery, request.query, "query");
     const { jobs: list, total } = await jobs.list({ limit: pageSize, offset: (page - 1) * pageSize });
-    return { items: list.map(toScanResource), total, page, pageSize };
+    return { items: list.map((job) => toScanResource(job)), total, page, pageSize };
   });
 
-  app.get("/api/scans/:id", async (request) => toScanResource(await loadJob(request.params)));
+  app.get("/api/scans/:id", async (request) => toScanResource(await loadJob(request.params), true));
 
   app.post("/api/scans/:id/cancel", async (request, reply) => {
     const job = await loadJob(request.params);

@@ -10,9 +10,9 @@ export function useJobKind(): (scan: Pick<ScanResource, "source" | "settings">) 
   const { t, i18n } = useTranslation();
   return (scan) => {
     if (scan.source === BULK_SOURCE) {
-      const bulk = scan.settings.bulk as { action?: unknown; ratingKeys?: unknown } | undefined;
+      const bulk = scan.settings.bulk as { action?: unknown; total?: unknown } | undefined;
       const action = typeof bulk?.action === "string" ? bulk.action : "refresh";
-      const count = Array.isArray(bulk?.ratingKeys) ? bulk.ratingKeys.length : 0;
+      const count = typeof bulk?.total === "number" ? bulk.total : 0;
       return t("bulk.kind", {
         action: t(`bulk.action.${action}`, { defaultValue: action }),
         items: t("bulk.summary.items", { count, formatted: formatNumber(count, i18n.language) }),
