@@ -98,7 +98,7 @@ export class Batcher<V> {
 export class WorkQueue<T> {
   private readonly items: T[] = [];
   private readonly takers: ((item: T | undefined) => void)[] = [];
-  private readonly roomWaiters: (() => void)[] = [];
+  private readonly roomWaiters: ((value: undefined) => void)[] = [];
   private closed = false;
 
   constructor(private readonly capacity = Number.POSITIVE_INFINITY) {}
@@ -120,44 +120,36 @@ export class WorkQueue<T> {
   }
 
   /** Resolves once fewer than `capacity` items wait; rejects when `signal` aborts first. */
-  room(signal: AbortSignal): Promise<void> {
-    if (this.items.length < this.capacity) return Promise.resolve();
-    if (signal.aborted) return Promise.reject(abortError(signal));
-    return new Promise((resolve, reject) => {
-      const waiter = () => {
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      };
-      const onAbort = () => {
-        const i = this.roomWaiters.indexOf(waiter);
-        if (i >= 0) this.roomWaiters.splice(i, 1);
-        reject(abortError(signal));
-      };
-      this.roomWaiters.push(waiter);
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
+  async room(signal: AbortSignal): Promise<void> {
+    if (this.items.length < this.capacity) return;
+    await park(this.roomWaiters, signal);
   }
 
   next(signal: AbortSignal): Promise<T | undefined> {
     if (this.items.length > 0) {
       const item = this.items.shift();
-      if (this.items.length < this.capacity) this.roomWaiters.shift()?.();
+      if (this.items.length < this.capacity) this.roomWaiters.shift()?.(undefined);
       return Promise.resolve(item);
     }
     if (this.closed) return Promise.resolve(undefined);
-    if (signal.aborted) return Promise.reject(abortError(signal));
-    return new Promise((resolve, reject) => {
-      const taker = (item: T | undefined) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(item);
-      };
-      const onAbort = () => {
-        const i = this.takers.indexOf(taker);
-        if (i >= 0) this.takers.splice(i, 1);
-        reject(abortError(signal));
-      };
-      this.takers.push(taker);
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
+    return park(this.takers, signal);
   }
+}
+
+/** Parks a caller in `waiters` until one of them is called, or rejects when `signal` aborts. */
+function park<T>(waiters: ((value: T) => void)[], signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  return new Promise((resolve, reject) => {
+    const waiter = (value: T) => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(value);
+    };
+    const onAbort = () => {
+      const i = waiters.indexOf(waiter);
+      if (i >= 0) waiters.splice(i, 1);
+      reject(abortError(signal));
+    };
+    waiters.push(waiter);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
 }
