@@ -2,7 +2,7 @@
 // in its settings and stats, so the SPA can name the job and sum it up when it ends.
 import { z } from "zod";
 import { BULK_ACTIONS, BULK_MAX_ITEMS } from "./bulk-constants.js";
-import { ITEM_STATES } from "./constants.js";
+import { IGNORE_REASON_MAX, ITEM_STATES } from "./constants.js";
 
 export * from "./bulk-constants.js";
 
@@ -27,7 +27,11 @@ export const bulkBodySchema = z
       .max(BULK_MAX_ITEMS, { message: `at most ${BULK_MAX_ITEMS} items per request` })
       .optional(),
     filter: bulkFilterSchema.optional(),
-    reason: z.string().trim().max(500, { message: "at most 500 characters" }).optional(),
+    reason: z
+      .string()
+      .trim()
+      .max(IGNORE_REASON_MAX, { message: `at most ${IGNORE_REASON_MAX} characters` })
+      .optional(),
   })
   .strict()
   .superRefine((body, ctx) => {

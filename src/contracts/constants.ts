@@ -77,6 +77,9 @@ export const SCAN_LIMITS = {
 /** Bounds of the Plex time-out set in the browser, in seconds (PLEX_TIMEOUT's too). */
 export const PLEX_TIMEOUT_LIMITS = { min: 1, max: 600 } as const;
 
+/** The longest reason a person may give for ignoring an item (one item or in bulk). */
+export const IGNORE_REASON_MAX = 500;
+
 /** Paging bounds of list endpoints. */
 export const PAGE_LIMITS = { maxPage: 100_000, maxPageSize: 500, defaultPageSize: 50 } as const;
 

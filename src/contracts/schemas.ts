@@ -1,7 +1,14 @@
 // zod schemas of the API payloads: one per payload, shared by the server and the SPA.
 // Imports nothing from the rest of src/ (only zod and ./constants).
 import { z } from "zod";
-import { ITEM_STATES, LOG_TAIL_MAX, PAGE_LIMITS, SCAN_LIMITS, SCAN_STATUSES } from "./constants.js";
+import {
+  IGNORE_REASON_MAX,
+  ITEM_STATES,
+  LOG_TAIL_MAX,
+  PAGE_LIMITS,
+  SCAN_LIMITS,
+  SCAN_STATUSES,
+} from "./constants.js";
 import { matchRefSchema } from "./match-undo.js";
 
 // ---- common -----------------------------------------------------------------------------
@@ -209,7 +216,13 @@ export type ItemDetail = z.infer<typeof itemDetailSchema>;
 
 /** `POST /api/items/:ratingKey/ignore`: an optional reason. */
 export const ignoreBodySchema = z
-  .object({ reason: z.string().trim().max(500, { message: "at most 500 characters" }).optional() })
+  .object({
+    reason: z
+      .string()
+      .trim()
+      .max(IGNORE_REASON_MAX, { message: `at most ${IGNORE_REASON_MAX} characters` })
+      .optional(),
+  })
   .strict();
 export type IgnoreBody = z.infer<typeof ignoreBodySchema>;
 

@@ -1,7 +1,7 @@
 // The selection bar of the Items page: how many items are selected, "select all N matching
 // this filter", and the bulk actions, each behind a confirmation that names the count. The
 // work runs on the server as a background job (POST /api/bulk), shown under Jobs.
-import { Alert, Button, Group, Paper, Stack, Text, Textarea } from "@mantine/core";
+import { Alert, Button, Group, Paper, Stack, Text } from "@mantine/core";
 import { useElementSize, useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { IconCheck, IconEye, IconEyeOff, IconRefresh, IconX } from "@tabler/icons-react";
@@ -15,6 +15,7 @@ import { errorMessage } from "../../api/errors";
 import { ConfirmModal } from "../../components/ConfirmModal";
 import { formatNumber } from "../../lib/format";
 import { announceBulkJob } from "./BulkSummary";
+import { IgnoreReasonField } from "./IgnoreReasonField";
 
 export type BulkSelection = { ratingKeys: string[] } | { filter: BulkFilter };
 
@@ -158,17 +159,7 @@ export function BulkBar(props: BulkBarProps) {
             <Text size="sm" c="dimmed">
               {t("bulk.confirm.job")}
             </Text>
-            {pending === "ignore" && (
-              <Textarea
-                label={t("itemActions.ignoreDialog.reason")}
-                placeholder={t("itemActions.ignoreDialog.reasonPlaceholder")}
-                value={reason}
-                onChange={(e) => setReason(e.currentTarget.value)}
-                maxLength={500}
-                autosize
-                minRows={2}
-              />
-            )}
+            {pending === "ignore" && <IgnoreReasonField value={reason} onChange={setReason} />}
             {start.isError && (
               <Alert color="red" variant="light" role="alert">
                 {errorMessage(t, start.error)}

@@ -12,7 +12,6 @@ import {
   Loader,
   Stack,
   Text,
-  Textarea,
   Timeline,
   Title,
 } from "@mantine/core";
@@ -48,6 +47,7 @@ import { ConfirmModal } from "../../components/ConfirmModal";
 import { ErrorState } from "../../components/ErrorState";
 import { RelativeTime } from "../../components/RelativeTime";
 import { formatNumber } from "../../lib/format";
+import { IgnoreReasonField } from "./IgnoreReasonField";
 import { MatchPicker } from "./MatchPicker";
 import { PosterImage } from "./PosterImage";
 import { useElapsedSeconds } from "./useElapsed";
@@ -475,15 +475,7 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
       >
         <Stack gap="sm">
           <Text size="sm">{t("itemActions.ignoreDialog.text")}</Text>
-          <Textarea
-            label={t("itemActions.ignoreDialog.reason")}
-            placeholder={t("itemActions.ignoreDialog.reasonPlaceholder")}
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            maxLength={500}
-            autosize
-            minRows={2}
-          />
+          <IgnoreReasonField value={reason} onChange={setReason} />
         </Stack>
       </ConfirmModal>
     </Stack>
