@@ -252,7 +252,10 @@ interface SystemErrorLike {
   errors?: unknown;
 }
 
-/** `fetch failed` hides the real reason in `cause` (sometimes an AggregateError); dig it out. */
+/**
+ * The reason of a transport failure: its system error code (ECONNREFUSED…), dug out of `cause`
+ * or an AggregateError (several addresses tried) where it hides.
+ */
 export function transportReason(error: unknown): { reason: string; code?: string } {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current !== null && typeof current === "object"; depth++) {
