@@ -32,12 +32,20 @@ export class PlexUnreachableError extends PlexError {
 
   constructor(baseUrl: string, reason: string, details: PlexErrorDetails & { code?: string }) {
     super(
-      `Plex is unreachable at ${sanitizeUrl(baseUrl)} (${reason}): check PLEX_URL and that Plex is running`,
+      isCertificateCode(details.code)
+        ? `Plex at ${sanitizeUrl(baseUrl)} presents a certificate this machine does not trust (${reason}): ` +
+            "use http:// inside your network, or trust the certificate with NODE_EXTRA_CA_CERTS"
+        : `Plex is unreachable at ${sanitizeUrl(baseUrl)} (${reason}): check PLEX_URL and that Plex is running`,
       details,
     );
     this.reason = reason;
     this.code = details.code;
   }
+}
+
+/** TLS verification failures (self-signed, wrong name, expired, unknown issuer). */
+function isCertificateCode(code: string | undefined): boolean {
+  return code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
 }
 
 /** 401: the token is wrong, expired or missing. */

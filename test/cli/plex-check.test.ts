@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import { createServer as createHttpsServer, type Server } from "node:https";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmulatorHandle, startEmulator } from "../../emulator/index.js";
 import { runPsr } from "../helpers/cli.js";
@@ -108,5 +112,53 @@ describe("psr plex check", () => {
     const { code, stderr } = await runPsr(["plex", "check", "--jsn"], env(), work.dir);
     expect(code).toBe(2);
     expect(stderr).toMatch(/--jsn/);
+  });
+});
+
+describe("psr plex check over https", () => {
+  // Plex on https with a certificate the machine does not trust (its own, or an IP address):
+  // refused with the reason, and accepted once the certificate is trusted (NODE_EXTRA_CA_CERTS).
+  const tls = (name: string) => readFileSync(join(import.meta.dirname, "../fixtures/tls", name));
+  let proxy: Server;
+  let httpsUrl: string;
+  beforeAll(async () => {
+    proxy = createHttpsServer({ key: tls("plex-test.key"), cert: tls("plex-test.crt") }, (req, res) => {
+      const upstream = httpRequest(
+        new URL(req.url ?? "/", emulator.url),
+        { method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(upstream);
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    httpsUrl = `https://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    proxy.closeAllConnections();
+    await new Promise((r) => proxy.close(r));
+  });
+
+  it("refuses a certificate it does not trust, naming why, and never sends the token", async () => {
+    const { code, stdout, stderr } = await runPsr(["plex", "check"], env({ PLEX_URL: httpsUrl }), work.dir);
+    expect(code).not.toBe(0);
+    expect(stderr).toContain(
+      "presents a certificate this machine does not trust (DEPTH_ZERO_SELF_SIGNED_CERT)",
+    );
+    expect(stderr).toContain("NODE_EXTRA_CA_CERTS");
+    expect(`${stdout}${stderr}`).not.toContain(TOKEN);
+  });
+
+  it("works once the certificate is trusted through NODE_EXTRA_CA_CERTS", async () => {
+    const ca = join(import.meta.dirname, "../fixtures/tls/plex-test.crt");
+    const { code, stdout, stderr } = await runPsr(
+      ["plex", "check", "--json"],
+      env({ PLEX_URL: httpsUrl, NODE_EXTRA_CA_CERTS: ca }),
+      work.dir,
+    );
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(stdout).libraries.length).toBeGreaterThanOrEqual(4);
   });
 });
