@@ -10,7 +10,7 @@
 import { randomUUID } from "node:crypto";
 import type { EmulatorContext } from "./context.js";
 import { type Item, type Section, TYPE_NUMBER, type Work } from "./model.js";
-import { hash32 } from "./random.js";
+import { hash32, hex24 } from "./random.js";
 
 export type NewItemHealth = "healthy" | "no-poster" | "no-summary" | "unfixable-poster";
 
@@ -43,15 +43,6 @@ export interface AddedItem {
   createdAt: number;
   /** Resolves after the last "done" frame (repeats included). */
   finished: Promise<void>;
-}
-
-function hex24(...parts: (string | number)[]): string {
-  let s = "";
-  for (let i = 0; s.length < 24; i++)
-    s += hash32(...parts, i)
-      .toString(16)
-      .padStart(8, "0");
-  return s.slice(0, 24);
 }
 
 function newWork(ctx: EmulatorContext, type: "movie" | "show", title: string, year: number): Work {

@@ -4,7 +4,7 @@
  * nothing from it; a match rewrites the item (and a show's subtree) from the chosen work.
  */
 import { type Item, isUnmatched, type Work } from "./model.js";
-import { hash32 } from "./random.js";
+import { hash32, hex24 } from "./random.js";
 import type { Store } from "./store.js";
 import { episodeTitle, sortTitle } from "./text.js";
 
@@ -13,15 +13,6 @@ const isLocked = (item: Item, field: string): boolean => item.locked?.includes(f
 function bump(item: Item, now: number): void {
   item.updatedAt = Math.max(now, item.updatedAt + 1);
   if (item.thumb) item.thumbAt = item.updatedAt;
-}
-
-function hex24(...parts: (string | number)[]): string {
-  let s = "";
-  for (let i = 0; s.length < 24; i++)
-    s += hash32(...parts, i)
-      .toString(16)
-      .padStart(8, "0");
-  return s.slice(0, 24);
 }
 
 /** Refreshes an item and its subtree; returns the items processed, deepest first. */

@@ -90,3 +90,13 @@ export function hash32(...parts: (string | number)[]): number {
   }
   return h >>> 0;
 }
+
+/** 24 hex digits derived from `parts`, the length of a plex:// guid's id. */
+export function hex24(...parts: (string | number)[]): string {
+  let s = "";
+  for (let i = 0; s.length < 24; i++)
+    s += hash32(...parts, i)
+      .toString(16)
+      .padStart(8, "0");
+  return s.slice(0, 24);
+}
