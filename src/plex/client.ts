@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { PlexNotFoundError, PlexResponseError } from "./errors.js";
-import { decodeBody, type PlexRequestLogEvent, PlexTransport, type Query, type RequestSpec } from "./http.js";
+import { decodeBody, type PlexRequestLogEvent, PlexTransport, type Query } from "./http.js";
 import { PlexNotificationListener, type PlexNotificationListenerOptions } from "./listener.js";
 import { splitListing } from "./listing-body.js";
 import { collect, paginate } from "./pager.js";
@@ -376,22 +376,21 @@ export class PlexClient {
     size: number,
     signal: AbortSignal | undefined,
   ): Promise<ItemsPage> {
-    const spec: RequestSpec = {
+    const res = await this.transport.request({
       method: "GET",
       path,
       query,
       headers: { "X-Plex-Container-Start": String(start), "X-Plex-Container-Size": String(size) },
       signal,
-    };
-    const res = await this.transport.request(spec);
+    });
     // A JSON page is parsed a few items at a time (listing-body.ts); anything else whole.
     const split = splitListing(res.bytes);
-    if (!split) return parseItemsPage(decodeBody(res, this.transport.details(spec)));
+    if (!split) return parseItemsPage(decodeBody(res, res.details));
     try {
       return itemsPageOf(split.head, split.elements);
     } catch (error) {
       if (!(error instanceof SyntaxError)) throw error;
-      throw new PlexResponseError("the body is neither JSON nor XML", this.transport.details(spec));
+      throw new PlexResponseError("the body is neither JSON nor XML", res.details);
     }
   }
 

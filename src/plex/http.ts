@@ -55,6 +55,8 @@ export interface RawResponse {
   status: number;
   headers: Answer["headers"];
   bytes: Uint8Array;
+  /** How errors about this answer name the request: method and URL, without the token. */
+  details: { url: string; method: string };
 }
 
 /** GET is safe and PUT/DELETE are idempotent in HTTP (refresh, match, unmatch): retrying is harmless. */
@@ -134,7 +136,7 @@ export class PlexTransport {
         });
         if (res.status >= 200 && res.status < 300) {
           this.log({ method: spec.method, url: safeUrl, status: res.status, ms: since(started), attempt });
-          return { status: res.status, headers: res.headers, bytes: res.bytes };
+          return { status: res.status, headers: res.headers, bytes: res.bytes, details };
         }
         // Error bodies are HTML (or anything) and never parsed; a redirect is not followed.
         failure = statusError(res.status, res.statusText, details);
@@ -172,12 +174,7 @@ export class PlexTransport {
   /** Sends a request and decodes a JSON or XML body (undefined when empty). */
   async json(spec: RequestSpec): Promise<unknown> {
     const res = await this.request(spec);
-    return decodeBody(res, this.details(spec));
-  }
-
-  /** How errors about a request's answer name it: method and URL, without the token. */
-  details(spec: Pick<RequestSpec, "method" | "path" | "query">): { url: string; method: string } {
-    return { url: sanitizeUrl(this.buildUrl(spec.path, spec.query).href), method: spec.method };
+    return decodeBody(res, res.details);
   }
 
   private log(event: PlexRequestLogEvent): void {
