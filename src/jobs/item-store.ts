@@ -15,8 +15,7 @@ import type { ItemResult, MatchRef, ScanStore } from "../scan/store.js";
  */
 interface ItemStatements {
   known: Sqlite.Statement<[string], KnownRow>;
-  upsert: Sqlite.Statement<[UpsertParams]>;
-  history: Sqlite.Statement<[HistoryParams]>;
+  /** The latest state and the history entry, in one transaction. */
   record: (latest: UpsertParams, history: HistoryParams) => void;
 }
 
@@ -103,7 +102,7 @@ function itemStatements(sqlite: Sqlite.Database): ItemStatements {
     upsert.run(latest);
     history.run(entry);
   });
-  const statements = { known, upsert, history, record };
+  const statements = { known, record };
   statementsByHandle.set(sqlite, statements);
   return statements;
 }

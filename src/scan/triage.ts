@@ -27,15 +27,11 @@ export function triage({
   now,
   settings,
 }: TriageInput): Outcome | "fix" {
-  if (prior?.ignored) {
-    // A person set it aside: no Plex write, and no row written either, so the state the scans
-    // found before stays as it was and an unignore brings it back.
-    return outcome("ignored", "skip", "ignored by hand: never refreshed or matched", d.problems, {
-      record: false,
-    });
-  }
-  if (showIgnored) {
-    return outcome("ignored", "skip", "its show is ignored by hand: never refreshed or matched", d.problems, {
+  if (prior?.ignored || showIgnored) {
+    // A person set it (or its show) aside: no Plex write, and no row written either, so the
+    // state the scans found before stays as it was and an unignore brings it back.
+    const whose = prior?.ignored ? "ignored" : "its show is ignored";
+    return outcome("ignored", "skip", `${whose} by hand: never refreshed or matched`, d.problems, {
       record: false,
     });
   }
