@@ -12,6 +12,7 @@ import {
   type StoredConnection,
 } from "../config/connection.js";
 import type { Config } from "../config/env.js";
+import { errorMessage } from "../error-message.js";
 import { ensurePrivateDir, makePrivate } from "./private-files.js";
 import type { Database } from "./schema.js";
 import { readState, writeState } from "./settings-repo.js";
@@ -88,7 +89,7 @@ export async function readStoredConnection(
       if (!key) throw new TokenKeyError();
       stored.token = decryptToken(row.token, key);
     } catch (error) {
-      onProblem(error instanceof Error ? error.message : String(error));
+      onProblem(errorMessage(error));
     }
   }
   return stored;
