@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../src/cli/serve.js";
 import {
   ITEM_STATES,
+  isActiveStatus,
   itemPageSchema,
   librariesResponseSchema,
   meResponseSchema,
@@ -41,6 +42,19 @@ describe("the contract's lists", () => {
   ])("scan overrides %j: accepted %s by both", (input, ok) => {
     expect(scanOverridesSchema.safeParse(input).success).toBe(ok);
     expect(serverOverrides.safeParse(input).success).toBe(ok);
+  });
+
+  it.each([
+    ["queued", true],
+    ["running", true],
+    ["success", false],
+    ["failed", false],
+    ["cancelled", false],
+    ["interrupted", false],
+    ["Running", false],
+    ["", false],
+  ])("a job %j holds the scan slot: %s", (status, active) => {
+    expect(isActiveStatus(status)).toBe(active);
   });
 });
 

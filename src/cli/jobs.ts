@@ -1,10 +1,11 @@
 // `psr jobs list|show ID|log ID|cancel ID`: the job history from the command line. Works
 // beside a running server: everything goes through the shared database and log files.
 import type { Config } from "../config/env.js";
+import { isActiveStatus } from "../contracts/constants.js";
 import { openDatabase } from "../db/connection.js";
 import { followJob, pollingSource } from "../jobs/follow-job.js";
 import { jobLogPath } from "../jobs/job-log.js";
-import { isActive, type Job, JobStore } from "../jobs/job-store.js";
+import { type Job, JobStore } from "../jobs/job-store.js";
 import { tailLines } from "../jobs/log-reader.js";
 import { printable } from "../log-text.js";
 import { intOption, parseCommandArgs, UsageError } from "./args.js";
@@ -93,7 +94,7 @@ export async function jobsCommand(argv: string[], config: Config): Promise<numbe
         const id = jobId(positionals[0]);
         const job = await jobs.get(id);
         if (!job) throw new UsageError(`no scan with id ${id}`);
-        if (!isActive(job.status)) {
+        if (!isActiveStatus(job.status)) {
           out(`Scan ${id} is not running (status: ${job.status}).`);
           return 1;
         }
@@ -101,7 +102,7 @@ export async function jobsCommand(argv: string[], config: Config): Promise<numbe
         // The scan's heartbeat (every second) picks the flag up; wait to confirm.
         for (let i = 0; i < 50; i++) {
           const current = await jobs.get(id);
-          if (current && !isActive(current.status)) {
+          if (current && !isActiveStatus(current.status)) {
             out(`Scan ${id} ${current.status}.`);
             return 0;
           }

@@ -32,6 +32,14 @@ export type ProblemCode = (typeof PROBLEM_CODES)[number];
 export const SCAN_STATUSES = ["queued", "running", "success", "failed", "cancelled", "interrupted"] as const;
 export type ScanStatus = (typeof SCAN_STATUSES)[number];
 
+/** Statuses of a job that still holds the one scan slot: queued to run, or running. */
+export const ACTIVE_SCAN_STATUSES = ["queued", "running"] as const satisfies readonly ScanStatus[];
+
+/** Whether a job with this status still holds the scan slot (server, CLI and SPA alike). */
+export function isActiveStatus(status: string): boolean {
+  return (ACTIVE_SCAN_STATUSES as readonly string[]).includes(status);
+}
+
 /** Where a scan was started from; the server records it as free text, these are the known ones. */
 export const SCAN_SOURCES = ["manual", "scheduler", "api", "cli"] as const;
 

@@ -2,8 +2,10 @@
 // iterable. The per-scan event stream serialises it and `psr jobs log -f` prints it. What wakes a
 // follower is the caller's: the server shares the live feed's one poller between all followers;
 // the CLI, which may follow a scan run by the server or another CLI, polls on its own.
+
+import { isActiveStatus } from "../contracts/constants.js";
 import { jobLogPath } from "./job-log.js";
-import { isActive, type Job } from "./job-store.js";
+import type { Job } from "./job-store.js";
 import { readLinesFrom } from "./log-reader.js";
 
 export type JobEvent =
@@ -75,7 +77,7 @@ export async function* followJob(
       lastProgress = snapshot;
       yield { type: "progress", job };
     }
-    if (isActive(job.status)) return false;
+    if (isActiveStatus(job.status)) return false;
     yield* newLines(); // the last lines, written just before the end
     yield { type: "end", job };
     return true;

@@ -1,10 +1,11 @@
 // Scan jobs as rows: every scan (UI, API, CLI, scheduler) is recorded the same way. The
 // database's partial unique index guarantees one queued-or-running scan across processes.
 import type { Kysely, Selectable } from "kysely";
+import { ACTIVE_SCAN_STATUSES } from "../contracts/constants.js";
 import { readJsonColumn } from "../db/json-column.js";
 import type { Database, ScanRunsTable, ScanStatus } from "../db/schema.js";
 
-export const ACTIVE_STATUSES: readonly ScanStatus[] = ["queued", "running"];
+export const ACTIVE_STATUSES: readonly ScanStatus[] = ACTIVE_SCAN_STATUSES;
 export const FINAL_STATUSES: readonly ScanStatus[] = ["success", "failed", "cancelled", "interrupted"];
 
 export class ScanAlreadyRunningError extends Error {
@@ -66,11 +67,6 @@ export function toJob(row: Selectable<ScanRunsTable>): Job {
 
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE";
-}
-
-/** Whether a job still holds the scan slot (running, or queued to run). */
-export function isActive(status: string): boolean {
-  return status === "running" || status === "queued";
 }
 
 export class JobStore {

@@ -2,6 +2,8 @@
 // poller (however many streams are open), and handed to each subscriber. A subscriber that comes
 // back with the id of the last line it saw gets exactly the lines after it, so no line is lost or
 // repeated across a reconnect, even across a server restart (the ids are byte offsets in the log).
+
+import { isActiveStatus } from "../contracts/constants.js";
 import { jobLogPath } from "./job-log.js";
 import type { Job, JobStore } from "./job-store.js";
 import { readLinesFrom, tailOffset } from "./log-reader.js";
@@ -27,8 +29,6 @@ export interface LiveFeedDeps {
   /** Lines a new subscriber gets from the running scan's log. */
   replayLines?: number;
 }
-
-const ACTIVE = new Set(["running", "queued"]);
 
 /** `<jobId>:<offset>` as sent in the `id:` field of a log event. */
 export function parseFeedEventId(text: string | undefined): { jobId: number; offset: number } | undefined {
@@ -145,7 +145,7 @@ export class LiveFeed {
       const active = (await this.deps.jobs.active()) ?? null;
       // The latest finished run too: a scan can start and end between two ticks.
       const { jobs } = await this.deps.jobs.list({ limit: 3, offset: 0 });
-      const lastFinished = jobs.find((j) => !ACTIVE.has(j.status)) ?? null;
+      const lastFinished = jobs.find((j) => !isActiveStatus(j.status)) ?? null;
       const runsChanged =
         this.loaded !== undefined &&
         ((before.running?.id ?? null) !== (active?.id ?? null) ||

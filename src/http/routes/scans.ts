@@ -1,8 +1,9 @@
 // /api/scans: start, list, show, cancel, log, and the live event stream (SSE).
 import type { FastifyInstance } from "fastify";
+import { isActiveStatus } from "../../contracts/constants.js";
 import { type FollowSource, followJob } from "../../jobs/follow-job.js";
 import { jobLogPath } from "../../jobs/job-log.js";
-import { isActive, type Job, type JobStore, ScanAlreadyRunningError } from "../../jobs/job-store.js";
+import { type Job, type JobStore, ScanAlreadyRunningError } from "../../jobs/job-store.js";
 import { openLog, tailWithEnd } from "../../jobs/log-reader.js";
 import type { ScanService } from "../../jobs/scan-service.js";
 import { LibrarySelectionError } from "../../scan/collect.js";
@@ -92,7 +93,7 @@ export async function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): Pro
 
   app.post("/api/scans/:id/cancel", async (request, reply) => {
     const job = await loadJob(request.params);
-    if (!isActive(job.status)) {
+    if (!isActiveStatus(job.status)) {
       throw new HttpError(409, `Scan ${job.id} is not running (status: ${job.status})`, {
         code: "scan_not_running",
       });

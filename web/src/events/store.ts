@@ -1,5 +1,6 @@
 // The app-wide live state, fed by ONE EventSource on /api/events (status, log, scheduler) and
 // seeded from REST. Components read it through the hooks in ./hooks.ts; no page closes it.
+import { isActiveStatus } from "../../../src/contracts/constants";
 import type { AppLogEvent, ScanResource, SchedulerStatus, StatusEvent } from "../../../src/contracts/schemas";
 import { api, queryString } from "../api/client";
 import { appendCapped, LIVE_LOG_CAP } from "../lib/log";
@@ -25,7 +26,6 @@ const INITIAL: LiveState = {
   connected: false,
 };
 
-const ACTIVE = new Set(["queued", "running"]);
 const RETRY_MS = 15_000;
 const POLL_MS = 5_000;
 
@@ -33,8 +33,8 @@ const POLL_MS = 5_000;
 export function isStale(current: ScanResource | null, next: ScanResource | null): boolean {
   if (!current || !next) return false;
   if (next.id !== current.id) return next.id < current.id;
-  if (!ACTIVE.has(current.status)) return ACTIVE.has(next.status);
-  return ACTIVE.has(next.status) && (next.progress?.done ?? -1) < (current.progress?.done ?? -1);
+  if (!isActiveStatus(current.status)) return isActiveStatus(next.status);
+  return isActiveStatus(next.status) && (next.progress?.done ?? -1) < (current.progress?.done ?? -1);
 }
 
 function keepLast<T>(items: T[], cap: number): T[] {
@@ -93,8 +93,8 @@ export class LiveStore {
       // An event that arrived while the request ran is newer than this answer.
       if (this.eventSeen && !eventsBefore) return;
       if (this.eventSeen && this.state.connected) return;
-      const running = page.items.find((s) => ACTIVE.has(s.status)) ?? null;
-      const lastFinished = page.items.find((s) => !ACTIVE.has(s.status)) ?? null;
+      const running = page.items.find((s) => isActiveStatus(s.status)) ?? null;
+      const lastFinished = page.items.find((s) => !isActiveStatus(s.status)) ?? null;
       this.applyStatus({ running, lastFinished });
     } catch {
       // Offline or logged out: the indicator stays as it is.

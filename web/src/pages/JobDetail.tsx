@@ -17,6 +17,7 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { BULK_SOURCE } from "../../../src/contracts/bulk-constants";
+import { isActiveStatus } from "../../../src/contracts/constants";
 import type { ScanResource } from "../../../src/contracts/schemas";
 import { request } from "../api/client";
 import { ApiError } from "../api/errors";
@@ -34,7 +35,6 @@ import { splitLog } from "../lib/log";
 import { scanDuration } from "../lib/scan";
 import { useJobKind } from "./items/BulkJobKind";
 
-const ACTIVE = new Set(["queued", "running"]);
 const FLUSH_MS = 200;
 
 /**
@@ -111,7 +111,7 @@ export default function JobDetailPage() {
   const id = Number(params.id);
   const valid = Number.isSafeInteger(id) && id > 0;
   const scan = useScan(valid ? id : 0);
-  const active = scan.data ? ACTIVE.has(scan.data.status) : undefined;
+  const active = scan.data ? isActiveStatus(scan.data.status) : undefined;
   const log = useJobLog(id, valid ? active : undefined);
   const [paused, setPaused] = useState(false);
   const [cancelOpen, cancel] = useDisclosure(false);
@@ -146,7 +146,7 @@ export default function JobDetailPage() {
   const s = scan.data;
   const p = s.progress;
   const ms = scanDuration(s, Date.now());
-  const running = ACTIVE.has(s.status);
+  const running = isActiveStatus(s.status);
 
   return (
     <Stack gap="md">
