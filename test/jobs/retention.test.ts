@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 describe("applyRetention", () => {
-  it("removes old runs with their logs, surplus runs, old logs and old history, never an active run", async () => {
+  it("removes old runs with their logs, surplus runs, old logs and old history", async () => {
     const dir = tempDir();
     const db = await openDatabase(dir.dir);
     cleanups.push(dir.cleanup, () => db.close());
@@ -65,5 +65,86 @@ describe("applyRetention", () => {
       true,
     ]);
     expect(result.historyDeleted).toBe(1);
+  });
+});
+
+// The guard that keeps a job's row and log while it holds the scan slot. Each active run here is
+// the OLDEST run, far beyond both the age and the count limit, and its log is older than the log
+// limit: without the guard all three rules would delete it.
+describe("applyRetention never touches an active run", () => {
+  interface ActiveCase {
+    name: string;
+    status: "queued" | "running";
+  }
+  it.each<ActiveCase>([
+    { name: "a queued run older than every limit keeps its row and its log", status: "queued" },
+    { name: "a running run older than every limit keeps its row and its log", status: "running" },
+  ])("$name", async ({ status }) => {
+    const dir = tempDir();
+    const db = await openDatabase(dir.dir);
+    cleanups.push(dir.cleanup, () => db.close());
+    mkdirSync(logsDir(dir.dir), { recursive: true });
+    const runs = [
+      { status, age: 300 },
+      { status: "success" as const, age: 200 },
+      { status: "success" as const, age: 2 },
+      { status: "success" as const, age: 1 },
+    ];
+    const ids: number[] = [];
+    for (const run of runs) {
+      const { id } = await db.kysely
+        .insertInto("scan_runs")
+        .values({ status: run.status, source: "test", created_at: NOW - run.age * DAY })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      ids.push(id);
+      const log = jobLogPath(dir.dir, id);
+      writeFileSync(log, "line\n");
+      utimesSync(log, new Date(NOW - run.age * DAY), new Date(NOW - run.age * DAY));
+    }
+
+    const result = await applyRetention(
+      db.kysely,
+      dir.dir,
+      { logRetentionDays: 7, runRetentionDays: 90, runRetentionCount: 2 },
+      NOW,
+    );
+
+    const left = await db.kysely.selectFrom("scan_runs").select(["id", "status"]).orderBy("id").execute();
+    // The 200-day run goes (too old); the active one stays although it is older and not among the newest 2.
+    expect(left).toEqual([
+      { id: ids[0], status },
+      { id: ids[2], status: "success" },
+      { id: ids[3], status: "success" },
+    ]);
+    expect(result.runsDeleted).toBe(1);
+    expect(ids.map((id) => existsSync(jobLogPath(dir.dir, id)))).toEqual([true, false, true, true]);
+    expect(result.logsDeleted).toBe(1);
+  });
+
+  it("an active run's old log survives the log limit while the run itself is young enough", async () => {
+    // Only the log rule applies here (the run is within the age and count limits), so this fails
+    // on its own if the log pass loses its guard.
+    const dir = tempDir();
+    const db = await openDatabase(dir.dir);
+    cleanups.push(dir.cleanup, () => db.close());
+    mkdirSync(logsDir(dir.dir), { recursive: true });
+    const { id } = await db.kysely
+      .insertInto("scan_runs")
+      .values({ status: "running", source: "test", created_at: NOW - 30 * DAY })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const log = jobLogPath(dir.dir, id);
+    writeFileSync(log, "line\n");
+    utimesSync(log, new Date(NOW - 30 * DAY), new Date(NOW - 30 * DAY));
+
+    const result = await applyRetention(
+      db.kysely,
+      dir.dir,
+      { logRetentionDays: 7, runRetentionDays: 90, runRetentionCount: 10 },
+      NOW,
+    );
+    expect(existsSync(log)).toBe(true);
+    expect(result).toEqual({ logsDeleted: 0, runsDeleted: 0, historyDeleted: 0 });
   });
 });
