@@ -16,6 +16,11 @@ interface Library {
   withTotalSize?: boolean;
   /** Insert one broken row (no ratingKey) at this absolute position. */
   brokenAt?: number;
+  /**
+   * After the first page is served, this many new items arrive at the top (addedAt:desc), so
+   * every later page starts that many rows earlier: a listing that shifts while it is read.
+   */
+  addedAfterFirstPage?: number;
 }
 
 async function library(opts: Library): Promise<TestServer> {
@@ -32,6 +37,15 @@ async function library(opts: Library): Promise<TestServer> {
     const asked = pagingHeader(req, "X-Plex-Container-Size") ?? 50;
     const size = Math.min(asked, opts.cap ?? asked);
     const page = rows.slice(start, start + size);
+    if (opts.addedAfterFirstPage !== undefined && start === 0) {
+      const added = Array.from({ length: opts.addedAfterFirstPage }, (_, i) => ({
+        ratingKey: String(5000 + i),
+        type: "movie",
+        title: `New movie ${i}`,
+        addedAt: 1_800_000_000 + i,
+      }));
+      rows.unshift(...added.reverse());
+    }
     sendJson(res, {
       MediaContainer: {
         size: page.length,
@@ -117,6 +131,43 @@ describe("listSection pager", () => {
     const { client } = makeClient(server.url);
     const { keys } = await all(client.listSection("1", { pageSize: 5 }));
     expect(keys).toEqual(expected(20));
+  });
+
+  interface ShiftCase {
+    name: string;
+    total: number;
+    pageSize: number;
+    added: number;
+    /** Rows yielded per page: the repeated rows are left out of the later page. */
+    pageSizes: number[];
+    requests: number;
+  }
+  it.each<ShiftCase>([
+    {
+      name: "three rows of page 1 come again on page 2",
+      total: 20,
+      pageSize: 10,
+      added: 3,
+      pageSizes: [10, 7, 3],
+      requests: 3,
+    },
+    {
+      name: "a whole page comes again: nothing yielded for it",
+      total: 15,
+      pageSize: 5,
+      added: 5,
+      pageSizes: [5, 5, 5],
+      requests: 4,
+    },
+  ])("a listing that shifts while it is read yields each item once: $name", async (c) => {
+    const server = await library({ total: c.total, addedAfterFirstPage: c.added });
+    const { client } = makeClient(server.url);
+    const { keys, pageSizes } = await all(client.listSection("1", { pageSize: c.pageSize }));
+    // Every original item exactly once, in listing order; the new ones wait for the next scan.
+    expect(keys).toEqual(expected(c.total));
+    expect(pageSizes).toEqual(c.pageSizes);
+    // Paging goes on by the rows received, repeats included, until the grown totalSize.
+    expect(server.requests).toHaveLength(c.requests);
   });
 
   it("passes type, sort, addedSince and includeGuids", async () => {
