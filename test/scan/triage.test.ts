@@ -262,15 +262,74 @@ describe("triage", () => {
 });
 
 describe("fixPlan", () => {
-  it.each<[string, Partial<PlexItem>, boolean, string]>([
-    ["a broken poster is refreshed", noPoster, true, "refresh"],
-    ["an unmatched item is matched", { guid: "local://7", guids: [] }, true, "match"],
-    ["with matching off it goes to review", { guid: "local://7", guids: [] }, false, "needs_review"],
-    ["matching off does not stop a refresh", noPoster, false, "refresh"],
-  ])("%s", (_name, fields, matchUnmatched, expected) => {
-    const plan = fixPlan(detectProblems(item(fields)), { matchUnmatched });
-    expect(typeof plan === "string" ? plan : plan.state).toBe(expected);
-    if (typeof plan !== "string") expect(plan.note).toBe("unmatched; automatic matching is switched off");
+  // "The Thing (1982)" matched to the 2011 film: its guids name TMDB 60935, the 1982 film is 1091.
+  const thing2011 = {
+    title: "The Thing",
+    year: 2011,
+    guid: "plex://movie/5d776b5b",
+    guids: ["imdb://tt0905372", "tmdb://60935"],
+  };
+  const unmatchedItem = { guid: "local://7", guids: [] };
+  interface PlanCase {
+    name: string;
+    fields: Partial<PlexItem>;
+    matchUnmatched: boolean;
+    prior?: Pick<KnownItem, "matchUndone">;
+    /** A plan, or the review outcome's note. */
+    expected: string | { review: string };
+  }
+  it.each<PlanCase>([
+    { name: "a broken poster is refreshed", fields: noPoster, matchUnmatched: true, expected: "refresh" },
+    { name: "an unmatched item is matched", fields: unmatchedItem, matchUnmatched: true, expected: "match" },
+    {
+      name: "an unmatched item seen before, never undone, is matched",
+      fields: unmatchedItem,
+      matchUnmatched: true,
+      prior: { matchUndone: false },
+      expected: "match",
+    },
+    {
+      name: "with matching off it goes to review",
+      fields: unmatchedItem,
+      matchUnmatched: false,
+      expected: { review: "unmatched; automatic matching is switched off" },
+    },
+    {
+      name: "an item whose match a person undid is never matched again by a scan",
+      fields: unmatchedItem,
+      matchUnmatched: true,
+      prior: { matchUndone: true },
+      expected: { review: "unmatched; a person undid the app's match" },
+    },
+    {
+      name: "matching off does not stop a refresh",
+      fields: noPoster,
+      matchUnmatched: false,
+      expected: "refresh",
+    },
+    {
+      name: "an undone match does not stop a refresh of a matched item",
+      fields: noPoster,
+      matchUnmatched: true,
+      prior: { matchUndone: true },
+      expected: "refresh",
+    },
+    {
+      name: "an ID in the path that contradicts the match: a re-match",
+      fields: { ...thing2011, files: ["/m/The Thing (1982) {tmdb-1091}/The Thing.mkv"] },
+      matchUnmatched: true,
+      expected: "rematch",
+    },
+    {
+      name: "only the year in the path is far off: a title search first",
+      fields: { ...thing2011, files: ["/m/The Thing (1982)/The Thing (1982).mkv"] },
+      matchUnmatched: true,
+      expected: "check_year",
+    },
+  ])("$name", ({ fields, matchUnmatched, prior, expected }) => {
+    const plan = fixPlan(detectProblems(item(fields)), { matchUnmatched }, prior);
+    if (typeof expected === "string") expect(plan).toBe(expected);
+    else expect(plan).toMatchObject({ state: "needs_review", action: "check", note: expected.review });
   });
 });
 
