@@ -481,6 +481,9 @@ export const notificationTestResultSchema = z.object({
   status: z.number().optional(),
   detail: z.string().optional(),
   error: z.string().optional(),
+  /** A failure the settings page translates, e.g. notify_redirect with { status, host }. */
+  code: z.string().optional(),
+  params: z.record(z.string(), z.string()).optional(),
 });
 export type NotificationTestResult = z.infer<typeof notificationTestResultSchema> & Record<string, unknown>;
 

@@ -12,7 +12,12 @@ const REDACTED = "••••";
 const BOT_TOKEN_ANYWHERE = /\d{1,20}:[A-Za-z0-9_-]{20,}/g;
 
 export class NotificationError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** For the settings page to translate (e.g. notify_redirect); absent: show the message. */
+    readonly code?: string,
+    readonly params?: Record<string, string>,
+  ) {
     super(message);
     this.name = "NotificationError";
   }
@@ -78,24 +83,36 @@ export async function post(request: PostRequest, options: AgentOptions): Promise
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-  const fail = (problem: string): NotificationError =>
-    new NotificationError(redact(`${request.label}: ${problem}`, request.secrets));
+  const fail = (problem: string, code?: string, params?: Record<string, string>): NotificationError =>
+    new NotificationError(redact(`${request.label}: ${problem}`, request.secrets), code, params);
 
   let status: number;
   let body: string;
+  let location: string | null = null;
   try {
+    // Never followed: a redirect would carry the custom headers (a webhook's X-Secret) and the
+    // body to whatever host the receiver names.
     const response = await doFetch(request.url, {
       method: "POST",
       headers: { "User-Agent": USER_AGENT, ...request.headers },
       body: request.body,
       signal,
+      redirect: "manual",
     });
     status = response.status;
+    location = response.headers.get("location");
     body = await response.text();
   } catch (error) {
     if (timeout.aborted) throw fail(`no answer within ${formatSeconds(timeoutMs)}`);
     if (request.signal?.aborted) throw fail("cancelled");
     throw fail(networkProblem(error, request.url));
+  }
+  if (status >= 300 && status <= 399) {
+    const host = redact(redirectHost(location, request.url), request.secrets);
+    throw fail(`HTTP ${status} redirect to ${host}, not followed`, "notify_redirect", {
+      status: String(status),
+      host,
+    });
   }
   if (status < 200 || status > 299) {
     // Only the status and our own hint: the reply body of whatever answered stays unread, so a
@@ -104,6 +121,16 @@ export async function post(request: PostRequest, options: AgentOptions): Promise
     throw fail(`HTTP ${status}${detail ? ` – ${detail}` : ""}`);
   }
   return { status, body };
+}
+
+/** Only the host a redirect points at: its path and query may carry anything. */
+function redirectHost(location: string | null, base: string): string {
+  if (location === null) return "?";
+  try {
+    return new URL(location, base).host || "?";
+  } catch {
+    return "?";
+  }
 }
 
 function formatSeconds(ms: number): string {

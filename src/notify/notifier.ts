@@ -4,7 +4,7 @@ import { errorMessage } from "../error-message.js";
 import type { AgentOptions, NotificationAgent } from "./agent.js";
 import { DiscordAgent } from "./discord.js";
 import type { NotificationEvent } from "./event.js";
-import { redact } from "./http.js";
+import { NotificationError, redact } from "./http.js";
 import { oneLine } from "./messages.js";
 import { NtfyAgent } from "./ntfy.js";
 import {
@@ -22,6 +22,9 @@ export interface NotifyResult {
   agent: string;
   ok: boolean;
   error?: string;
+  /** A failure the settings page translates (with `params`); `error` stays for logs and scripts. */
+  code?: string;
+  params?: Record<string, string>;
 }
 
 /** One agent per channel, in a fixed order; callers filter with `enabled()`. */
@@ -88,6 +91,15 @@ export async function notify(
     }
     const error = redact(failureLine(outcome.reason), options.secrets ?? []);
     safeLog(log, "warn", `Notification "${label}" via ${agent} failed: ${error}`);
+    const reason = outcome.reason;
+    if (reason instanceof NotificationError && reason.code !== undefined)
+      return {
+        agent,
+        ok: false,
+        error,
+        code: reason.code,
+        ...(reason.params ? { params: reason.params } : {}),
+      };
     return { agent, ok: false, error };
   });
 }

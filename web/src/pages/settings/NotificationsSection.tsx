@@ -211,7 +211,15 @@ function AgentCard({
             role={result.ok ? "status" : "alert"}
             title={result.ok ? t("settings.notifications.testOk") : t("settings.notifications.testFailed")}
           >
-            {result.ok ? t("settings.notifications.testOkHint", { agent: name }) : result.error}
+            {result.ok
+              ? t("settings.notifications.testOkHint", { agent: name })
+              : result.code
+                ? // A known failure in the reader's language; the server's English line otherwise.
+                  t(`settings.notifications.failure.${result.code}`, {
+                    ...result.params,
+                    defaultValue: result.error,
+                  })
+                : result.error}
           </Alert>
         )}
       </Stack>
