@@ -8,6 +8,7 @@ import {
   notificationSettingsFromEnv,
   notificationSettingsSchema,
   restoreMaskedSecrets,
+  unrestoredMasks,
 } from "../../src/notify/schema.js";
 import { BOT_TOKEN, NTFY_TOKEN, settings } from "./fixtures.js";
 
@@ -234,5 +235,72 @@ describe("masking", () => {
     expect(restored.telegram.botToken).toBe("111:abcdefghijklmnopqrstuvwxyz");
     expect(restored.webhook.headers).toEqual({ "X-Api-Key": "new-key-value" });
     expect(restored.ntfy.token).toBe(NTFY_TOKEN);
+  });
+
+  // A mask only ever stands for the secret at the place it was sent to: sent back with another
+  // destination it stays a mask (and is named), so a caller who cannot read a secret cannot
+  // redirect it either. Rows with the same destination, spelled differently, still restore.
+  type Body = ReturnType<typeof maskNotificationSecrets>;
+  interface DestinationCase {
+    name: string;
+    edit: (body: Body) => void;
+    /** The fields left holding a mask. */
+    masked: string[];
+  }
+  const section = (restored: unknown, path: string) =>
+    (restored as Record<string, unknown>)[path.split(".")[1] ?? ""];
+  it.each<DestinationCase>([
+    {
+      name: "the Telegram token with another API base",
+      edit: (b) => {
+        b.telegram.apiBase = "https://collector.example";
+      },
+      masked: ["notifications.telegram.botToken"],
+    },
+    {
+      name: "the ntfy token with another server",
+      edit: (b) => {
+        b.ntfy.serverUrl = "https://collector.example";
+      },
+      masked: ["notifications.ntfy.token"],
+    },
+    {
+      name: "the webhook's header values with another URL",
+      edit: (b) => {
+        b.webhook.url = "https://collector.example/hook";
+      },
+      masked: ["notifications.webhook.headers.X-Api-Key"],
+    },
+    {
+      name: "the Discord URL's mask on another host",
+      edit: (b) => {
+        b.discord.webhookUrl = "https://collector.example/••••";
+      },
+      masked: ["notifications.discord.webhookUrl"],
+    },
+    {
+      name: "nothing: the same API base and server with a trailing slash",
+      edit: (b) => {
+        b.telegram.apiBase = "https://api.telegram.org/";
+        b.ntfy.serverUrl = " https://ntfy.sh// ";
+      },
+      masked: [],
+    },
+    {
+      name: "nothing: API base and server left out, so the defaults they were stored with",
+      edit: (b) => {
+        delete (b.telegram as Partial<Body["telegram"]>).apiBase;
+        delete (b.ntfy as Partial<Body["ntfy"]>).serverUrl;
+      },
+      masked: [],
+    },
+  ])("a mask is restored only for its own destination — left masked: $name", ({ edit, masked }) => {
+    const body = maskNotificationSecrets(full);
+    edit(body);
+    const restored = restoreMaskedSecrets(body, full);
+    expect(unrestoredMasks(restored)).toEqual(masked);
+    // No secret travels with a new destination; with the old one, all of them are back.
+    for (const path of masked) expect(JSON.stringify(section(restored, path))).not.toMatch(/SECRET/);
+    if (masked.length === 0) expect(notificationSettingsSchema.parse(restored)).toEqual(full);
   });
 });
