@@ -95,6 +95,21 @@ export class PlexResponseError extends PlexError {
   }
 }
 
+/**
+ * An answer larger than the request's cap (declared, received or once decompressed). The
+ * socket is gone by the time this is thrown; `code` lets a caller say it in the user's language.
+ */
+export class PlexAnswerTooLargeError extends PlexResponseError {
+  override name = "PlexAnswerTooLargeError";
+  readonly code = "plex_answer_too_large";
+  readonly limitBytes: number;
+
+  constructor(limitBytes: number, details: PlexErrorDetails) {
+    super(`the answer is larger than ${Math.round(limitBytes / 1_048_576)} MB`, details);
+    this.limitBytes = limitBytes;
+  }
+}
+
 function describe(details: PlexErrorDetails): string {
   const url = sanitizeUrl(details.url);
   let path = url;

@@ -3,6 +3,7 @@
 // exchange itself (sockets, compression, the size cap) is send.ts.
 import { backoffDelay, sleep } from "./backoff.js";
 import {
+  PlexAnswerTooLargeError,
   PlexAuthError,
   type PlexError,
   PlexHttpError,
@@ -47,7 +48,7 @@ export interface RequestSpec {
   query?: Query;
   headers?: Record<string, string>;
   signal?: AbortSignal | undefined;
-  /** Refuse a body larger than this (read in chunks, so memory stays bounded). */
+  /** Refuse a body larger than this (read in chunks, so memory stays bounded); default MAX_ANSWER_BYTES. */
   maxBytes?: number;
 }
 
@@ -58,6 +59,13 @@ export interface RawResponse {
   /** How errors about this answer name the request: method and URL, without the token. */
   details: { url: string; method: string };
 }
+
+/**
+ * The cap on every answer, after decompression. A 300-item listing page is under 1 MB and a
+ * batch of 50 items in full (extras, cast, reviews) about 5 MB, so Plex never comes near 64 MB;
+ * without a cap, a megabyte of gzip expanding to a gigabyte took the server to 2.25 GB of RSS.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1_048_576;
 
 /** GET is safe and PUT/DELETE are idempotent in HTTP (refresh, match, unmatch): retrying is harmless. */
 const IDEMPOTENT = new Set<HttpMethod>(["GET", "PUT", "DELETE"]);
@@ -116,6 +124,7 @@ export class PlexTransport {
     const headers = { ...this.options.headers, ...spec.headers, "X-Plex-Token": token };
     const retryable = IDEMPOTENT.has(spec.method);
     const userSignal = spec.signal;
+    const maxBytes = spec.maxBytes ?? MAX_ANSWER_BYTES;
 
     for (let attempt = 1; ; attempt++) {
       userSignal?.throwIfAborted();
@@ -127,12 +136,8 @@ export class PlexTransport {
           method: spec.method,
           headers,
           signal: deadline.signal,
-          maxBytes: spec.maxBytes,
-          tooLarge: () =>
-            new PlexResponseError(
-              `the answer is larger than ${Math.round((spec.maxBytes ?? 0) / 1_048_576)} MB`,
-              details,
-            ),
+          maxBytes,
+          tooLarge: () => new PlexAnswerTooLargeError(maxBytes, details),
         });
         if (res.status >= 200 && res.status < 300) {
           this.log({ method: spec.method, url: safeUrl, status: res.status, ms: since(started), attempt });

@@ -16,6 +16,7 @@ export {
   type ThumbOptions,
 } from "./client.js";
 export {
+  PlexAnswerTooLargeError,
   PlexAuthError,
   PlexError,
   PlexHttpError,
@@ -23,7 +24,7 @@ export {
   PlexResponseError,
   PlexUnreachableError,
 } from "./errors.js";
-export type { PlexRequestLogEvent } from "./http.js";
+export { MAX_ANSWER_BYTES, type PlexRequestLogEvent } from "./http.js";
 export {
   type PlexNotificationEvents,
   PlexNotificationListener,

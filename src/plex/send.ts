@@ -1,19 +1,23 @@
-// One HTTP exchange with Plex over node:http(s): request out, whole (optionally capped) body in.
+// One HTTP exchange with Plex over node:http(s): request out, whole capped body in.
 // Not fetch: undici registers every request and response with finalizers and weak references,
 // which the young-generation collector treats as strong, so a whole-library scan carried each
 // request's objects into the old generation, tens of megabytes in a 450,000-item dry run
 // (issue 10 §6). Redirects are not followed (a redirect must never take the token elsewhere).
 import http from "node:http";
 import https from "node:https";
-import type { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
+import type { Readable, Transform } from "node:stream";
+import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 
 export interface SendInit {
   method: string;
   headers: Record<string, string>;
   signal: AbortSignal;
-  /** Refuse a body larger than this (declared or received); `tooLarge` makes the error. */
-  maxBytes?: number | undefined;
+  /**
+   * Refuse a body larger than this, whether declared, received or decompressed; `tooLarge`
+   * makes the error. A compressed answer is capped twice: a megabyte of gzip can expand to a
+   * gigabyte, and only counting what comes out of the decoder finds that out in time.
+   */
+  maxBytes: number;
   tooLarge: () => Error;
 }
 
@@ -35,6 +39,19 @@ function headerReader(headers: http.IncomingHttpHeaders): Answer["headers"] {
       return Array.isArray(value) ? value.join(", ") : value;
     },
   };
+}
+
+/**
+ * The decoder for a Content-Encoding, null for none. We ask for gzip only, but a proxy in front
+ * of Plex may answer with deflate or br all the same; an encoding we cannot decode (or a chain
+ * such as "gzip, gzip") is passed through as it is and fails to parse, still under the cap.
+ */
+function decoderFor(encoding: string | undefined): Transform | null {
+  const name = (encoding ?? "").trim().toLowerCase();
+  if (name === "gzip" || name === "x-gzip") return createGunzip();
+  if (name === "deflate") return createInflate();
+  if (name === "br") return createBrotliDecompress();
+  return null;
 }
 
 /** A sender with its own keep-alive connections (idle ones do not keep the process alive). */
@@ -64,20 +81,33 @@ export function nodeSender(): Send {
         },
         (res) => {
           const { maxBytes } = init;
+          // A declared length over the cap is refused before a byte is read, compressed or not.
           const declared = Number(res.headers["content-length"]);
-          const gzip = /^\s*(x-)?gzip\s*$/i.test(res.headers["content-encoding"] ?? "");
-          if (maxBytes !== undefined && !gzip && Number.isFinite(declared) && declared > maxBytes) {
+          if (Number.isFinite(declared) && declared > maxBytes) {
             fail(init.tooLarge());
             return;
           }
-          const body: Readable = gzip ? res.pipe(createGunzip()) : res;
+          const decoder = decoderFor(res.headers["content-encoding"]);
+          let received = 0;
           const chunks: Buffer[] = [];
+          const overCap = () => {
+            chunks.length = 0;
+            decoder?.destroy();
+            fail(init.tooLarge());
+          };
+          if (decoder) {
+            res.on("data", (chunk: Buffer) => {
+              received += chunk.length;
+              if (received > maxBytes) overCap();
+            });
+          }
+          const body: Readable = decoder ? res.pipe(decoder) : res;
           let total = 0;
           body.on("data", (chunk: Buffer) => {
+            if (settled) return;
             total += chunk.length;
-            if (maxBytes !== undefined && total > maxBytes) {
-              if (gzip) body.destroy();
-              fail(init.tooLarge());
+            if (total > maxBytes) {
+              overCap();
               return;
             }
             chunks.push(chunk);
