@@ -60,7 +60,7 @@ export interface Stack {
   /** The page most tests drive; more can be opened from `context`. */
   page: Page;
   url: string;
-  /** Uncaught exceptions in any page: a test file checks it is empty at its end. */
+  /** Uncaught exceptions and CSP refusals in any page: a test file checks it is empty at its end. */
   pageErrors: string[];
   /** A call to the API with the API key (no session, no CSRF token needed). */
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }>;
@@ -213,6 +213,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
 function watchErrors(page: Page, into: string[]): void {
   page.on("pageerror", (error) => into.push(`${page.url()}: ${error.message}`));
+  // A Content Security Policy refusal is a bug of ours (an eval probe, an inline style or
+  // script): counted with the uncaught errors, so every test file's final check catches it.
+  // Caught refusals (a probe in try/catch) never reach the console, so the page reports them.
+  void page
+    .exposeBinding("__psrCspViolation", (_source, text: string) => into.push(`${page.url()}: CSP ${text}`))
+    .catch(() => undefined);
+  void page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      const report = (window as unknown as { __psrCspViolation?: (text: string) => void }).__psrCspViolation;
+      report?.(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
   // Console errors are printed, not failed on. Refused requests are part of the flows (401 for
   // an ended session, 404 for an item without a poster, 429 for a locked login): not printed.
   page.on("console", (message) => {

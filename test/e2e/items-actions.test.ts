@@ -132,6 +132,9 @@ describe("item actions", () => {
     // Two works share the title; the right one is told apart by its year.
     const card = picker.locator(".mantine-Card-root").filter({ hasText: `(${right.matchYear})` });
     await card.first().waitFor();
+    // Plex text is isolated (<bdi>), so a U+202E in a title cannot reverse the year beside it.
+    expect(await card.first().locator("bdi").first().innerText()).toBe(right.matchTitle);
+    expect(await drawer.locator("h2 bdi").innerText()).toBe(item.title);
     await screenshot(page, "match-picker-desktop", { readme: true });
     await expectAccessible(page, "match picker");
     await card
@@ -144,6 +147,7 @@ describe("item actions", () => {
     await picker.getByText("not matched").waitFor();
     await picker.getByText(right.matchGuid as string).waitFor();
     await picker.getByText(`${right.matchTitle} (${right.matchYear})`).waitFor();
+    await picker.locator("bdi", { hasText: right.matchTitle }).first().waitFor();
     await expectAccessible(page, "match confirmation");
     await picker.getByRole("button", { name: "Apply match" }).click();
     await picker.waitFor({ state: "detached", timeout: 60_000 });

@@ -11,6 +11,7 @@ import { initI18n } from "../i18n";
 import { ItemStateBadge, ScanStatusBadge } from "./badges";
 import { LiveIndicator } from "./LiveIndicator";
 import { LogView, visibleRange } from "./LogView";
+import { TitleYear } from "./TitleYear";
 
 const wrap = (ui: ReactNode) => render(<MantineProvider env="test">{ui}</MantineProvider>);
 
@@ -81,5 +82,16 @@ describe("live indicator", () => {
     show(source);
     const link = screen.getByRole("link", { name: label });
     expect(link.getAttribute("href")).toBe("/jobs/7");
+  });
+});
+
+describe("Plex titles", () => {
+  it("isolate the title, so a right-to-left override cannot reverse the year after it", () => {
+    const { container } = wrap(<TitleYear title={"\u202eAlien"} year={2024} />);
+    const isolated = container.querySelector("bdi");
+    expect(isolated?.textContent).toBe("\u202eAlien");
+    // The year is outside the isolate: it reads "(2024)" whatever the title holds.
+    expect(container.textContent?.endsWith(" (2024)")).toBe(true);
+    expect(isolated?.textContent).not.toContain("2024");
   });
 });

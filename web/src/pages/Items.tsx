@@ -30,6 +30,7 @@ import { ErrorState } from "../components/ErrorState";
 import { PageTitle } from "../components/PageTitle";
 import { Poster } from "../components/Poster";
 import { RelativeTime } from "../components/RelativeTime";
+import { TitleYear } from "../components/TitleYear";
 import { formatNumber } from "../lib/format";
 import {
   hasActiveFilters,
@@ -287,13 +288,7 @@ function ItemTitle({ item, onOpen }: { item: ItemResource; onOpen: (ratingKey: s
       aria-haspopup="dialog"
     >
       <Text size="sm" fw={600} component="span">
-        {item.title}
-        {withYear && (
-          <Text span c="dimmed" size="sm" fw={400}>
-            {" "}
-            ({item.year})
-          </Text>
-        )}
+        <TitleYear title={item.title} year={withYear ? item.year : null} dimYear />
       </Text>
     </UnstyledButton>
   );

@@ -46,6 +46,7 @@ import { ItemStateBadge, ScanStatusBadge } from "../../components/badges";
 import { ConfirmModal } from "../../components/ConfirmModal";
 import { ErrorState } from "../../components/ErrorState";
 import { RelativeTime } from "../../components/RelativeTime";
+import { PlexText, TitleYear } from "../../components/TitleYear";
 import { formatNumber } from "../../lib/format";
 import { IgnoreReasonField } from "./IgnoreReasonField";
 import { MatchPicker } from "./MatchPicker";
@@ -68,7 +69,7 @@ export function ItemDrawer({ ratingKey, onClose }: { ratingKey: string | null; o
       size={phone ? "100%" : "lg"}
       title={
         <Title order={2} fz="h4" style={{ overflowWrap: "anywhere" }}>
-          {data?.item.title ?? t("itemActions.drawerTitle")}
+          {data ? <PlexText>{data.item.title}</PlexText> : t("itemActions.drawerTitle")}
         </Title>
       }
       closeButtonProps={{ "aria-label": t("itemActions.close") }}
@@ -327,7 +328,7 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
                   />
                   <Stack gap={2} miw={0}>
                     <Text size="sm" fw={600} style={{ overflowWrap: "anywhere" }}>
-                      {year === null ? name : `${name} (${year})`}
+                      <TitleYear title={name} year={year} />
                     </Text>
                     <Text size="xs" c="dimmed">
                       {score === null
@@ -444,11 +445,15 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
         >
           <Stack gap="xs">
             {/* The recorded title already carries the year ("Title (Year)"). */}
-            <Field label={t("itemActions.undo.current")}>{item.title}</Field>
+            <Field label={t("itemActions.undo.current")}>
+              <PlexText>{item.title}</PlexText>
+            </Field>
             <Field label={t("itemActions.undo.restored")}>
-              {previous.guid === null
-                ? t("itemActions.undo.unmatched")
-                : matchLabel(previous.title, previous.year)}
+              {previous.guid === null ? (
+                t("itemActions.undo.unmatched")
+              ) : (
+                <TitleYear title={previous.title} year={previous.year} />
+              )}
             </Field>
             <Text size="sm">{t("itemActions.undo.text")}</Text>
           </Stack>
@@ -489,10 +494,6 @@ const RESULT_TITLE: Record<ResultKind, string> = {
   match: "itemActions.result.matchTitle",
   undo: "itemActions.undo.resultTitle",
 };
-
-function matchLabel(title: string, year: number | null): string {
-  return year === null ? title : `${title} (${year})`;
-}
 
 /** POST …/undo-match: restores what the app's last match replaced, verified by the server. */
 function useUndoMatch(ratingKey: string) {

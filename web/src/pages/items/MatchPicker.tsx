@@ -21,6 +21,7 @@ import { useTranslation } from "react-i18next";
 import type { MatchCandidate, MatchesResponse } from "../../../../src/contracts/schemas";
 import { type ActionResult, useApplyMatch, useMatchSearch } from "../../api/itemActions";
 import { ErrorState } from "../../components/ErrorState";
+import { TitleYear } from "../../components/TitleYear";
 import { formatNumber } from "../../lib/format";
 import { PosterImage } from "./PosterImage";
 import { useElapsedSeconds } from "./useElapsed";
@@ -209,13 +210,7 @@ function Candidates({
               />
               <Stack gap={4} miw={0} style={{ flex: 1 }}>
                 <Text fw={600} size="sm" style={{ overflowWrap: "anywhere" }}>
-                  {c.name}
-                  {c.year !== null && (
-                    <Text span c="dimmed" size="sm" fw={400}>
-                      {" "}
-                      ({c.year})
-                    </Text>
-                  )}
+                  <TitleYear title={c.name} year={c.year} dimYear />
                 </Text>
                 <Badge
                   variant="light"
@@ -248,10 +243,6 @@ function Candidates({
   );
 }
 
-function matchLabel(name: string, year: number | null): string {
-  return year === null ? name : `${name} (${year})`;
-}
-
 function Confirm({
   found,
   chosen,
@@ -281,7 +272,7 @@ function Confirm({
             {t("itemActions.picker.current")}
           </Text>
           <Text fw={600} style={{ overflowWrap: "anywhere" }}>
-            {matchLabel(current.title, current.year)}
+            <TitleYear title={current.title} year={current.year} />
           </Text>
           <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
             {unmatched ? t("itemActions.picker.unmatched") : current.guid}
@@ -295,7 +286,7 @@ function Confirm({
             {t("itemActions.picker.new")}
           </Text>
           <Text fw={600} style={{ overflowWrap: "anywhere" }}>
-            {matchLabel(chosen.name, chosen.year)}
+            <TitleYear title={chosen.name} year={chosen.year} />
           </Text>
           <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
             {chosen.guid}
