@@ -70,6 +70,8 @@ export const ERROR_CODES = [
   "nothing_to_undo",
   // Settings page: a masked secret sent with a new destination, and the password change.
   "secret_required",
+  // Plex connection: another address (origin) without the token typed again.
+  "token_required",
   "wrong_password",
   "weak_password",
 ] as const;

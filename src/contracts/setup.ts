@@ -12,6 +12,19 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+/**
+ * Whether two URLs reach the same origin (scheme, host, port). A token is bound to the origin it
+ * was set for: a user:password, a path or a default port written out do not change it.
+ */
+export function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    // Not a URL (a hand-made config, a half-typed address): only the same text is the same place.
+    return a === b;
+  }
+}
+
 export const plexUrlSchema = z
   .string()
   .trim()
@@ -20,6 +33,10 @@ export const plexUrlSchema = z
   .refine(isHttpUrl, { message: "expected an http:// or https:// URL, e.g. http://192.168.1.10:32400" })
   // A query string or fragment would be sent with every request; a trailing slash doubles up.
   .refine((v) => !/[?#]/.test(v), { message: "must not contain ? or #" })
+  // One @ ends the user:password; a second one would leave part of the password unmasked.
+  .refine((v) => (v.split("/")[2] ?? "").split("@").length <= 2, {
+    message: "must contain at most one @ (write an @ in a password as %40)",
+  })
   .transform((v) => v.replace(/\/+$/, ""));
 
 export const plexTokenSchema = z

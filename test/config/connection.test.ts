@@ -6,6 +6,7 @@ import Sqlite from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { effectiveConnection, sameConnection } from "../../src/config/connection.js";
 import { loadConfig } from "../../src/config/env.js";
+import { sameOrigin } from "../../src/contracts/setup.js";
 import { DB_FILE_NAME, openDatabase } from "../../src/db/connection.js";
 import {
   CONNECTION_STATE_KEY,
@@ -61,6 +62,25 @@ describe("effectiveConnection", () => {
     expect(sameConnection(a, { ...a, url: "http://b" })).toBe(false);
     expect(sameConnection(a, { ...a, token: "u" })).toBe(false);
     expect(sameConnection(a, { ...a, timeoutMs: 2 })).toBe(false);
+  });
+
+  // The origin a saved token is bound to: another one needs the token typed again.
+  it.each([
+    ["http://plex.lan:32400", "http://plex.lan:32400/base", true],
+    ["http://plex.lan:32400", "HTTP://PLEX.LAN:32400", true],
+    ["http://plex.lan:32400", "http://user:pw@plex.lan:32400", true],
+    ["http://plex.lan", "http://plex.lan:80", true],
+    ["https://plex.lan", "https://plex.lan:443", true],
+    ["http://plex.lan:32400", "https://plex.lan:32400", false],
+    ["http://plex.lan:32400", "http://plex.lan:32401", false],
+    ["http://plex.lan:32400", "http://evil.lan:32400", false],
+    ["http://plex.lan:32400", "http://plex.lan.evil.lan:32400", false],
+    ["http://127.0.0.1:32400", "http://localhost:32400", false],
+    ["not a url", "not a url", true],
+    ["not a url", "http://plex.lan", false],
+  ] as const)("same origin: %s and %s → %s", (a, b, same) => {
+    expect(sameOrigin(a, b)).toBe(same);
+    expect(sameOrigin(b, a)).toBe(same);
   });
 });
 

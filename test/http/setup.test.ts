@@ -297,8 +297,9 @@ describe("the environment wins per value", () => {
   });
 
   it("opens the setup when the connection fails at start, until a test passes", async () => {
-    const dead = `http://127.0.0.1:${await closedPort()}`;
-    // A URL stored earlier that no longer answers; the token comes from the environment.
+    // A URL stored earlier whose path no longer leads to Plex; the token comes from the
+    // environment, so only an address of the same origin may be saved here.
+    const dead = `${first.url}/moved`;
     const s = await start({ PLEX_TOKEN: first.token }, async (dataDir) => {
       const db = await openDatabase(dataDir);
       const config = loadConfig({ PSR_DATA_DIR: dataDir }, dataDir);
@@ -312,7 +313,10 @@ describe("the environment wins per value", () => {
     });
     const refused = await s.api("PUT", "/api/plex/connection", { token: "other" });
     expect(refused.json.field).toBe("token");
-    await s.api("PUT", "/api/plex/connection", { url: first.url });
+    // The environment's token never follows an address typed here to another origin.
+    const elsewhere = await s.api("PUT", "/api/plex/connection", { url: second.url });
+    expect(elsewhere.json).toMatchObject({ code: "token_required", field: "token" });
+    expect((await s.api("PUT", "/api/plex/connection", { url: first.url })).status).toBe(200);
     // Saving alone does not clear it; a passing test of the connection in effect does.
     expect((await s.api("GET", "/api/setup")).json.needed).toBe(true);
     expect((await s.api("POST", "/api/plex/test")).json.ok).toBe(true);

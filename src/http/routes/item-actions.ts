@@ -14,7 +14,7 @@ import {
 } from "../../contracts/index.js";
 import type { SqliteScanStore } from "../../jobs/item-store.js";
 import type { ResultsView } from "../../jobs/results-view.js";
-import { isServerPath, type PlexClient, type PlexImage } from "../../plex/index.js";
+import { isServerPath, type PlexClient, type PlexImage, sanitizeUrl } from "../../plex/index.js";
 import {
   applyMatch,
   ItemNotFoundError,
@@ -85,7 +85,8 @@ export async function itemActionRoutes(app: FastifyInstance, deps: ItemActionRou
     const id = await machineId;
     if (!id) machineId = undefined;
     if (!id) return null;
-    const base = deps.plexUrl.replace(/\/+$/, "");
+    // A user:password in PLEX_URL is masked as in the logs: the link is shown on a page.
+    const base = sanitizeUrl(deps.plexUrl).replace(/\/+$/, "");
     return `${base}/web/index.html#!/server/${encodeURIComponent(id)}/details?key=/library/metadata/${ratingKey}`;
   };
 

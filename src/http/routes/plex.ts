@@ -3,7 +3,7 @@
 // test, of the connection in effect or of one about to be saved.
 import type { FastifyInstance } from "fastify";
 import type { EffectiveConnection } from "../../config/connection.js";
-import { type PlexConnectionView, plexConnectionBodySchema } from "../../contracts/setup.js";
+import { type PlexConnectionView, plexConnectionBodySchema, sameOrigin } from "../../contracts/setup.js";
 import { errorMessage } from "../../error-message.js";
 import { maskSecret } from "../../notify/schema.js";
 import {
@@ -14,6 +14,7 @@ import {
   PlexNotFoundError,
   PlexResponseError,
   PlexUnreachableError,
+  sanitizeUrl,
 } from "../../plex/index.js";
 import { librariesWithCounts } from "../../scan/libraries.js";
 import { HttpError, parseInput } from "../errors.js";
@@ -63,10 +64,10 @@ export interface ConnectionAccess {
   health: ConnectionHealth;
 }
 
-/** The connection as the API shows it: the token only ever masked. */
+/** The connection as the API shows it: the token only ever masked, a password in the URL too. */
 export function connectionView(c: EffectiveConnection): PlexConnectionView {
   return {
-    url: c.url,
+    url: sanitizeUrl(c.url),
     token: c.token ? maskSecret(c.token) : null,
     timeoutSeconds: Math.round(c.timeoutMs / 1000),
     fromEnvironment: { ...c.fromEnvironment },
@@ -86,7 +87,37 @@ export function failureCode(error: unknown): string {
 
 const ENV_NAMES = { url: "PLEX_URL", token: "PLEX_TOKEN", timeoutSeconds: "PLEX_TIMEOUT" } as const;
 
-function patchOf(body: { url?: string; token?: string; timeoutSeconds?: number }): ConnectionPatch {
+type ConnectionBody = { url?: string; token?: string; timeoutSeconds?: number };
+
+/** The body with its URL as sent; the masked form the API showed stands for the stored URL. */
+function unmasked<B extends ConnectionBody>(body: B, current: string): B {
+  const shownAs = sanitizeUrl(current);
+  return body.url !== undefined && shownAs !== current && body.url === shownAs
+    ? { ...body, url: current }
+    : body;
+}
+
+/**
+ * The rule the notification secrets follow: a token is never paired with a new destination
+ * unless it is typed again. A URL of another origin (scheme, host, port) without a token is
+ * refused before anything is sent, so nobody can point the saved token, or the environment's,
+ * at a server of their choosing and read it there.
+ */
+export function requireTokenForNewOrigin(current: EffectiveConnection, body: ConnectionBody): void {
+  if (body.url === undefined || body.token !== undefined || !current.token) return;
+  if (sameOrigin(body.url, current.url)) return;
+  const message = current.fromEnvironment.token
+    ? "the token set by the environment (PLEX_TOKEN) is only sent to the address it is set for; type a token to test another address, and set PLEX_URL in the environment to change it"
+    : "the saved token is only sent to the address it was saved for; enter it again for a new address";
+  throw new HttpError(400, `Invalid body: token: ${message}`, {
+    code: "token_required",
+    field: "token",
+    fromEnvironment: current.fromEnvironment.token,
+    issues: [{ field: "token", message }],
+  });
+}
+
+function patchOf(body: ConnectionBody): ConnectionPatch {
   const patch: ConnectionPatch = {};
   if (body.url !== undefined) patch.url = body.url;
   if (body.token !== undefined) patch.token = body.token;
@@ -105,8 +136,9 @@ export async function plexRoutes(
 
   // A value the environment sets is refused rather than silently ignored: it would never apply.
   app.put("/api/plex/connection", async (request) => {
-    const body = parseInput(plexConnectionBodySchema, request.body, "body");
-    const env = connection.effective().fromEnvironment;
+    const current = connection.effective();
+    const body = unmasked(parseInput(plexConnectionBodySchema, request.body, "body"), current.url);
+    const env = current.fromEnvironment;
     for (const field of ["url", "token", "timeoutSeconds"] as const) {
       const fromEnv = field === "timeoutSeconds" ? env.timeout : env[field];
       if (body[field] !== undefined && fromEnv) {
@@ -117,16 +149,21 @@ export async function plexRoutes(
         });
       }
     }
+    requireTokenForNewOrigin(current, body);
     return connectionView(await connection.save(patchOf(body)));
   });
 
   // A failed test is an answer, not an error: 200 with the reason, so the page shows it beside
   // the button instead of treating it as a broken request. With a body, the connection about to
-  // be saved is tried (values left out are the ones in effect).
+  // be saved is tried (values left out are the ones in effect). A typed token is the one tried,
+  // even where the environment sets one: the environment's never goes to an address typed here.
   app.post("/api/plex/test", async (request) => {
-    const body = parseInput(plexConnectionBodySchema, request.body, "body");
+    const current = connection.effective();
+    const body = unmasked(parseInput(plexConnectionBodySchema, request.body, "body"), current.url);
+    requireTokenForNewOrigin(current, body);
     const patch = patchOf(body);
-    const trial = Object.keys(patch).length > 0 ? connection.preview(patch) : connection.effective();
+    const preview = Object.keys(patch).length > 0 ? connection.preview(patch) : current;
+    const trial = body.token !== undefined ? { ...preview, token: body.token } : preview;
     const client = connection.testClient(trial);
     if (!client) {
       return { ok: false as const, code: "plex_not_configured", reason: "no Plex token is set" };
@@ -134,8 +171,8 @@ export async function plexRoutes(
     try {
       const server = await client.server();
       const libraries = await librariesWithCounts(client);
-      const current = connection.effective();
-      if (trial.url === current.url && trial.token === current.token) connection.health.passed();
+      const now = connection.effective();
+      if (trial.url === now.url && trial.token === now.token) connection.health.passed();
       return {
         ok: true as const,
         server: { name: server.friendlyName, version: server.version, platform: server.platform },

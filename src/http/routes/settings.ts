@@ -8,6 +8,7 @@ import {
   restoreMaskedSecrets,
   unrestoredMasks,
 } from "../../notify/schema.js";
+import { sanitizeUrl } from "../../plex/index.js";
 import { HttpError } from "../errors.js";
 
 export interface SettingsRouteDeps {
@@ -29,11 +30,12 @@ export async function settingsRoutes(app: FastifyInstance, deps: SettingsRouteDe
   // unchanged keeps the stored secret.
   const shown = (s: AppSettings) => ({ ...s, notifications: maskNotificationSecrets(s.notifications) });
 
-  // Read per request: the connection can change in the browser without a restart.
+  // Read per request: the connection can change in the browser without a restart. A password
+  // in the URL is masked as in the logs.
   const plex = () => {
     const current = deps.plex();
     return {
-      url: current.url,
+      url: sanitizeUrl(current.url),
       token: current.token ? maskSecret(current.token) : null,
       ...(current.timeoutMs !== undefined ? { timeoutSeconds: Math.round(current.timeoutMs / 1000) } : {}),
       ...(current.fromEnvironment ? { fromEnvironment: current.fromEnvironment } : {}),
