@@ -13,8 +13,15 @@ export interface SessionRecord {
   lastSeenAt: number;
 }
 
+/** Told after sessions were deleted: one (by its cookie value) or all of them. */
+export type SessionsEndedListener = (ended: { sessionId: string } | "all") => void;
+
 export class AuthStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** The server ends the open event streams of ended sessions with it. */
+    private readonly onSessionsEnded: SessionsEndedListener = () => {},
+  ) {}
 
   async user(): Promise<{ username: string; passwordHash: string } | undefined> {
     const row = await this.db
@@ -56,6 +63,7 @@ export class AuthStore {
         .execute();
       await tx.deleteFrom("sessions").execute();
     });
+    this.onSessionsEnded("all");
   }
 
   async createSession(
@@ -111,10 +119,13 @@ export class AuthStore {
 
   async deleteSession(id: string): Promise<void> {
     await this.db.deleteFrom("sessions").where("id_hash", "=", sha256(id)).execute();
+    this.onSessionsEnded({ sessionId: id });
   }
 
   async deleteAllSessions(): Promise<number> {
-    return Number((await this.db.deleteFrom("sessions").executeTakeFirst()).numDeletedRows);
+    const ended = Number((await this.db.deleteFrom("sessions").executeTakeFirst()).numDeletedRows);
+    this.onSessionsEnded("all");
+    return ended;
   }
 
   async purgeExpired(now = Date.now(), attemptWindowMs = DAY_MS): Promise<void> {

@@ -47,6 +47,7 @@ import { settingsRoutes } from "./routes/settings.js";
 import { setupRoutes } from "./routes/setup.js";
 import { statsRoutes } from "./routes/stats.js";
 import { watchRoutes } from "./routes/watch.js";
+import { SessionStreams } from "./session-streams.js";
 import { type WebApp, wantsAppPage, webApp } from "./web-app.js";
 
 declare module "fastify" {
@@ -200,8 +201,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hsts: false, // TLS ends at the reverse proxy, which decides about HSTS
   });
   await app.register(fastifyCookie);
+  // Every session's open event streams, ended with the session (audit finding 6).
+  const sessionStreams = new SessionStreams(async (id) => (await auth.store.session(id)) !== undefined);
+  app.addHook("onClose", async () => sessionStreams.stop());
   const auth: AuthOptions = {
-    store: new AuthStore(deps.db.kysely),
+    store: new AuthStore(deps.db.kysely, (ended) => sessionStreams.ended(ended)),
     apiKey: deps.config.auth.apiKey,
     cookieName: deps.config.auth.cookieName,
     cookieExpiryDays: deps.config.auth.cookieExpiryDays,
@@ -238,6 +242,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("onClose", async () => feed.stop());
   await bulkRoutes(app, { scans: deps.scans });
   await scanRoutes(app, {
+    sessions: sessionStreams,
     jobs: deps.jobs,
     scans: deps.scans,
     dataDir: deps.config.dataDir,
@@ -247,7 +252,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ticks: (signal) => feed.ticks(signal),
     },
   });
-  await eventRoutes(app, { feed, schedulerStatus: deps.schedulerStatus });
+  await eventRoutes(app, { feed, schedulerStatus: deps.schedulerStatus, sessions: sessionStreams });
   const settings = settingsAccess(deps.db.kysely);
   await settingsRoutes(app, {
     settings,

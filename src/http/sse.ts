@@ -1,6 +1,7 @@
 // One Server-Sent Events response: the headers a stream needs behind nginx (no buffering, no
 // transform), a retry hint, keep-alive comments, and the client's Last-Event-ID.
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { SessionStreams } from "./session-streams.js";
 
 const KEEP_ALIVE_MS = 15_000;
 
@@ -20,7 +21,15 @@ export function lastEventId(request: FastifyRequest): string | undefined {
   return typeof query === "string" ? query : undefined;
 }
 
-export function openEventStream(request: FastifyRequest, reply: FastifyReply): EventStream {
+/**
+ * Starts the stream. With `sessions`, a stream opened with a session cookie ends the moment that
+ * session does (logout, log out everywhere, a password change).
+ */
+export function openEventStream(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  sessions?: SessionStreams,
+): EventStream {
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {
@@ -32,21 +41,25 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply): E
   res.write("retry: 2000\n\n");
   const closed = new AbortController();
   const beat = setInterval(() => res.write(": keep-alive\n\n"), KEEP_ALIVE_MS);
+  let forget = () => {};
   const close = () => {
     clearInterval(beat);
+    forget();
     closed.abort();
+  };
+  const end = () => {
+    close();
+    if (!res.writableEnded) res.end();
   };
   request.raw.on("close", close);
   if (request.raw.destroyed) close();
+  else if (sessions && request.auth?.kind === "session") forget = sessions.add(request.auth.sessionId, end);
   return {
     closed: closed.signal,
     send(event, data, id) {
       if (closed.signal.aborted) return;
       res.write(`${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     },
-    end() {
-      close();
-      res.end();
-    },
+    end,
   };
 }

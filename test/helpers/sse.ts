@@ -31,15 +31,9 @@ export async function collectSse(
       buffer += decoder.decode(value, { stream: true });
       let sep = buffer.indexOf("\n\n");
       while (sep !== -1) {
-        const block = buffer.slice(0, sep);
+        const ev = parseBlock(buffer.slice(0, sep));
         buffer = buffer.slice(sep + 2);
-        const ev: SseEvent = { event: "message", data: "" };
-        for (const line of block.split("\n")) {
-          if (line.startsWith("id: ")) ev.id = line.slice(4);
-          else if (line.startsWith("event: ")) ev.event = line.slice(7);
-          else if (line.startsWith("data: ")) ev.data += line.slice(6);
-        }
-        if (block.split("\n").some((l) => l.startsWith("data: "))) events.push(ev);
+        if (ev) events.push(ev);
         if (stop(events)) return { events, status: res.status, contentType: res.headers.get("content-type") };
         sep = buffer.indexOf("\n\n");
       }
@@ -52,3 +46,80 @@ export async function collectSse(
     controller.abort();
   }
 }
+
+/** One event block; undefined for a comment or a retry hint (no data line). */
+function parseBlock(block: string): SseEvent | undefined {
+  const ev: SseEvent = { event: "message", data: "" };
+  let hasData = false;
+  for (const line of block.split("\n")) {
+    if (line.startsWith("id: ")) ev.id = line.slice(4);
+    else if (line.startsWith("event: ")) ev.event = line.slice(7);
+    else if (line.startsWith("data: ")) {
+      ev.data += line.slice(6);
+      hasData = true;
+    }
+  }
+  return hasData ? ev : undefined;
+}
+
+export interface OpenSse {
+  status: number;
+  /** Every event so far; grows while the stream is open. */
+  events: SseEvent[];
+  /** Resolves with the time (Date.now()) the server ended the stream. */
+  ended: Promise<number>;
+  /** Resolves once `predicate` holds for the events received. */
+  until(predicate: (events: SseEvent[]) => boolean, timeoutMs?: number): Promise<void>;
+  close(): void;
+}
+
+/** A stream kept open in the background, for tests about when and how the server ends it. */
+export async function openSse(url: string, headers: Record<string, string>): Promise<OpenSse> {
+  const controller = new AbortController();
+  const res = await fetch(url, {
+    headers: { Accept: "text/event-stream", ...headers },
+    signal: controller.signal,
+  });
+  const events: SseEvent[] = [];
+  const waiters = new Set<() => void>();
+  const ended = (async () => {
+    if (!res.body) return Date.now();
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return Date.now();
+        buffer += decoder.decode(value, { stream: true });
+        let sep = buffer.indexOf("\n\n");
+        while (sep !== -1) {
+          const ev = parseBlock(buffer.slice(0, sep));
+          buffer = buffer.slice(sep + 2);
+          if (ev) events.push(ev);
+          sep = buffer.indexOf("\n\n");
+        }
+        for (const wake of waiters) wake();
+      }
+    } catch {
+      return Date.now(); // closed by us, or the connection was cut
+    }
+  })();
+  return {
+    status: res.status,
+    events,
+    ended,
+    async until(predicate, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(events)) {
+        if (Date.now() > deadline)
+          throw new Error(`no stop condition within ${timeoutMs} ms (${events.length} events)`);
+        await Promise.race([new Promise<void>((wake) => waiters.add(wake)), ended, sleep(50)]);
+        waiters.clear();
+      }
+    },
+    close: () => controller.abort(),
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -3,18 +3,21 @@
 // EventSource's Last-Event-ID resumes without a gap), `scheduler` the next and last planned run.
 import type { FastifyInstance } from "fastify";
 import { type LiveFeed, parseFeedEventId } from "../../jobs/live-feed.js";
+import type { SessionStreams } from "../session-streams.js";
 import { lastEventId, openEventStream } from "../sse.js";
 import { toScanResource } from "./scans.js";
 
 export interface EventRouteDeps {
   feed: LiveFeed;
   schedulerStatus: () => Promise<unknown>;
+  /** Ends a session's streams when the session ends. */
+  sessions?: SessionStreams;
 }
 
 export async function eventRoutes(app: FastifyInstance, deps: EventRouteDeps): Promise<void> {
   app.get("/api/events", async (request, reply) => {
     const resume = parseFeedEventId(lastEventId(request));
-    const stream = openEventStream(request, reply);
+    const stream = openEventStream(request, reply, deps.sessions);
     const sendScheduler = () =>
       deps
         .schedulerStatus()

@@ -16,6 +16,7 @@ import {
   type ScanResource,
   scanOverridesSchema,
 } from "../schemas.js";
+import type { SessionStreams } from "../session-streams.js";
 import { lastEventId, openEventStream } from "../sse.js";
 
 /**
@@ -51,6 +52,8 @@ export interface ScanRouteDeps {
   dataDir: string;
   /** What wakes the per-scan event streams (the server's shared live feed). */
   follow: FollowSource;
+  /** Ends a session's streams when the session ends. */
+  sessions?: SessionStreams;
 }
 
 export async function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): Promise<void> {
@@ -125,7 +128,7 @@ export async function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): Pro
     const job = await loadJob(request.params);
     const lastId = Number(lastEventId(request));
     const fromOffset = Number.isSafeInteger(lastId) && lastId >= 0 ? lastId : 0;
-    const stream = openEventStream(request, reply);
+    const stream = openEventStream(request, reply, deps.sessions);
     try {
       for await (const event of followJob(deps.follow, job.id, { fromOffset, signal: stream.closed })) {
         if (event.type === "log") stream.send("log", { line: event.text }, event.end);
