@@ -13,18 +13,13 @@
 //    whose year matches exactly is taken when it is the only exact one; otherwise review.
 // An item with no usable title, or no candidates at all, is not matched.
 
+import type { Candidate } from "./model.js";
+
 export const SCORE_THRESHOLD = 85;
 export const SCORE_GAP = 10;
 export const YEAR_TOLERANCE = 1;
 
-export interface Candidate {
-  guid: string;
-  name: string;
-  year?: number;
-  score?: number;
-  thumb?: string;
-  summary?: string;
-}
+export type { Candidate };
 
 export interface ExternalId {
   source: "imdb" | "tmdb" | "tvdb";

@@ -1,40 +1,10 @@
 // What the scan concluded about one item, as a value. The engine settles each outcome in one
 // place (record, count, log); everything that decides an outcome is a plain function.
 import type { PlexItem, PlexSection } from "../plex/index.js";
-import type { ProblemCode } from "./detect.js";
-import type { Candidate } from "./match-choice.js";
-import type { ItemState } from "./policy.js";
-import type { ItemAction, ItemResult, MatchRef } from "./store.js";
+import type { ItemAction, ItemResult, ItemState, Outcome, ProblemCode, Settled } from "./model.js";
 import { displayTitle } from "./title.js";
 
-export interface LogLine {
-  level: "info" | "warn" | "error";
-  message: string;
-}
-
-export interface Outcome {
-  /** The item's state after this scan; "healthy" records and counts nothing. */
-  state: ItemState | "healthy";
-  action: ItemAction;
-  note: string;
-  problems: readonly ProblemCode[];
-  candidates: readonly Candidate[] | null;
-  /** Counted but no row written: personal media the scan has never recorded gets none. */
-  record: boolean;
-  log: LogLine | null;
-  /** A match took (counted as `matched` besides the state). */
-  matched?: boolean;
-  /** The item as re-read after a fix: the row describes it, not the listed one. */
-  item?: PlexItem;
-  /** A season or episode that only matching its show can fix: the show's ratingKey. */
-  waitsForShow?: string;
-  /** A match or an undo changed the item's guid: what it was matched to before. */
-  matchedFrom?: MatchRef;
-  undone?: boolean;
-}
-
-/** An outcome with a state to record (everything but "healthy"). */
-export type Settled = Outcome & { state: ItemState };
+export { candidateLabel, type LogLine, type Outcome, type Settled } from "./model.js";
 
 export const HEALTHY: Outcome = {
   state: "healthy",
@@ -64,10 +34,6 @@ export function outcome(
 export function asDryRun(o: Outcome): Outcome {
   if ((o.action !== "refresh" && o.action !== "match") || o.state === "error") return o;
   return { ...o, action: "dry_run", state: o.state === "failed" ? "would_fix" : o.state };
-}
-
-export function candidateLabel(c: Pick<Candidate, "name" | "year">): string {
-  return `${c.name}${c.year ? ` (${c.year})` : ""}`;
 }
 
 /** The stored row for an outcome; `section` may be unknown to a one-item action. */

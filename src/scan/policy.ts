@@ -2,18 +2,10 @@
 // re-read after a fix means. The engine supplies times; nothing here reads a clock.
 import { ITEM_STATES, type ItemState } from "../contracts/constants.js";
 import { type Detection, PROBLEM_TEXT, type ProblemCode } from "./detect.js";
+import type { KnownItem } from "./model.js";
 
 /** The latest state of an item, as stored after each scan; the API contract defines the list. */
-export { ITEM_STATES, type ItemState };
-
-export interface KnownItem {
-  state: ItemState;
-  lastFailedAt: number | null;
-  /** Set aside by hand: scans neither refresh nor match it (absent means not ignored). */
-  ignored?: boolean;
-  /** A person undid the app's match: scans no longer match it by themselves. */
-  matchUndone?: boolean;
-}
+export { ITEM_STATES, type ItemState, type KnownItem };
 
 export const HOUR_MS = 3_600_000;
 

@@ -8,8 +8,8 @@
 // ID on one side (nothing to compare). Only Plex's own `{source-id}` form is read; other tools'
 // `[tmdbid-…]` style is not, so nothing is concluded from a form Plex itself ignores.
 import type { PlexItem } from "../plex/index.js";
-import type { Candidate, ExternalId } from "./match-choice.js";
-import { candidateLabel } from "./outcome.js";
+import type { ExternalId } from "./match-choice.js";
+import { type Candidate, candidateLabel } from "./model.js";
 
 /** A year this far (or further) from the matched one is suspicious; closer is routine. */
 export const YEAR_CONFLICT_MIN = 3;
