@@ -30,6 +30,8 @@ export const IMPORT_REFUSALS = [
   "not_object",
   "not_sqlite",
   "damaged",
+  "unsupported_schema",
+  "too_much_data",
   "wrong_tables",
   "invalid_settings",
   "too_large",

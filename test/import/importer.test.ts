@@ -4,6 +4,7 @@ import Sqlite from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { DB_FILE_NAME, openDatabase } from "../../src/db/connection.js";
 import { loadSettings } from "../../src/db/settings-repo.js";
+import { READ_LIMITS } from "../../src/import/db-guard.js";
 import { ImportInputError } from "../../src/import/errors.js";
 import { applyImport, IMPORT_SOURCE, importLegacy, planImport } from "../../src/import/importer.js";
 import { IMPORT_NOTE } from "../../src/import/mapping.js";
@@ -12,6 +13,10 @@ import { runPsr } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 import {
   ORIGINAL_SETTINGS,
+  writeDamagedDb,
+  writeDefaultBombDb,
+  writeFts5Db,
+  writeGeneratedBombDb,
   writeOriginalDb,
   writeOriginalDir,
   writeOriginalSettings,
@@ -47,6 +52,16 @@ function snapshot(dataDir: string) {
   } finally {
     db.close();
   }
+}
+
+/** The refusal reason of what `read` throws. */
+function refusalOf(read: () => unknown): string | undefined {
+  try {
+    read();
+  } catch (error) {
+    return error instanceof ImportInputError ? error.reason : `not an ImportInputError: ${error}`;
+  }
+  return undefined;
 }
 
 async function expectInputError(promise: Promise<unknown>, file: RegExp, text: RegExp) {
@@ -350,6 +365,62 @@ describe("importLegacy", () => {
         },
         /refresh_state\.db$/,
         /cannot read the SQLite database: file is not a database/,
+        true,
+      );
+    });
+
+    it("a valid SQLite file with one damaged page (an index the read never touches)", async () => {
+      await expectUnchanged(
+        (old) => {
+          writeOriginalSettings(old);
+          writeDamagedDb(old);
+        },
+        /refresh_state\.db$/,
+        /the database is damaged \(quick_check: .*Tree \d+ page \d+/s,
+        true,
+      );
+      const { old } = dirs();
+      writeDamagedDb(old);
+      expect(refusalOf(() => readLegacyDir(old))).toBe("damaged");
+    });
+
+    it("crafted files that exhausted memory: refused before a row is read", async () => {
+      for (const [craft, text] of [
+        [writeDefaultBombDb, /media_state\.note has a default value of 4194306 bytes/],
+        [writeGeneratedBombDb, /media_state\.note is a generated or hidden column/],
+        [writeFts5Db, /media_state is a virtual table/],
+      ] as const) {
+        await expectUnchanged((old) => craft(old), /refresh_state\.db$/, text, true);
+        const { old } = dirs();
+        craft(old);
+        expect(refusalOf(() => readLegacyDir(old))).toBe("unsupported_schema");
+      }
+    });
+
+    it("more data than the read budget, or one value over its cap: refused as too much", async () => {
+      // A default at the cap (with its quotes) on 10,000 rows: 40 MB of notes from a small file.
+      await expectUnchanged(
+        (old) => writeDefaultBombDb(old, 10_000, READ_LIMITS.defaultBytes - 2),
+        /refresh_state\.db$/,
+        /more than 32 MB to import \(stopped at media_state row \d+\)/,
+        true,
+      );
+      const { old } = dirs();
+      writeOriginalDb(old, {
+        items: [
+          ["1", "Filme", "X", "2025-01-01", "failed", "y".repeat(READ_LIMITS.valueBytes + 1), "2025-01-01"],
+        ],
+      });
+      expect(refusalOf(() => readLegacyDir(old))).toBe("too_much_data");
+      expect(() => readLegacyDir(old)).toThrow(/media_state row 1 holds a value of 65537 bytes/);
+    });
+
+    it("a settings.json nested too deeply for validation", async () => {
+      await expectUnchanged(
+        (old) =>
+          writeFileSync(join(old, "settings.json"), `{"days": ${"[".repeat(100_000)}${"]".repeat(100_000)}}`),
+        /settings\.json$/,
+        /nested more than 32 levels deep/,
         true,
       );
     });

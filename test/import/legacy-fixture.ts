@@ -1,6 +1,6 @@
 // A data folder of the Python original, as its code writes it (xxEmc2xx/plex-smart-refresher:
 // logic.py init_db/save_result/save_settings, jobs.py create_scan_job/set_job_status).
-import { writeFileSync } from "node:fs";
+import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import Sqlite from "better-sqlite3";
 
@@ -161,4 +161,86 @@ export function writeOriginalDb(
 export function writeOriginalDir(dir: string): void {
   writeOriginalSettings(dir);
   writeOriginalDb(dir);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Crafted databases (the 2026 audit, finding 2): small files that made the old reader exhaust
+// the heap, and a damaged one. Each writes `refresh_state.db` into `dir` and returns its path.
+
+function craft(dir: string, build: (db: Sqlite.Database) => void): string {
+  const path = join(dir, "refresh_state.db");
+  const db = new Sqlite(path);
+  try {
+    build(db);
+  } finally {
+    db.close();
+  }
+  return path;
+}
+
+/** `rows` plain rows, then a column added with a default of `defaultBytes`: every row reads it. */
+export function writeDefaultBombDb(dir: string, rows = 100_000, defaultBytes = 4 * 1024 * 1024): string {
+  return craft(dir, (db) => {
+    db.exec("create table media_state(rating_key text, state text)");
+    const insert = db.prepare("insert into media_state values (?, 'fixed')");
+    db.transaction(() => {
+      for (let i = 0; i < rows; i++) insert.run(String(i));
+    })();
+    db.exec(`alter table media_state add column note text default '${"x".repeat(defaultBytes)}'`);
+  });
+}
+
+/** A virtual generated column of 50 MB per row on 2,000 rows (a 72 KB file). */
+export function writeGeneratedBombDb(dir: string): string {
+  return craft(dir, (db) => {
+    db.exec("create table media_state(rating_key text, state text)");
+    const insert = db.prepare("insert into media_state values (?, 'fixed')");
+    db.transaction(() => {
+      for (let i = 0; i < 2000; i++) insert.run(String(i));
+    })();
+    // Added afterwards: an insert would compute the 50 MB for every row (minutes).
+    db.exec(
+      "alter table media_state add column note text generated always as (printf('%.*c', 50000000, 'x')) virtual",
+    );
+  });
+}
+
+/** media_state as an FTS5 virtual table with the original's columns. */
+export function writeFts5Db(dir: string): string {
+  return craft(dir, (db) => {
+    db.exec("create virtual table media_state using fts5(rating_key, library, title, state, note)");
+    db.prepare("insert into media_state values ('1001', 'Filme', 'Das Boot', 'fixed', 'ok')").run();
+  });
+}
+
+/**
+ * The original's database with enough items for a multi-page primary-key index, whose root page
+ * is then overwritten: a valid SQLite file that only an integrity check finds damaged (the
+ * import reads the table, never that index).
+ */
+export function writeDamagedDb(dir: string): string {
+  const items = Array.from({ length: 3000 }, (_, i): (typeof ORIGINAL_ITEMS)[number] => [
+    `key-${String(i).padStart(40, "0")}`,
+    "Filme",
+    `Title ${i}`,
+    "2025-12-20T04:01:13",
+    "fixed",
+    "",
+    "2025-12-20T04:01:13",
+  ]);
+  const path = writeOriginalDb(dir, { items });
+  const db = new Sqlite(path);
+  db.pragma("journal_mode = DELETE");
+  const pageSize = db.pragma("page_size", { simple: true }) as number;
+  const { rootpage } = db
+    .prepare("select rootpage from sqlite_schema where name = 'sqlite_autoindex_media_state_1'")
+    .get() as { rootpage: number };
+  db.close();
+  const fd = openSync(path, "r+");
+  try {
+    writeSync(fd, Buffer.alloc(pageSize, 0xff), 0, pageSize, (rootpage - 1) * pageSize);
+  } finally {
+    closeSync(fd);
+  }
+  return path;
 }
