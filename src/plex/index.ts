@@ -26,6 +26,7 @@ export {
 } from "./errors.js";
 export { MAX_ANSWER_BYTES, type PlexRequestLogEvent } from "./http.js";
 export {
+  type MalformedFrame,
   type PlexNotificationEvents,
   PlexNotificationListener,
   type PlexNotificationListenerOptions,

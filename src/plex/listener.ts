@@ -29,7 +29,19 @@ export interface PlexNotificationListenerOptions {
   pongTimeoutMs?: number;
   /** Default 10000. */
   handshakeTimeoutMs?: number;
+  /**
+   * A frame larger than this is refused before it is buffered (ws closes with 1009), counted as
+   * malformed and followed by a reconnect. Plex's frames are a few KB; ws's default of 100 MiB
+   * let one 99 MB frame take the server down at every start. Default 4 MiB.
+   */
+  maxFrameBytes?: number;
 }
+
+/** Why a frame was skipped: not JSON, over maxFrameBytes, or broken at the websocket level. */
+export type MalformedFrame = "json" | "too_large" | "protocol";
+
+/** ws's error for a frame over maxPayload; other `WS_ERR_*` codes are frames ws cannot read. */
+const TOO_LARGE = "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH";
 
 export interface PlexNotificationEvents {
   /** An item's refresh or match finished (de-duplicated). */
@@ -41,6 +53,8 @@ export interface PlexNotificationEvents {
   error: (error: PlexError) => void;
   /** Every parsed frame, for callers that want more than "finished". */
   notification: (container: unknown) => void;
+  /** A frame was skipped; for "too_large" and "protocol" the connection closes and reconnects. */
+  malformed: (reason: MalformedFrame) => void;
 }
 
 type EventName = keyof PlexNotificationEvents;
@@ -73,6 +87,7 @@ export class PlexNotificationListener {
       pingIntervalMs: 15_000,
       pongTimeoutMs: 5000,
       handshakeTimeoutMs: 10_000,
+      maxFrameBytes: 4 * 1_048_576,
       ...stripUndefined(options),
       baseUrl: options.baseUrl,
       token: options.token,
@@ -173,6 +188,15 @@ export class PlexNotificationListener {
     }
   }
 
+  /** For events raised from inside ws's handlers: a throwing listener must not break the socket. */
+  private emitSafely<E extends EventName>(event: E, ...args: Parameters<PlexNotificationEvents[E]>): void {
+    try {
+      this.emit(event, ...args);
+    } catch {
+      // the caller's problem; the connection goes on
+    }
+  }
+
   private connect(): void {
     this.reconnectTimer = undefined;
     if (!this.running) return;
@@ -183,6 +207,7 @@ export class PlexNotificationListener {
       handshakeTimeout: this.opts.handshakeTimeoutMs,
       followRedirects: false,
       perMessageDeflate: false,
+      maxPayload: this.opts.maxFrameBytes,
     });
     this.ws = ws;
 
@@ -201,6 +226,13 @@ export class PlexNotificationListener {
 
     ws.on("error", (error) => {
       if (failure) return; // already reported as an HTTP status
+      const wsCode = (error as { code?: unknown }).code;
+      if (this.openedAt > 0 && typeof wsCode === "string" && wsCode.startsWith("WS_ERR_")) {
+        // A bad frame on a working connection, not an unreachable Plex: ws closes the socket,
+        // and the close handler reconnects with the usual back-off.
+        this.emitSafely("malformed", wsCode === TOO_LARGE ? "too_large" : "protocol");
+        return;
+      }
       const { reason, code } = transportReason(error);
       failure = new PlexUnreachableError(baseOf(this.url), redactSecrets(reason, [this.opts.token]), {
         ...details,
@@ -246,6 +278,7 @@ export class PlexNotificationListener {
     try {
       frame = JSON.parse(text);
     } catch {
+      this.emitSafely("malformed", "json");
       return;
     }
     try {

@@ -223,6 +223,19 @@ export class Watcher {
     listener.on("error", (error) => {
       if (error instanceof PlexAuthError) this.deps.log("error", `Watch mode stopped: ${error.message}`);
     });
+    // A frame that is not JSON, too large or broken is skipped like one we cannot read. An
+    // oversized one costs the connection (the listener reconnects): said once per connect, as a
+    // server that sends one tends to send it again.
+    let oversizeLogged = false;
+    listener.on("malformed", (reason) => {
+      this.count("malformed");
+      if (reason !== "too_large" || oversizeLogged) return;
+      oversizeLogged = true;
+      this.deps.log(
+        "warn",
+        "Watch: Plex sent a notification over the size limit; it was skipped and the connection reopened",
+      );
+    });
     listener.start();
   }
 

@@ -3,7 +3,12 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { type WebSocket, WebSocketServer } from "ws";
-import { PlexAuthError, type PlexError, PlexNotificationListener } from "../../src/plex/index.js";
+import {
+  type MalformedFrame,
+  PlexAuthError,
+  type PlexError,
+  PlexNotificationListener,
+} from "../../src/plex/index.js";
 import { closedPort, makeClient, TOKEN } from "./helpers.js";
 
 interface WsServer {
@@ -242,5 +247,61 @@ describe("PlexNotificationListener", () => {
     await tick(200);
     expect(server.upgrades).toHaveLength(1);
     expect(await listener.waitOpen(10)).toBe(false);
+  });
+
+  it("a frame over the size limit is counted as malformed, and the listener reconnects and goes on", async () => {
+    const server = await wsServer();
+    const listener = listen(server.url);
+    const malformed: MalformedFrame[] = [];
+    listener.on("malformed", (reason) => malformed.push(reason));
+    const errors: PlexError[] = [];
+    listener.on("error", (e) => errors.push(e));
+    const finished: string[] = [];
+    listener.on("finished", (key) => finished.push(key));
+    const closes: number[] = [];
+    listener.on("close", (code) => closes.push(code));
+
+    // A 12 MB timeline frame, each of whose entries would be a "finished" item.
+    const entries = Array.from({ length: 150_000 }, (_, i) => ({
+      identifier: "com.plexapp.plugins.library",
+      itemID: String(100_000 + i),
+      type: 1,
+      state: 5,
+    }));
+    const huge = JSON.stringify({ NotificationContainer: { type: "timeline", TimelineEntry: entries } });
+    expect(huge.length).toBeGreaterThan(10_000_000);
+
+    const first = server.nextSocket();
+    listener.start();
+    const ws = await first;
+    const refused = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
+    ws.send(done("40"));
+    ws.send("not json");
+    ws.send(huge);
+    expect(await refused).toBe(1009); // "message too big", from the listener's side
+    const second = await server.nextSocket();
+    expect(await listener.waitOpen(2000)).toBe(true);
+    second.send(done("41"));
+    await tick(100);
+
+    expect(malformed).toEqual(["json", "too_large"]);
+    expect(finished).toEqual(["40", "41"]); // nothing of the huge frame
+    expect(closes).toHaveLength(1);
+    expect(errors).toEqual([]); // a bad frame is not an unreachable Plex
+    expect(server.upgrades).toHaveLength(2);
+  });
+
+  it("maxFrameBytes sets the limit", async () => {
+    const server = await wsServer();
+    const listener = listen(server.url, { maxFrameBytes: 1000 });
+    const malformed: MalformedFrame[] = [];
+    listener.on("malformed", (reason) => malformed.push(reason));
+    const first = server.nextSocket();
+    listener.start();
+    (await first).send(
+      JSON.stringify({ NotificationContainer: { type: "timeline", pad: "x".repeat(1000) } }),
+    );
+    await server.nextSocket();
+    expect(malformed).toEqual(["too_large"]);
   });
 });
