@@ -213,7 +213,19 @@ describe("first-run setup from an empty data folder", () => {
         expect(await plex.getByRole("textbox", { name: "Server URL" }).getAttribute("readonly")).toBeNull();
         expect(await plex.getByRole("textbox", { name: "Token" }).inputValue()).toMatch(/^•+/);
         await plex.getByRole("textbox", { name: "Server URL" }).fill(other.url);
-        await plex.getByRole("button", { name: "Replace token" }).click();
+        // A new address: the saved token is not sent there, so the field asks for it and says why.
+        await plex
+          .getByText(
+            "The token is only sent to the address it was saved for. Enter it again for a new address.",
+          )
+          .waitFor();
+        expect(await plex.getByRole("button", { name: "Replace token" }).count()).toBe(0);
+        await plex.getByRole("button", { name: "Test connection" }).click();
+        await plex
+          .getByText(
+            "The Plex token is only sent to the address it was saved for: enter it again for a new address.",
+          )
+          .waitFor();
         await plex.getByLabel("Token", { exact: true }).fill(other.token);
         await plex.getByRole("textbox", { name: "Time-out per request" }).fill("15");
         // The unsaved values are tried as they are.

@@ -1,12 +1,18 @@
 // The Plex connection's fields and its test result, used by the setup and by Settings → Plex.
 // A value the environment sets is shown read-only ("set by the environment"); the stored token
-// is only ever shown masked and is replaced, never edited.
+// is only ever shown masked and is replaced, never edited. The token is bound to the address's
+// origin: when that changes, the token must be typed again (the server refuses it otherwise).
 import { Alert, Anchor, Group, NumberInput, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
 import { IconAlertCircle, IconCircleCheck, IconServer } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { PLEX_TIMEOUT_LIMITS } from "../../../../src/contracts/constants";
 import type { PlexTestResponse } from "../../../../src/contracts/schemas";
-import type { PlexConnectionBody, PlexConnectionView } from "../../../../src/contracts/setup";
+import {
+  type PlexConnectionBody,
+  type PlexConnectionView,
+  sameOrigin,
+} from "../../../../src/contracts/setup";
+import { ApiError } from "../../api/errors";
 import { ErrorState } from "../../components/ErrorState";
 import { fieldError } from "../settings/shared";
 
@@ -23,12 +29,18 @@ export function draftOf(view: PlexConnectionView): ConnectionDraft {
   return { url: view.url, token: "", replaceToken: view.token === null, timeoutSeconds: view.timeoutSeconds };
 }
 
+/** Whether the draft points a set token at another origin: it must be typed again for that. */
+export function tokenNeededAgain(view: PlexConnectionView, draft: ConnectionDraft): boolean {
+  return view.token !== null && !view.fromEnvironment.url && !sameOrigin(draft.url.trim(), view.url);
+}
+
 /** The values to save or try: only those changed and not set by the environment. */
 export function connectionPatch(view: PlexConnectionView, draft: ConnectionDraft): PlexConnectionBody {
   const env = view.fromEnvironment;
   const body: PlexConnectionBody = {};
+  const typing = draft.replaceToken || tokenNeededAgain(view, draft);
   if (!env.url && draft.url.trim() !== view.url) body.url = draft.url.trim();
-  if (!env.token && draft.replaceToken && draft.token.trim() !== "") body.token = draft.token.trim();
+  if (!env.token && typing && draft.token.trim() !== "") body.token = draft.token.trim();
   if (!env.timeout && draft.timeoutSeconds !== view.timeoutSeconds)
     body.timeoutSeconds = draft.timeoutSeconds;
   return body;
@@ -55,9 +67,13 @@ export function ConnectionFields({
 }) {
   const { t } = useTranslation();
   const env = view.fromEnvironment;
+  const newAddress = tokenNeededAgain(view, draft);
   // The server's 400 names the field; the message is ours, in the user's language.
-  const problem = (field: "url" | "token" | "timeoutSeconds") =>
-    fieldError(error, field) !== undefined ? t(`setup.invalid.${field}`) : undefined;
+  const problem = (field: "url" | "token" | "timeoutSeconds") => {
+    if (fieldError(error, field) === undefined) return undefined;
+    if (error instanceof ApiError && error.code === "token_required") return t("errors.token_required");
+    return t(`setup.invalid.${field}`);
+  };
   return (
     <Stack gap="md">
       <TextInput
@@ -75,16 +91,21 @@ export function ConnectionFields({
         autoComplete="off"
         spellCheck={false}
       />
-      {env.token || (view.token !== null && !draft.replaceToken) ? (
+      {env.token || (view.token !== null && !draft.replaceToken && !newAddress) ? (
         <Stack gap={4}>
           <TextInput
             id={`${idPrefix}-token`}
             label={t("settings.plex.token")}
             description={
-              env.token ? t("setup.connection.envHint", { name: "PLEX_TOKEN" }) : t("settings.plex.tokenHint")
+              env.token
+                ? t(newAddress ? "setup.connection.envTokenNewAddress" : "setup.connection.envHint", {
+                    name: "PLEX_TOKEN",
+                  })
+                : t("settings.plex.tokenHint")
             }
             value={view.token ?? ""}
             readOnly
+            error={problem("token")}
           />
           {!env.token && (
             <Group>
@@ -104,7 +125,8 @@ export function ConnectionFields({
           <PasswordInput
             id={`${idPrefix}-token`}
             label={t("settings.plex.token")}
-            description={t("setup.connection.tokenHint")}
+            description={t(newAddress ? "setup.connection.tokenForNewAddress" : "setup.connection.tokenHint")}
+            aria-required={newAddress}
             value={draft.token}
             onChange={(e) => update({ token: e.currentTarget.value })}
             error={problem("token")}
@@ -115,7 +137,7 @@ export function ConnectionFields({
             <Anchor href={PLEX_TOKEN_HELP} target="_blank" rel="noreferrer" size="sm">
               {t("setup.connection.findToken")}
             </Anchor>
-            {view.token !== null && (
+            {view.token !== null && !newAddress && (
               <Anchor
                 component="button"
                 type="button"

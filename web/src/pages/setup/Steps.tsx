@@ -34,6 +34,7 @@ import {
   ConnectionTestResult,
   connectionPatch,
   draftOf,
+  tokenNeededAgain,
 } from "./ConnectionFields";
 
 export type ServerInfo = Extract<PlexTestResponse, { ok: true }>["server"];
@@ -123,7 +124,11 @@ export function ConnectionStep({
   const form = useDraft<ConnectionDraft>(draftOf(view));
   const [missingToken, setMissingToken] = useState(false);
   const patch = connectionPatch(view, form.draft);
-  const needsToken = !view.fromEnvironment.token && view.token === null && form.draft.token.trim() === "";
+  // No token yet, or one saved for another address (it is not sent to a new one).
+  const needsToken =
+    !view.fromEnvironment.token &&
+    (view.token === null || tokenNeededAgain(view, form.draft)) &&
+    form.draft.token.trim() === "";
   const next = async () => {
     setMissingToken(needsToken);
     if (needsToken) return;
