@@ -5,6 +5,7 @@ export * from "./bulk.js";
 export * from "./constants.js";
 export * from "./import.js";
 export * from "./match-undo.js";
+export * from "./reasons.js";
 export * from "./retention.js";
 export * from "./schemas.js";
 export * from "./setup.js";

@@ -10,6 +10,7 @@ import {
   SCAN_STATUSES,
 } from "./constants.js";
 import { matchRefSchema } from "./match-undo.js";
+import { REASON_CODES, type Reason } from "./reasons.js";
 
 // ---- common -----------------------------------------------------------------------------
 
@@ -148,6 +149,21 @@ export type ScanLog = z.infer<typeof scanLogSchema>;
 
 export const itemStateSchema = z.enum(ITEM_STATES);
 
+/** Why an item ended as it did: a code the SPA translates, with its parameters (./reasons.ts). */
+export const reasonSchema: z.ZodType<Reason> = z.lazy(() =>
+  z.object({
+    code: z.enum(REASON_CODES),
+    params: z
+      .record(
+        z.string(),
+        z
+          .union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string()), reasonSchema])
+          .optional(),
+      )
+      .optional(),
+  }),
+) as z.ZodType<Reason>;
+
 export const itemResourceSchema = z.object({
   ratingKey: z.string(),
   library: z.string().nullable(),
@@ -156,7 +172,9 @@ export const itemResourceSchema = z.object({
   year: z.number().nullable(),
   state: itemStateSchema,
   problems: z.array(z.string()),
+  /** The reason in English; kept for rows from before codes, which have no `reason`. */
   note: z.string().nullable(),
+  reason: reasonSchema.nullable(),
   candidates: z.array(z.record(z.string(), z.unknown())).nullable(),
   attempts: z.number(),
   lastCheckedAt: z.string(),
@@ -190,6 +208,7 @@ export const itemHistoryEntrySchema = z.object({
   outcome: z.string(),
   problems: z.array(z.string()),
   note: z.string().nullable(),
+  reason: reasonSchema.nullable(),
   /** What did it when no job did: "watch" (watch mode); null for scans and item actions. */
   source: z.string().nullable(),
 });

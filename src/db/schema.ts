@@ -37,6 +37,8 @@ export interface ItemsTable {
   state: string;
   problems_json: Generated<string>;
   note: string | null;
+  /** JSON {code, params}: the note as a code the SPA translates; null on rows from before (008). */
+  reason_json: string | null;
   candidates_json: string | null;
   attempts: Generated<number>;
   last_job_id: number | null;
@@ -61,6 +63,8 @@ export interface ItemHistoryTable {
   outcome: string;
   problems_json: Generated<string>;
   note: string | null;
+  /** JSON {code, params}, as on the item (008). */
+  reason_json: string | null;
   /** `watch` for watch mode's checks; null for scans and item actions (migration 007). */
   source: string | null;
 }

@@ -38,6 +38,7 @@ interface UpsertParams {
   state: string;
   problems: string;
   note: string;
+  reason: string | null;
   candidates: string | null;
   jobId: number | null;
   at: number;
@@ -59,6 +60,7 @@ interface HistoryParams {
   outcome: string;
   problems: string;
   note: string;
+  reason: string | null;
 }
 
 const statementsByHandle = new WeakMap<Sqlite.Database, ItemStatements>();
@@ -77,16 +79,16 @@ function itemStatements(sqlite: Sqlite.Database): ItemStatements {
   // a person, and any later match by the app (or by hand) clears that mark again.
   const upsert = sqlite.prepare<[UpsertParams]>(
     `insert into items (rating_key, section_id, library, type, title, year, parent_rating_key, state,
-       problems_json, note, candidates_json, last_job_id, last_checked_at, attempts, last_failed_at,
-       fixed_at, previous_match_json, match_undone_at)
+       problems_json, note, reason_json, candidates_json, last_job_id, last_checked_at, attempts,
+       last_failed_at, fixed_at, previous_match_json, match_undone_at)
      values (@ratingKey, @sectionId, @library, @type, @title, @year, @parentRatingKey, @state,
-       @problems, @note, @candidates, @jobId, @at, @attempts, @failedAt, @fixedAt, @previousMatch,
+       @problems, @note, @reason, @candidates, @jobId, @at, @attempts, @failedAt, @fixedAt, @previousMatch,
        @undoneAt)
      on conflict (rating_key) do update set
        section_id = excluded.section_id, library = excluded.library, type = excluded.type,
        title = excluded.title, year = excluded.year, parent_rating_key = excluded.parent_rating_key,
        state = excluded.state, problems_json = excluded.problems_json, note = excluded.note,
-       candidates_json = excluded.candidates_json, last_job_id = excluded.last_job_id,
+       reason_json = excluded.reason_json, candidates_json = excluded.candidates_json, last_job_id = excluded.last_job_id,
        last_checked_at = excluded.last_checked_at,
        attempts = items.attempts + excluded.attempts,
        last_failed_at = coalesce(excluded.last_failed_at, items.last_failed_at),
@@ -95,8 +97,9 @@ function itemStatements(sqlite: Sqlite.Database): ItemStatements {
        match_undone_at = iif(@setMatch, excluded.match_undone_at, items.match_undone_at)`,
   );
   const history = sqlite.prepare<[HistoryParams]>(
-    `insert into item_history (rating_key, job_id, source, at, action, outcome, problems_json, note)
-     values (@ratingKey, @jobId, @source, @at, @action, @outcome, @problems, @note)`,
+    `insert into item_history (rating_key, job_id, source, at, action, outcome, problems_json, note,
+       reason_json)
+     values (@ratingKey, @jobId, @source, @at, @action, @outcome, @problems, @note, @reason)`,
   );
   const record = sqlite.transaction((latest: UpsertParams, entry: HistoryParams) => {
     upsert.run(latest);
@@ -149,6 +152,7 @@ export class SqliteScanStore implements ScanStore {
 
   async record(r: ItemResult): Promise<void> {
     const problems = JSON.stringify(r.problems);
+    const reason = r.reason ? JSON.stringify(r.reason) : null;
     const latest: UpsertParams = {
       ratingKey: r.ratingKey,
       sectionId: r.sectionId,
@@ -160,6 +164,7 @@ export class SqliteScanStore implements ScanStore {
       state: r.state,
       problems,
       note: r.note,
+      reason,
       candidates: r.candidates ? JSON.stringify(r.candidates) : null,
       jobId: this.jobId,
       at: r.at,
@@ -179,6 +184,7 @@ export class SqliteScanStore implements ScanStore {
       outcome: r.state,
       problems,
       note: r.note,
+      reason,
     };
     await this.whenNoTransaction();
     itemStatements(this.sqlite).record(latest, entry);

@@ -2,6 +2,7 @@
 // /api/stats. The read side of item-store.ts; HTTP only turns these values into JSON.
 import { type Kysely, type Selectable, sql } from "kysely";
 import { BULK_SOURCE } from "../contracts/bulk-constants.js";
+import { isReason, type Reason } from "../contracts/reasons.js";
 import { readJsonArray, readJsonColumn } from "../db/json-column.js";
 import type { Database, ItemsTable } from "../db/schema.js";
 import type { ItemState } from "../scan/policy.js";
@@ -15,6 +16,8 @@ export interface ItemRecord {
   state: ItemState;
   problems: string[];
   note: string | null;
+  /** The note as a code; null on rows from before codes, which show `note`. */
+  reason: Reason | null;
   candidates: Record<string, unknown>[] | null;
   attempts: number;
   lastCheckedAt: number;
@@ -33,6 +36,7 @@ export interface ItemHistoryEntry {
   outcome: string;
   problems: string[];
   note: string | null;
+  reason: Reason | null;
   /** "watch" when watch mode did it; null for scans and item actions. */
   source: string | null;
 }
@@ -75,6 +79,7 @@ export function toItemRecord(r: Selectable<ItemsTable>): ItemRecord {
     state: r.ignored_at !== null ? "ignored" : (r.state as ItemState),
     problems: (readJsonArray(r.problems_json) ?? []) as string[],
     note: r.note,
+    reason: readReason(r.reason_json),
     candidates: readJsonArray(r.candidates_json) as Record<string, unknown>[] | null,
     attempts: r.attempts,
     lastCheckedAt: r.last_checked_at,
@@ -84,6 +89,12 @@ export function toItemRecord(r: Selectable<ItemsTable>): ItemRecord {
     ignoreReason: r.ignore_reason,
     lastJobId: r.last_job_id,
   };
+}
+
+/** A stored reason, or null when the row has none or it is not one we know (an older code). */
+function readReason(text: string | null): Reason | null {
+  const value = readJsonColumn(text);
+  return isReason(value) ? value : null;
 }
 
 /** Fixed out of attempted; null when nothing has been attempted. Pure. */
@@ -150,6 +161,7 @@ export class ResultsView {
         outcome: h.outcome,
         problems: (readJsonArray(h.problems_json) ?? []) as string[],
         note: h.note,
+        reason: readReason(h.reason_json),
         source: h.source,
       })),
       lastScan: scan

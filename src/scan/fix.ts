@@ -2,16 +2,26 @@
 // wait until Plex has finished, re-read the item and judge the result. The outcomes around it
 // (what a dry run would do, a match search that settles without a write) are built here too,
 // so a fix from the UI records exactly what a scan fix records.
+import type { Reason } from "../contracts/index.js";
 import { errorMessage } from "../error-message.js";
-import { type PlexClient, type PlexItem, PlexNotFoundError } from "../plex/index.js";
+import {
+  PlexAuthError,
+  type PlexClient,
+  PlexError,
+  PlexHttpError,
+  type PlexItem,
+  PlexNotFoundError,
+  PlexUnreachableError,
+} from "../plex/index.js";
 import type { Completion, CompletionTracker } from "./completion.js";
 import { type Detection, detectProblems, guidKind } from "./detect.js";
 import type { Candidate, MatchChoice } from "./match-choice.js";
 import { candidateLabel, type Outcome, outcome, type Settled } from "./outcome.js";
 import { describeProblems, verdictAfterFix } from "./policy.js";
+import { reasonText } from "./reason-text.js";
 import type { MatchRef } from "./store.js";
 import { displayTitle } from "./title.js";
-import { describeWrongMatch } from "./wrong-match.js";
+import { wrongMatchEvidence } from "./wrong-match.js";
 
 /** The item is gone from Plex (deleted while we looked at it). */
 export class ItemNotFoundError extends Error {
@@ -23,15 +33,13 @@ export class ItemNotFoundError extends Error {
 
 export type FixRequest =
   | { kind: "refresh" }
-  /** `reason` says why this candidate: the scan's rule, or "hand" for the match picker. */
-  | { kind: "match"; target: Candidate; reason: string }
+  /** `reason` says why this candidate: the scan's rule, or chosen by hand in the match picker. */
+  | { kind: "match"; target: Candidate; reason: Reason }
   /** Restores what the app's last match replaced: a match back to that guid, or an unmatch. */
   | { kind: "undo"; to: MatchRef };
 
 /** Candidates stored with an item for review; the picker can always search for more. */
 export const MAX_STORED_CANDIDATES = 10;
-
-const TIMEOUT_NOTE = " (Plex did not report completion in time)";
 
 export interface FixDeps {
   plex: PlexClient;
@@ -86,25 +94,26 @@ export function outcomeAfterFix(
   const beforeDetection = detectProblems(before);
   const afterDetection = detectProblems(after);
   const verdict = verdictAfterFix(beforeDetection, afterDetection);
-  const late = completion === "timeout" ? TIMEOUT_NOTE : "";
+  const late = completion === "timeout";
   const problems = afterDetection.problems;
   if (request.kind === "undo") return outcomeAfterUndo(before, after, request.to, afterDetection, late);
   if (request.kind === "refresh") {
-    const note = `${verdict.note}${late}`;
+    const reason = withLate(verdict.reason, late);
     const label = { fixed: "Fixed", failed: "Still broken", locked: "Locked" }[verdict.state];
     const level = verdict.state === "failed" ? "warn" : "info";
-    return outcome(verdict.state, "refresh", note, problems, {
+    return outcome(verdict.state, "refresh", reason, problems, {
       item: after,
-      log: { level, message: `${label}: ${displayTitle(after)} — ${note}` },
+      log: { level, message: `${label}: ${displayTitle(after)} — ${reasonText(reason)}` },
     });
   }
   const label = candidateLabel(request.target);
   const matched = !problems.includes("unmatched");
-  const note = matched
-    ? `matched to ${label} by ${request.reason}; ${verdict.note}`
-    : `match to ${label} did not take${late}`;
+  const reason: Reason = matched
+    ? { code: "matched", params: { to: label, by: request.reason, verdict: verdict.reason } }
+    : { code: "match_not_taken", params: { to: label, late } };
+  const note = reasonText(reason);
   const state = matched ? verdict.state : "failed";
-  return outcome(state, "match", note, problems, {
+  return outcome(state, "match", reason, problems, {
     item: after,
     matched,
     candidates: [request.target],
@@ -123,7 +132,17 @@ export function matchRefOf(item: PlexItem): MatchRef {
 }
 
 export function matchRefLabel(m: MatchRef): string {
-  return m.guid === null ? "unmatched" : candidateLabel({ name: m.title, year: m.year ?? undefined });
+  return matchRefParam(m) ?? "unmatched";
+}
+
+/** A match as a reason parameter: its label, or null for "not matched" (worded by the reader). */
+function matchRefParam(m: MatchRef): string | null {
+  return m.guid === null ? null : candidateLabel({ name: m.title, year: m.year ?? undefined });
+}
+
+/** A verdict with Plex's missed completion noted, when it was missed. */
+function withLate(r: Reason, late: boolean): Reason {
+  return late ? { ...r, params: { ...r.params, late } } : r;
 }
 
 /** Legacy guids may come back with another `?lang=`; the part before it names the match. */
@@ -138,24 +157,27 @@ function outcomeAfterUndo(
   after: PlexItem,
   to: MatchRef,
   d: Detection,
-  late: string,
+  late: boolean,
 ): Settled {
   const { problems } = d;
   // What is still wrong after the undo, with a wrong match's evidence spelled out.
   const left =
     d.wrongMatch?.kind === "id_conflict"
-      ? `; ${describeWrongMatch(d.wrongMatch)}`
+      ? { evidence: wrongMatchEvidence(d.wrongMatch) }
       : problems.length > 0
-        ? `; ${describeProblems(problems)}`
-        : "";
+        ? { problems }
+        : {};
   const restored = to.guid === null ? matchRefOf(after).guid === null : sameMatch(after.guid, to.guid);
-  const was = matchRefLabel(matchRefOf(before));
-  const note = restored
-    ? `match undone: back to ${matchRefLabel(to)} (was ${was})${left}`
-    : `undo did not take: still ${matchRefLabel(matchRefOf(after))}${late}`;
+  const reason: Reason = restored
+    ? {
+        code: "undo_done",
+        params: { to: matchRefParam(to), was: matchRefParam(matchRefOf(before)), ...left },
+      }
+    : { code: "undo_not_taken", params: { still: matchRefParam(matchRefOf(after)), late } };
+  const note = reasonText(reason);
   // Restored as a person asked; what remains wrong with it is theirs to decide now.
   const state = !restored ? "failed" : problems.length > 0 ? "needs_review" : "fixed";
-  return outcome(state, "undo_match", note, problems, {
+  return outcome(state, "undo_match", reason, problems, {
     item: after,
     undone: restored,
     ...(restored ? { matchedFrom: matchRefOf(before) } : {}),
@@ -166,9 +188,15 @@ function outcomeAfterUndo(
 /** What a refresh would do; in a dry run this is the outcome, otherwise the refresh is sent. */
 export function refreshIntent(item: PlexItem, d: Detection): Outcome {
   const problems = describeProblems(d.problems);
-  return outcome("would_fix", "refresh", `would refresh: ${problems}`, d.problems, {
-    log: { level: "info", message: `Would refresh: ${displayTitle(item)} (${problems})` },
-  });
+  return outcome(
+    "would_fix",
+    "refresh",
+    { code: "would_refresh", params: { problems: d.problems } },
+    d.problems,
+    {
+      log: { level: "info", message: `Would refresh: ${displayTitle(item)} (${problems})` },
+    },
+  );
 }
 
 /**
@@ -182,26 +210,38 @@ export function matchDecision(
 ): Outcome | { request: FixRequest & { kind: "match" }; intent: Outcome } {
   const title = displayTitle(item);
   if (choice.decision === "none") {
-    return outcome("failed", "match", `unmatched; no match found (${choice.reason})`, d.problems, {
-      log: { level: "warn", message: `No match: ${title} — ${choice.reason}` },
-    });
+    return outcome(
+      "failed",
+      "match",
+      { code: "no_match_found", params: { why: choice.reason } },
+      d.problems,
+      {
+        log: { level: "warn", message: `No match: ${title} — ${reasonText(choice.reason)}` },
+      },
+    );
   }
   if (choice.decision === "review") {
-    return outcome("needs_review", "match", `unmatched; ${choice.reason}`, d.problems, {
-      candidates: choice.candidates.slice(0, MAX_STORED_CANDIDATES),
-      log: { level: "warn", message: `Needs review: ${title} — ${choice.reason}` },
-    });
+    return outcome(
+      "needs_review",
+      "match",
+      { code: "match_review", params: { why: choice.reason } },
+      d.problems,
+      {
+        candidates: choice.candidates.slice(0, MAX_STORED_CANDIDATES),
+        log: { level: "warn", message: `Needs review: ${title} — ${reasonText(choice.reason)}` },
+      },
+    );
   }
   const target = choice.candidate;
   const label = candidateLabel(target);
   const intent = outcome(
     "would_fix",
     "match",
-    `would match to ${label} [${target.guid}] by ${choice.reason}`,
+    { code: "would_match", params: { to: label, guid: target.guid, by: choice.reason } },
     d.problems,
     {
       candidates: [target],
-      log: { level: "info", message: `Would match: ${title} → ${label} (${choice.reason})` },
+      log: { level: "info", message: `Would match: ${title} → ${label} (${reasonText(choice.reason)})` },
     },
   );
   return { request: { kind: "match", target, reason: choice.reason }, intent };
@@ -210,11 +250,31 @@ export function matchDecision(
 /** A fix that threw: an item deleted meanwhile is skipped; anything else is Plex's error, not the item's. */
 export function outcomeOfError(item: PlexItem, d: Detection, error: unknown): Outcome {
   if (error instanceof ItemNotFoundError || error instanceof PlexNotFoundError) {
-    return outcome("skipped", "skip", "no longer in Plex (deleted while scanning)", d.problems);
+    return outcome("skipped", "skip", { code: "deleted_while_scanning" }, d.problems);
   }
   // Recorded as "error", which the retry pool brings back at the next scan with no back-off.
   const message = errorMessage(error);
-  return outcome("error", "refresh", `Plex error: ${message}`, d.problems, {
+  return outcome("error", "refresh", plexErrorReason(error), d.problems, {
     log: { level: "error", message: `Error: ${displayTitle(item)}: ${message}` },
   });
+}
+
+/**
+ * A Plex error as a reason: the kind the reader is told in their language, and the client's own
+ * English message for the log and the note.
+ */
+export function plexErrorReason(error: unknown): Reason {
+  const message = errorMessage(error);
+  const kind =
+    error instanceof PlexAuthError
+      ? "auth"
+      : error instanceof PlexUnreachableError
+        ? "unreachable"
+        : error instanceof PlexHttpError
+          ? "http"
+          : error instanceof PlexError
+            ? "plex"
+            : "other";
+  const status = error instanceof PlexHttpError ? { status: error.status } : {};
+  return { code: "plex_error", params: { kind, ...status, message } };
 }

@@ -75,7 +75,7 @@ export async function matchCandidates(
 }
 
 export function applyMatch(deps: ItemActionDeps, ratingKey: string, target: Candidate): Promise<ItemResult> {
-  return fixOne(deps, ratingKey, { kind: "match", target, reason: "hand" });
+  return fixOne(deps, ratingKey, { kind: "match", target, reason: { code: "chosen_by_hand" } });
 }
 
 /** Restores what the app's last match replaced (`to`, as the store kept it), and verifies it. */

@@ -12,7 +12,7 @@
 //    item's and whose year is within ±1. One such candidate is taken. With several, the one
 //    whose year matches exactly is taken when it is the only exact one; otherwise review.
 // An item with no usable title, or no candidates at all, is not matched.
-
+import type { Reason } from "../contracts/reasons.js";
 import type { Candidate } from "./model.js";
 
 export const SCORE_THRESHOLD = 85;
@@ -27,9 +27,9 @@ export interface ExternalId {
 }
 
 export type MatchChoice =
-  | { decision: "match"; candidate: Candidate; reason: string }
-  | { decision: "review"; candidates: Candidate[]; reason: string }
-  | { decision: "none"; reason: string };
+  | { decision: "match"; candidate: Candidate; reason: Reason }
+  | { decision: "review"; candidates: Candidate[]; reason: Reason }
+  | { decision: "none"; reason: Reason };
 
 const ID_PATTERN = /\{(imdb|tmdb|tvdb)-(tt\d+|\d+)\}/i;
 
@@ -79,14 +79,19 @@ function yearClose(a: number | undefined, b: number | undefined): boolean {
 /** Chooses among results of an ID lookup: an ID names one work, so exactly one result wins. */
 export function chooseById(id: ExternalId, candidates: readonly Candidate[]): MatchChoice {
   const label = idLookupTitle(id);
-  if (candidates.length === 0) return { decision: "none", reason: `no result for ${label}` };
+  if (candidates.length === 0)
+    return { decision: "none", reason: { code: "id_no_result", params: { id: label } } };
   if (candidates.length === 1) {
-    return { decision: "match", candidate: candidates[0]!, reason: `ID ${label} from the file name` };
+    return {
+      decision: "match",
+      candidate: candidates[0]!,
+      reason: { code: "id_from_filename", params: { id: label } },
+    };
   }
   return {
     decision: "review",
     candidates: [...candidates],
-    reason: `${candidates.length} results for ${label}`,
+    reason: { code: "id_several", params: { count: candidates.length, id: label } },
   };
 }
 
@@ -105,8 +110,8 @@ export function chooseByTitle(
   rule: ScoreRule = DEFAULT_SCORE_RULE,
 ): MatchChoice {
   const wanted = normaliseTitle(item.title);
-  if (wanted === "") return { decision: "none", reason: "the item has no usable title" };
-  if (candidates.length === 0) return { decision: "none", reason: "Plex found no match candidates" };
+  if (wanted === "") return { decision: "none", reason: { code: "no_usable_title" } };
+  if (candidates.length === 0) return { decision: "none", reason: { code: "no_candidates" } };
 
   const scored = candidates.filter((c) => c.score !== undefined);
   if (scored.length > 0) {
@@ -117,13 +122,16 @@ export function chooseByTitle(
       return {
         decision: "match",
         candidate: best,
-        reason: `score ${best.score} (runner-up ${runnerUp?.score ?? "none"})`,
+        reason: { code: "score_clear", params: { score: best.score!, runnerUp: runnerUp?.score ?? null } },
       };
     }
     return {
       decision: "review",
       candidates: ranked,
-      reason: `best score ${best.score}${runnerUp ? `, runner-up ${runnerUp.score}` : ""} is not conclusive`,
+      reason: {
+        code: "score_inconclusive",
+        params: { score: best.score!, runnerUp: runnerUp?.score ?? null },
+      },
     };
   }
 
@@ -131,25 +139,25 @@ export function chooseByTitle(
     (c) => normaliseTitle(c.name) === wanted && yearClose(item.year, c.year),
   );
   if (sameTitle.length === 1) {
-    return { decision: "match", candidate: sameTitle[0]!, reason: "exact title, year within ±1" };
+    return { decision: "match", candidate: sameTitle[0]!, reason: { code: "exact_title_near_year" } };
   }
   if (sameTitle.length > 1 && item.year !== undefined) {
     const exactYear = sameTitle.filter((c) => c.year === item.year);
     if (exactYear.length === 1) {
-      return { decision: "match", candidate: exactYear[0]!, reason: "exact title and the only exact year" };
+      return { decision: "match", candidate: exactYear[0]!, reason: { code: "exact_title_only_exact_year" } };
     }
   }
   if (sameTitle.length > 1) {
     return {
       decision: "review",
       candidates: sameTitle,
-      reason: `${sameTitle.length} candidates share title and year`,
+      reason: { code: "shared_title_year", params: { count: sameTitle.length } },
     };
   }
   return {
     decision: "review",
     candidates: [...candidates],
-    reason: "no candidate has the same title and year",
+    reason: { code: "no_same_title_year" },
   };
 }
 

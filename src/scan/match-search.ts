@@ -90,6 +90,6 @@ export function askInstead(choice: MatchChoice, results: readonly Candidate[]): 
   return {
     decision: "review",
     candidates: [choice.candidate, ...others],
-    reason: `${choice.reason}; automatic matching is off, so a person decides`,
+    reason: { code: "person_decides_matching_off", params: { why: choice.reason } },
   };
 }

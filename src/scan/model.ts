@@ -2,6 +2,7 @@
 // (plus one label helper), imported by every scan module and importing none of them, so the
 // modules that decide (detect, triage, fix, policy) never import each other in a circle.
 import type { ItemState, ProblemCode } from "../contracts/constants.js";
+import type { Reason } from "../contracts/reasons.js";
 import type { PlexItem } from "../plex/index.js";
 
 export type { ItemState, ProblemCode };
@@ -52,6 +53,8 @@ export interface ItemResult {
   state: ItemState;
   problems: ProblemCode[];
   note: string;
+  /** The note as a code the SPA translates (rows written before codes have none). */
+  reason?: Reason;
   candidates: Candidate[] | null;
   action: ItemAction;
   at: number;
@@ -71,6 +74,9 @@ export interface Outcome {
   /** The item's state after this scan; "healthy" records and counts nothing. */
   state: ItemState | "healthy";
   action: ItemAction;
+  /** Why, as a code the SPA translates. */
+  reason: Reason;
+  /** The reason in English, for logs, the CLI and clients that predate the codes. */
   note: string;
   problems: readonly ProblemCode[];
   candidates: readonly Candidate[] | null;

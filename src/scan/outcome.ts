@@ -1,7 +1,9 @@
 // What the scan concluded about one item, as a value. The engine settles each outcome in one
 // place (record, count, log); everything that decides an outcome is a plain function.
+import type { Reason } from "../contracts/index.js";
 import type { PlexItem, PlexSection } from "../plex/index.js";
 import type { ItemAction, ItemResult, ItemState, Outcome, ProblemCode, Settled } from "./model.js";
+import { reasonText } from "./reason-text.js";
 import { displayTitle } from "./title.js";
 
 export { candidateLabel, type LogLine, type Outcome, type Settled } from "./model.js";
@@ -9,6 +11,7 @@ export { candidateLabel, type LogLine, type Outcome, type Settled } from "./mode
 export const HEALTHY: Outcome = {
   state: "healthy",
   action: "check",
+  reason: { code: "healthy_on_recheck" },
   note: "",
   problems: [],
   candidates: null,
@@ -20,11 +23,12 @@ export const HEALTHY: Outcome = {
 export function outcome(
   state: ItemState,
   action: ItemAction,
-  note: string,
+  reason: Reason,
   problems: readonly ProblemCode[],
-  extra: Partial<Omit<Outcome, "state">> = {},
+  extra: Partial<Omit<Outcome, "state" | "reason" | "note">> = {},
 ): Settled {
-  return { state, action, note, problems, candidates: null, record: true, log: null, ...extra };
+  const note = reasonText(reason);
+  return { state, action, reason, note, problems, candidates: null, record: true, log: null, ...extra };
 }
 
 /**
@@ -55,6 +59,7 @@ export function itemResult(
     state: o.state,
     problems: [...o.problems],
     note: o.note,
+    reason: o.reason,
     candidates: o.candidates ? [...o.candidates] : null,
     action: o.action,
     at,

@@ -1,6 +1,7 @@
 // Pure scan policy: which known item states are skipped, retried or re-checked, and what a
 // re-read after a fix means. The engine supplies times; nothing here reads a clock.
 import { ITEM_STATES, type ItemState } from "../contracts/constants.js";
+import type { Reason } from "../contracts/reasons.js";
 import { type Detection, PROBLEM_TEXT, type ProblemCode } from "./detect.js";
 import type { KnownItem } from "./model.js";
 
@@ -34,7 +35,7 @@ export interface Verdict {
   state: "fixed" | "failed" | "locked";
   remaining: ProblemCode[];
   cleared: ProblemCode[];
-  note: string;
+  reason: Reason;
 }
 
 /** Compares the problems before and after a refresh or match (locked problems excepted). */
@@ -43,12 +44,11 @@ export function verdictAfterFix(before: Detection, after: Detection): Verdict {
   const cleared = before.problems.filter((p) => !after.problems.includes(p));
   if (remaining.length === 0 && after.locked.length > 0) {
     // What a refresh could fix is fixed; the rest sits in locked fields.
-    const fixed = cleared.length > 0 ? `fixed: ${describeProblems(cleared)}; ` : "";
     return {
       state: "locked",
       remaining,
       cleared,
-      note: `${fixed}locked field: ${describeProblems(after.locked)}`,
+      reason: { code: "fixed_locked", params: { cleared, locked: after.locked } },
     };
   }
   if (remaining.length === 0) {
@@ -56,15 +56,14 @@ export function verdictAfterFix(before: Detection, after: Detection): Verdict {
       state: "fixed",
       remaining,
       cleared,
-      note: `fixed: ${describeProblems(cleared) || "no problems left"}`,
+      reason: { code: "fixed", params: { cleared } },
     };
   }
-  const partly = cleared.length > 0 ? ` (fixed: ${describeProblems(cleared)})` : "";
   return {
     state: "failed",
     remaining,
     cleared,
-    note: `still ${describeProblems(remaining)} after refresh${partly}`,
+    reason: { code: "still_broken", params: { remaining, cleared } },
   };
 }
 

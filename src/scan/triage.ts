@@ -30,43 +30,39 @@ export function triage({
   if (prior?.ignored || showIgnored) {
     // A person set it (or its show) aside: no Plex write, and no row written either, so the
     // state the scans found before stays as it was and an unignore brings it back.
-    const whose = prior?.ignored ? "ignored" : "its show is ignored";
-    return outcome("ignored", "skip", `${whose} by hand: never refreshed or matched`, d.problems, {
+    const code = prior?.ignored ? "ignored_by_hand" : "show_ignored_by_hand";
+    return outcome("ignored", "skip", { code }, d.problems, {
       record: false,
     });
   }
   if (d.personal) {
     // Only a row left from before (e.g. imported) is updated; personal media gets no new rows.
-    return outcome("skipped", "skip", "personal media: never refreshed or matched", d.problems, {
+    return outcome("skipped", "skip", { code: "personal_media" }, d.problems, {
       record: prior !== undefined,
     });
   }
   if (d.problems.length === 0 && d.wrongMatch === undefined) {
     // Someone (or Plex) fixed it since we last looked: close the case.
-    return prior && prior.state !== "fixed" ? outcome("fixed", "check", "healthy on re-check", []) : HEALTHY;
+    return prior && prior.state !== "fixed"
+      ? outcome("fixed", "check", { code: "healthy_on_recheck" }, [])
+      : HEALTHY;
   }
   if (d.parentUnmatched) {
     const show = showKeyOf(item);
-    return outcome("skipped", "skip", "the show is not matched; match the show first", d.problems, {
+    return outcome("skipped", "skip", { code: "show_not_matched" }, d.problems, {
       ...(show ? { waitsForShow: show } : {}),
     });
   }
   if (isFullyLocked(d)) {
     const fields = describeProblems(d.locked);
-    return outcome(
-      "locked",
-      "check",
-      `locked field: ${fields}; unlock it in Plex to allow a fix`,
-      d.problems,
-      {
-        log: { level: "info", message: `Locked: ${displayTitle(item)} (${fields})` },
-      },
-    );
+    return outcome("locked", "check", { code: "locked_fields", params: { locked: d.locked } }, d.problems, {
+      log: { level: "info", message: `Locked: ${displayTitle(item)} (${fields})` },
+    });
   }
   if (inBackoff(prior, now, settings.backoffHours)) {
     const at = prior ? retryAt(prior, settings.backoffHours) : undefined;
-    const until = at ? ` until ${new Date(at).toISOString()}` : "";
-    return outcome("skipped", "skip", `failed recently; waiting${until} before the next try`, d.problems);
+    const until = at ? new Date(at).toISOString() : null;
+    return outcome("skipped", "skip", { code: "backoff", params: { until } }, d.problems);
   }
   return "fix";
 }
@@ -94,9 +90,9 @@ export function fixPlan(
 ): FixPlan | Outcome {
   if (d.problems.includes("unmatched")) {
     if (!settings.matchUnmatched)
-      return outcome("needs_review", "check", "unmatched; automatic matching is switched off", d.problems);
+      return outcome("needs_review", "check", { code: "matching_off" }, d.problems);
     if (prior?.matchUndone)
-      return outcome("needs_review", "check", "unmatched; a person undid the app's match", d.problems);
+      return outcome("needs_review", "check", { code: "match_undone_by_person" }, d.problems);
     return "match";
   }
   if (d.wrongMatch?.kind === "id_conflict") return "rematch";

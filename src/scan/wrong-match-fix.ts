@@ -3,6 +3,7 @@
 // a year suspicion. Each answers a settled outcome, or the request to send with what a dry run
 // records instead. Plex is reached only through `search` and `read`.
 import type { ScanSettings } from "../config/settings.js";
+import type { Reason } from "../contracts/index.js";
 import type { PlexItem, PlexSection } from "../plex/index.js";
 import { type Detection, PROBLEM_CODES, type ProblemCode } from "./detect.js";
 import { type FixRequest, MAX_STORED_CANDIDATES, matchDecision, refreshIntent } from "./fix.js";
@@ -10,9 +11,10 @@ import { type Candidate, chooseById, idLookupTitle } from "./match-choice.js";
 import { chooseMatch, idQuery, type MatchQuery, matchPolicyOf, titleQuery } from "./match-search.js";
 import { candidateLabel, HEALTHY, type Outcome, outcome } from "./outcome.js";
 import type { KnownItem } from "./policy.js";
+import { reasonText } from "./reason-text.js";
 import { displayTitle } from "./title.js";
 import type { FixPlan } from "./triage.js";
-import { confirmYear, describeWrongMatch } from "./wrong-match.js";
+import { confirmYear, wrongMatchEvidence } from "./wrong-match.js";
 
 export type FixStep = Outcome | { request: FixRequest; intent: Outcome };
 
@@ -47,32 +49,37 @@ async function rematch({
 }: StepInput): Promise<FixStep> {
   const w = d.wrongMatch;
   if (w?.kind !== "id_conflict") return HEALTHY;
-  const evidence = describeWrongMatch(w);
+  const evidence = wrongMatchEvidence(w);
   const title = displayTitle(item);
   const choice = chooseById(w.pathId, await search(idQuery(w.pathId, section)));
-  const review = (why: string, candidates: readonly Candidate[]) =>
-    outcome("needs_review", "match", `${evidence}; ${why}`, d.problems, {
+  const review = (why: Reason, candidates: readonly Candidate[]) => {
+    const reason: Reason = { code: "wrong_match_review", params: { evidence, why } };
+    return outcome("needs_review", "match", reason, d.problems, {
       candidates: candidates.slice(0, MAX_STORED_CANDIDATES),
-      log: { level: "warn", message: `Needs review: ${title} — ${evidence}; ${why}` },
+      log: { level: "warn", message: `Needs review: ${title} — ${reasonText(reason)}` },
     });
+  };
   if (choice.decision === "none") return review(choice.reason, []);
   if (choice.decision === "review") return review(choice.reason, choice.candidates);
   const target = choice.candidate;
   // The agent resolves the path's ID to the very work Plex already has: the data disagree.
   if (target.guid === item.guid)
-    return review(`${idLookupTitle(w.pathId)} resolves to the current match`, []);
-  if (!settings.matchAutomatically) return review("automatic matching is off, so a person decides", [target]);
-  if (prior?.matchUndone) return review("a person undid the app's match, so a person decides", [target]);
-  const reason = `ID ${idLookupTitle(w.pathId)} from the path (Plex had ${idLookupTitle(w.matchedId)})`;
+    return review({ code: "id_resolves_to_current", params: { id: idLookupTitle(w.pathId) } }, []);
+  if (!settings.matchAutomatically) return review({ code: "person_decides_matching_off" }, [target]);
+  if (prior?.matchUndone) return review({ code: "person_decides_match_undone" }, [target]);
+  const reason: Reason = {
+    code: "id_from_path",
+    params: { id: idLookupTitle(w.pathId), had: idLookupTitle(w.matchedId) },
+  };
   const label = candidateLabel(target);
   const intent = outcome(
     "would_fix",
     "match",
-    `${evidence}; would match to ${label} [${target.guid}]`,
+    { code: "would_rematch", params: { evidence, to: label, guid: target.guid } },
     d.problems,
     {
       candidates: [target],
-      log: { level: "info", message: `Would re-match: ${title} → ${label} (${reason})` },
+      log: { level: "info", message: `Would re-match: ${title} → ${label} (${reasonText(reason)})` },
     },
   );
   return { request: { kind: "match", target, reason }, intent };
@@ -85,16 +92,18 @@ async function checkYear({ item, section, detection: d, prior, search }: StepInp
   const query = titleQuery(item, section, { title: w.title, year: w.pathYear });
   const exact = confirmYear(w, await search(query));
   if (exact) {
-    const note = describeWrongMatch(w, exact);
+    const evidence = wrongMatchEvidence(w, exact);
     const problems = withWrongMatch(d.problems);
-    return outcome("needs_review", "check", note, problems, {
+    return outcome("needs_review", "check", evidence, problems, {
       candidates: exact.slice(0, MAX_STORED_CANDIDATES),
-      log: { level: "warn", message: `Needs review: ${displayTitle(item)} — ${note}` },
+      log: { level: "warn", message: `Needs review: ${displayTitle(item)} — ${reasonText(evidence)}` },
     });
   }
   // Nothing of that year: the year difference alone is no evidence.
   if (d.problems.length > 0) return { request: { kind: "refresh" }, intent: refreshIntent(item, d) };
-  return prior && prior.state !== "fixed" ? outcome("fixed", "check", "healthy on re-check", []) : HEALTHY;
+  return prior && prior.state !== "fixed"
+    ? outcome("fixed", "check", { code: "healthy_on_recheck" }, [])
+    : HEALTHY;
 }
 
 function withWrongMatch(problems: readonly ProblemCode[]): ProblemCode[] {

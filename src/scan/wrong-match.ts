@@ -7,6 +7,7 @@
 // Never evidence on their own: a year 1 or 2 off (routine between file names and TMDB), or no
 // ID on one side (nothing to compare). Only Plex's own `{source-id}` form is read; other tools'
 // `[tmdbid-…]` style is not, so nothing is concluded from a form Plex itself ignores.
+import type { Reason } from "../contracts/reasons.js";
 import type { PlexItem } from "../plex/index.js";
 import type { ExternalId } from "./match-choice.js";
 import { type Candidate, candidateLabel } from "./model.js";
@@ -145,10 +146,10 @@ export function confirmYear(
 
 const idText = (id: ExternalId) => `${id.source}-${id.id}`;
 
-/** The evidence as the note says it. */
-export function describeWrongMatch(w: WrongMatch, exact?: readonly Candidate[]): string {
+/** The evidence as a reason: what the path says against what Plex matched. */
+export function wrongMatchEvidence(w: WrongMatch, exact?: readonly Candidate[]): Reason {
   if (w.kind === "id_conflict")
-    return `wrong match (id_conflict): the path names ${idText(w.pathId)}, Plex matched ${idText(w.matchedId)}`;
-  const offer = exact && exact.length > 0 ? `; the search offers ${candidateLabel(exact[0]!)}` : "";
-  return `possible wrong match (year_conflict): the path says ${w.pathYear}, Plex matched ${w.matchedYear}${offer}`;
+    return { code: "id_conflict", params: { pathId: idText(w.pathId), matchedId: idText(w.matchedId) } };
+  const offer = exact && exact.length > 0 ? { offer: candidateLabel(exact[0]!) } : {};
+  return { code: "year_conflict", params: { pathYear: w.pathYear, matchedYear: w.matchedYear, ...offer } };
 }

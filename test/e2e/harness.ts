@@ -219,12 +219,10 @@ function watchErrors(page: Page, into: string[]): void {
   void page
     .exposeBinding("__psrCspViolation", (_source, text: string) => into.push(`${page.url()}: CSP ${text}`))
     .catch(() => undefined);
-  void page.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (e) => {
-      const report = (window as unknown as { __psrCspViolation?: (text: string) => void }).__psrCspViolation;
-      report?.(`${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
+  // A string, so this file needs no DOM types: it runs in the page, not in Node.
+  void page.addInitScript(`document.addEventListener("securitypolicyviolation", (e) => {
+    window.__psrCspViolation?.(e.violatedDirective + " " + e.blockedURI);
+  });`);
   // Console errors are printed, not failed on. Refused requests are part of the flows (401 for
   // an ended session, 404 for an item without a poster, 429 for a locked login): not printed.
   page.on("console", (message) => {

@@ -43,7 +43,7 @@ describe("bulkStep", () => {
         request: {
           kind: "match",
           target: { guid: "plex://movie/a", name: "Alien", year: 1979 },
-          reason: "hand (top candidate)",
+          reason: { code: "top_candidate_by_hand" },
         },
       },
     ],

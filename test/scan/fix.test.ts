@@ -57,7 +57,7 @@ describe("outcomeAfterFix", () => {
       "event",
       "fixed",
       true,
-      "matched to Heat (1995) by score 95; fixed: not matched to any agent, no poster",
+      "matched to Heat (1995) by score 95 (runner-up none); fixed: not matched to any agent, no poster",
     ],
     [
       "the match took but the summary is missing",
@@ -65,7 +65,7 @@ describe("outcomeAfterFix", () => {
       "event",
       "failed",
       true,
-      "matched to Heat (1995) by score 95; still no summary after refresh (fixed: not matched to any agent, no poster)",
+      "matched to Heat (1995) by score 95 (runner-up none); still no summary after refresh (fixed: not matched to any agent, no poster)",
     ],
     ["the match did not take", unmatched, "event", "failed", false, "match to Heat (1995) did not take"],
     [
@@ -77,7 +77,12 @@ describe("outcomeAfterFix", () => {
       "match to Heat (1995) did not take (Plex did not report completion in time)",
     ],
   ])("match: %s", (_name, after, how, state, matched, note) => {
-    const o = outcomeAfterFix(unmatched, after, { kind: "match", target: heat, reason: "score 95" }, how);
+    const o = outcomeAfterFix(
+      unmatched,
+      after,
+      { kind: "match", target: heat, reason: { code: "score_clear", params: { score: 95, runnerUp: null } } },
+      how,
+    );
     expect([o.state, o.action, o.note, !!o.matched]).toEqual([state, "match", note, matched]);
     expect(o.candidates).toEqual([heat]);
     expect(o.log?.message).toMatch(
@@ -86,7 +91,9 @@ describe("outcomeAfterFix", () => {
   });
 
   it("a match by hand says so", () => {
-    const o = outcomeAfterFix(unmatched, item(), { kind: "match", target: heat, reason: "hand" }, "poll");
+    const hand = { code: "chosen_by_hand" } as const;
+    const o = outcomeAfterFix(unmatched, item(), { kind: "match", target: heat, reason: hand }, "poll");
+    expect(o.reason).toMatchObject({ code: "matched", params: { to: "Heat (1995)", by: hand } });
     expect(o.note).toMatch(/^matched to Heat \(1995\) by hand; fixed/);
   });
 });
@@ -96,7 +103,7 @@ describe("matchDecision and refreshIntent", () => {
   it.each<[string, MatchChoice, string, string, number]>([
     [
       "nothing found",
-      { decision: "none", reason: "Plex found no match candidates" },
+      { decision: "none", reason: { code: "no_candidates" } },
       "failed",
       "unmatched; no match found (Plex found no match candidates)",
       0,
@@ -106,7 +113,7 @@ describe("matchDecision and refreshIntent", () => {
       {
         decision: "review",
         candidates: Array.from({ length: 12 }, (_, i) => ({ ...heat, guid: `g${i}` })),
-        reason: "2 candidates share title and year",
+        reason: { code: "shared_title_year", params: { count: 2 } },
       },
       "needs_review",
       "unmatched; 2 candidates share title and year",
@@ -114,7 +121,7 @@ describe("matchDecision and refreshIntent", () => {
     ],
     [
       "a clear match: what would be sent",
-      { decision: "match", candidate: heat, reason: "exact title, year within ±1" },
+      { decision: "match", candidate: heat, reason: { code: "exact_title_near_year" } },
       "would_fix",
       "would match to Heat (1995) [plex://movie/heat] by exact title, year within ±1",
       1,
@@ -213,7 +220,10 @@ describe("match search", () => {
       asked.push(q);
       return [heat];
     });
-    expect(byId).toMatchObject({ decision: "match", reason: "ID imdb-tt0113277 from the file name" });
+    expect(byId).toMatchObject({
+      decision: "match",
+      reason: { code: "id_from_filename", params: { id: "imdb-tt0113277" } },
+    });
     expect(asked.map((q) => q.title)).toEqual(["imdb-tt0113277"]);
     asked.length = 0;
     const byTitle = await chooseMatch(withId, section, async (q) => {

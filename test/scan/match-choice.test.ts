@@ -62,7 +62,10 @@ describe("chooseById", () => {
     expect(chooseById(id, [c("Heat", 1995), c("Heat", 1986)]).decision).toBe("review");
   });
   it("reports no result", () => {
-    expect(chooseById(id, [])).toEqual({ decision: "none", reason: "no result for imdb-tt0113277" });
+    expect(chooseById(id, [])).toEqual({
+      decision: "none",
+      reason: { code: "id_no_result", params: { id: "imdb-tt0113277" } },
+    });
   });
 });
 
@@ -196,7 +199,7 @@ describe("the score rule and automatic matching from the settings", () => {
         "plex://movie/1",
         "plex://movie/2",
       ]);
-      expect(asked.reason).toContain("automatic matching is off");
+      expect(asked.reason.code).toBe("person_decides_matching_off");
     }
     const unclear = chooseByTitle({ title: "Alien", year: 1979 }, scored([80, 75]));
     expect(askInstead(unclear, results)).toBe(unclear);

@@ -8,6 +8,7 @@ import {
   retryAt,
   verdictAfterFix,
 } from "../../src/scan/policy.js";
+import { reasonText } from "../../src/scan/reason-text.js";
 
 const NOW = 1_800_000_000_000;
 
@@ -73,6 +74,6 @@ describe("verdictAfterFix", () => {
   ])("%s", (_name, before, after, state, note) => {
     const v = verdictAfterFix(before, after);
     expect(v.state).toBe(state);
-    expect(v.note).toBe(note);
+    expect(reasonText(v.reason)).toBe(note);
   });
 });

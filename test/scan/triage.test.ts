@@ -335,7 +335,7 @@ describe("fixPlan", () => {
 
 describe("asDryRun", () => {
   const base = (state: Parameters<typeof outcome>[0], action: Parameters<typeof outcome>[1]) =>
-    outcome(state, action, "n", []);
+    outcome(state, action, { code: "healthy_on_recheck" }, []);
   it.each<[string, Outcome, string, string]>([
     ["a refresh that would be sent", base("would_fix", "refresh"), "would_fix", "dry_run"],
     ["a match that would be sent", base("would_fix", "match"), "would_fix", "dry_run"],

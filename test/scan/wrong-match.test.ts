@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { PlexItem } from "../../src/plex/index.js";
 import { detectProblems } from "../../src/scan/detect.js";
+import { reasonText } from "../../src/scan/reason-text.js";
 import { fixPlan } from "../../src/scan/triage.js";
 import {
   checkWrongMatch,
   confirmYear,
-  describeWrongMatch,
   matchedIds,
   nameEvidence,
+  wrongMatchEvidence,
 } from "../../src/scan/wrong-match.js";
 import { plexItem } from "../helpers/plex-item.js";
 
@@ -179,7 +180,12 @@ describe("detection and plan", () => {
     expect(d.problems).toEqual(["wrong_match"]);
     expect(d.wrongMatch?.kind).toBe("id_conflict");
     expect(fixPlan(d, { matchUnmatched: true })).toBe("rematch");
-    expect(describeWrongMatch(d.wrongMatch!)).toBe(
+    const evidence = wrongMatchEvidence(d.wrongMatch!);
+    expect(evidence).toEqual({
+      code: "id_conflict",
+      params: { pathId: "tmdb-1091", matchedId: "tmdb-60935" },
+    });
+    expect(reasonText(evidence)).toBe(
       "wrong match (id_conflict): the path names tmdb-1091, Plex matched tmdb-60935",
     );
   });
