@@ -16,6 +16,8 @@ interface Library {
   withTotalSize?: boolean;
   /** Insert one broken row (no ratingKey) at this absolute position. */
   brokenAt?: number;
+  /** A totalSize larger than the rows: items deleted while the listing is read. */
+  reportedTotal?: number;
   /**
    * After the first page is served, this many new items arrive at the top (addedAt:desc), so
    * every later page starts that many rows earlier: a listing that shifts while it is read.
@@ -50,7 +52,7 @@ async function library(opts: Library): Promise<TestServer> {
       MediaContainer: {
         size: page.length,
         offset: start,
-        ...(opts.withTotalSize === false ? {} : { totalSize: rows.length }),
+        ...(opts.withTotalSize === false ? {} : { totalSize: opts.reportedTotal ?? rows.length }),
         ...(page.length > 0 ? { Metadata: page } : {}),
       },
     });
@@ -105,6 +107,14 @@ describe("listSection pager", () => {
     const b = makeClient(exact.url).client;
     expect((await all(b.listSection("1", { pageSize: 10 }))).keys).toEqual(expected(20));
     expect(exact.requests).toHaveLength(3); // the third page is empty: stop
+  });
+
+  it("an empty page ends the listing even while totalSize promises more (items deleted meanwhile)", async () => {
+    const server = await library({ total: 15, reportedTotal: 30 });
+    const { client } = makeClient(server.url);
+    expect((await all(client.listSection("1", { pageSize: 10 }))).keys).toEqual(expected(15));
+    // 10 rows, 5 rows (short, but totalSize says 30), then the empty page: stop.
+    expect(server.requests.map((r) => r.headers["x-plex-container-start"])).toEqual(["0", "10", "15"]);
   });
 
   it("an empty library sends one request", async () => {
@@ -209,12 +219,35 @@ describe("listSection pager", () => {
 });
 
 describe("KeySet", () => {
-  it.each([
-    ["small numeric keys", ["1", "2", "7", "8", "1023", "1024"], ["0", "3", "9", "1025"]],
-    ["keys far apart (the bitmap grows)", ["5", "400000", "67108863"], ["6", "399999", "67108862"]],
-    ["non-numeric and huge keys", ["abc", "67108864", "999999999999999", "1.5"], ["abd", "67108865", "1"]],
-    ["leading zeros name the same key, as compactKey does", ["007"], ["70", "0"]],
-  ])("%s", (_name, added, absent) => {
+  interface KeySetCase {
+    name: string;
+    added: string[];
+    absent: string[];
+  }
+  it.each<KeySetCase>([
+    {
+      name: "small numeric keys",
+      added: ["1", "2", "7", "8", "1023", "1024"],
+      absent: ["0", "3", "9", "1025"],
+    },
+    {
+      name: "keys far apart (the bitmap grows)",
+      added: ["5", "400000", "67108863"],
+      absent: ["6", "399999", "67108862"],
+    },
+    {
+      name: "non-numeric and huge keys",
+      added: ["abc", "67108864", "999999999999999", "1.5"],
+      absent: ["abd", "67108865", "1"],
+    },
+    {
+      // Only a key that is digits throughout is a number; "a1" and "1a" must not both become NaN.
+      name: "keys with digits at one end only stay distinct",
+      added: ["a1", "1a"],
+      absent: ["b2", "2b", "1", "a"],
+    },
+    { name: "leading zeros name the same key, as compactKey does", added: ["007"], absent: ["70", "0"] },
+  ])("$name", ({ added, absent }) => {
     const set = new KeySet();
     for (const key of added) expect(set.has(key)).toBe(false);
     for (const key of added) set.add(key);
