@@ -9,7 +9,7 @@ import { runJob } from "../jobs/runner.js";
 import { printable } from "../log-text.js";
 import { createPlexClientFor, resolvePlexConnection } from "../runtime.js";
 import { selectSections } from "../scan/collect.js";
-import type { ScanProgress } from "../scan/engine.js";
+import type { RunProgress } from "../scan/run-loop.js";
 import { intOption, parseCommandArgs, UsageError } from "./args.js";
 
 export const SCAN_EXIT = { success: 0, failed: 1, usage: 2, alreadyRunning: 3, cancelled: 130 } as const;
@@ -41,7 +41,7 @@ export function scanOverrides(argv: string[]): { overrides: Partial<ScanSettings
 function progressPrinter(stream: NodeJS.WriteStream) {
   let last = 0;
   return {
-    update(p: ScanProgress) {
+    update(p: RunProgress) {
       const t = Date.now();
       if (!stream.isTTY && t - last < 5000 && p.phase !== "done") return;
       last = t;

@@ -6,7 +6,7 @@ import type { ScanSettings } from "../config/settings.js";
 import { BULK_MAX_ITEMS, type BulkAction, type BulkBody, type BulkFilter } from "../contracts/bulk.js";
 import type { Database } from "../db/schema.js";
 import type { PlexClient } from "../plex/index.js";
-import { type BulkItem, type BulkOutcome, runBulk } from "../scan/bulk.js";
+import { type BulkItem, type BulkStats, runBulk } from "../scan/bulk.js";
 import { SqliteScanStore, setIgnored } from "./item-store.js";
 import type { Job } from "./job-store.js";
 import { ResultsView, toItemRecord } from "./results-view.js";
@@ -115,7 +115,7 @@ export function runBulkJob(
   settings: BulkJobSettings,
   items: readonly BulkItem[],
   deps: BulkJobDeps,
-): Promise<FinalOutcome<BulkOutcome["stats"]>> {
+): Promise<FinalOutcome<BulkStats>> {
   return runJobWith(job, deps, ({ signal, reporter }) =>
     runBulk(
       { action: settings.bulk.action, reason: settings.bulk.reason, items },

@@ -4,6 +4,7 @@ import type { Kysely, Selectable } from "kysely";
 import { ACTIVE_SCAN_STATUSES } from "../contracts/constants.js";
 import { readJsonColumn } from "../db/json-column.js";
 import type { Database, ScanRunsTable, ScanStatus } from "../db/schema.js";
+import type { RunProgress } from "../scan/run-loop.js";
 
 export const ACTIVE_STATUSES: readonly ScanStatus[] = ACTIVE_SCAN_STATUSES;
 export const FINAL_STATUSES: readonly ScanStatus[] = ["success", "failed", "cancelled", "interrupted"];
@@ -18,20 +19,13 @@ export class ScanAlreadyRunningError extends Error {
   }
 }
 
-export interface JobProgress {
-  phase: string;
-  done: number;
-  total: number | null;
-  current: string | null;
-}
-
 export interface Job {
   id: number;
   status: ScanStatus;
   source: string;
   settings: Record<string, unknown>;
   stats: Record<string, unknown> | null;
-  progress: JobProgress | null;
+  progress: RunProgress | null;
   error: string | null;
   cancelRequested: boolean;
   pid: number | null;
@@ -133,7 +127,7 @@ export class JobStore {
   }
 
   /** Records liveness and progress in one write; returns whether a cancel was requested. */
-  async heartbeat(id: number, now: number, progress?: JobProgress): Promise<boolean> {
+  async heartbeat(id: number, now: number, progress?: RunProgress): Promise<boolean> {
     const row = await this.db
       .updateTable("scan_runs")
       .set(progress ? { heartbeat_at: now, progress_json: JSON.stringify(progress) } : { heartbeat_at: now })

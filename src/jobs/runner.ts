@@ -5,10 +5,12 @@ import type { Kysely } from "kysely";
 import type { ScanSettings } from "../config/settings.js";
 import type { Database } from "../db/schema.js";
 import { type PlexClient, redactSecrets } from "../plex/index.js";
-import { runScan, type ScanOutcome, type ScanProgress } from "../scan/engine.js";
+import { runScan } from "../scan/engine.js";
+import type { RunOutcome, RunProgress, RunReporter } from "../scan/run-loop.js";
+import type { ScanStats } from "../scan/stats.js";
 import { SqliteScanStore } from "./item-store.js";
 import { JobLog, jobLogPath, type LogLevel } from "./job-log.js";
-import type { Job, JobProgress, JobStore } from "./job-store.js";
+import type { Job, JobStore } from "./job-store.js";
 
 export interface RunJobDeps {
   db: Kysely<Database>;
@@ -20,7 +22,7 @@ export interface RunJobDeps {
   /** Ends the scan like a cancel (SIGINT in the CLI, shutdown in the server). */
   signal?: AbortSignal;
   onLine?: (line: string, level: LogLevel) => void;
-  onProgress?: (progress: ScanProgress) => void;
+  onProgress?: (progress: RunProgress) => void;
   heartbeatMs?: number;
   now?: () => number;
 }
@@ -34,31 +36,20 @@ export function shutdownReason(message: string): Error {
   return error;
 }
 
-export type JobOutcome = Omit<ScanOutcome, "status"> & { status: ScanOutcome["status"] | "interrupted" };
-
-/** What a job's work reports back: how it ended and its figures (written to stats_json). */
-export interface WorkOutcome<S> {
-  status: "success" | "failed" | "cancelled";
-  stats: S;
-  error: string | null;
-}
-
-export type FinalOutcome<S> = Omit<WorkOutcome<S>, "status"> & {
-  status: WorkOutcome<S>["status"] | "interrupted";
+/** How a job ended: its work's outcome, or interrupted by a shutdown. */
+export type FinalOutcome<S> = Omit<RunOutcome<S>, "status"> & {
+  status: RunOutcome<S>["status"] | "interrupted";
 };
+
+export type JobOutcome = FinalOutcome<ScanStats>;
 
 /** What a job's work gets from the wrapper: one signal to stop on, a log, and progress. */
 export interface JobContext {
   signal: AbortSignal;
-  reporter: {
-    log(level: "info" | "warn" | "error", message: string): void;
-    progress(progress: JobProgress): void;
-  };
+  reporter: RunReporter;
 }
 
-export type JobWrapperDeps = Omit<RunJobDeps, "db" | "plex" | "onProgress"> & {
-  onProgress?: (progress: JobProgress) => void;
-};
+export type JobWrapperDeps = Omit<RunJobDeps, "db" | "plex">;
 
 /**
  * The one job wrapper, for scans and bulk actions alike: the log file, the heartbeat (liveness,
@@ -68,7 +59,7 @@ export type JobWrapperDeps = Omit<RunJobDeps, "db" | "plex" | "onProgress"> & {
 export async function runJobWith<S>(
   job: Job,
   deps: JobWrapperDeps,
-  work: (context: JobContext) => Promise<WorkOutcome<S>>,
+  work: (context: JobContext) => Promise<RunOutcome<S>>,
 ): Promise<FinalOutcome<S>> {
   const now = deps.now ?? Date.now;
   const path = jobLogPath(deps.dataDir, job.id);
@@ -81,7 +72,7 @@ export async function runJobWith<S>(
   await deps.jobs.setLogPath(job.id, path);
   const cancel = new AbortController();
   const signal = deps.signal ? AbortSignal.any([deps.signal, cancel.signal]) : cancel.signal;
-  let progress: JobProgress | undefined;
+  let progress: RunProgress | undefined;
 
   // Heartbeat: proves this process is alive, publishes progress, and picks up a cancel
   // requested from another process (UI, API, `psr jobs cancel`) through the database.
@@ -135,17 +126,13 @@ export async function runJobWith<S>(
 
 /** Runs one scan job from start to finish. */
 export function runJob(job: Job, settings: ScanSettings, deps: RunJobDeps): Promise<JobOutcome> {
-  const { onProgress } = deps;
-  return runJobWith(
-    job,
-    { ...deps, onProgress: onProgress ? (p) => onProgress(p as ScanProgress) : undefined },
-    ({ signal, reporter }) =>
-      runScan(settings, {
-        plex: deps.plex,
-        store: new SqliteScanStore(deps.db, job.id),
-        signal,
-        now: deps.now,
-        reporter,
-      }),
+  return runJobWith(job, deps, ({ signal, reporter }) =>
+    runScan(settings, {
+      plex: deps.plex,
+      store: new SqliteScanStore(deps.db, job.id),
+      signal,
+      now: deps.now,
+      reporter,
+    }),
   );
 }

@@ -1,27 +1,22 @@
 // Bulk actions on chosen items: what happens to each item (a pure, table-tested decision) and
-// the work itself, run the way a scan runs its fixes: a bounded pool of `concurrency` workers,
-// completion from Plex's notification websocket (polling without it), the scan's own
-// fix-and-verify, the outage gate, and results recorded through the scan's store.
+// the work itself, run the way a scan runs its fixes: the same run loop (worker pool, outage
+// gate, completion tracking, cancel, final report) and the same item pipeline (fix-and-verify,
+// settle), with the results recorded through the scan's store.
 
 import type { ScanSettings } from "../config/settings.js";
 import type { BulkAction, BulkJobStats } from "../contracts/bulk.js";
 import { BULK_MAX_LISTED_FAILURES } from "../contracts/bulk.js";
 import { errorMessage } from "../error-message.js";
-import {
-  PlexAuthError,
-  type PlexClient,
-  type PlexItem,
-  type PlexNotificationListener,
-} from "../plex/index.js";
+import type { PlexItem } from "../plex/index.js";
 import { detectProblems } from "./detect.js";
-import { type FixRequest, fixAndVerify, outcomeOfError } from "./fix.js";
-import { abortError, type Batcher, isAbort, type Pacer, WorkQueue } from "./limits.js";
+import type { FixRequest } from "./fix.js";
+import { isAbort, WorkQueue } from "./limits.js";
 import type { Candidate } from "./match-choice.js";
-import { itemResult, type Settled } from "./outcome.js";
-import { type PlexGate, PlexOutageError } from "./plex-gate.js";
-import { type CompletionTracking, openCompletionTracking, plexWorkTools } from "./plex-work.js";
+import type { ItemPipeline } from "./pipeline.js";
+import { isFatalPlexError } from "./plex-gate.js";
 import type { ItemState } from "./policy.js";
-import { countCompletion, emptyStats, type ScanStats, STAT_OF_STATE } from "./stats.js";
+import { type RunDeps, RunLoop, type RunOutcome } from "./run-loop.js";
+import { emptyStats, type ScanStats } from "./stats.js";
 import type { ScanStore } from "./store.js";
 
 /** A selected item as the database knows it. */
@@ -67,7 +62,7 @@ export function bulkStep(action: BulkAction, item: BulkItem): BulkStep {
         return { kind: "skip", note: `does not need review (${item.state})` };
       const target = topCandidate(item.candidates);
       if (!target) return { kind: "skip", note: "no stored candidate to accept" };
-      return { kind: "fix", request: { kind: "match", target, reason: "hand (top candidate)" } };
+      return { kind: "fix", request: { kind: "match", target, reason: { code: "top_candidate_by_hand" } } };
     }
   }
 }
@@ -79,38 +74,14 @@ export interface BulkPlan {
   items: readonly BulkItem[];
 }
 
-export interface BulkProgress {
-  phase: "starting" | "scanning" | "finishing" | "done";
-  done: number;
-  total: number | null;
-  current: string | null;
-}
-
-export interface BulkDeps {
-  plex: PlexClient;
+export interface BulkDeps extends RunDeps {
   store: ScanStore;
   /** Sets (reason) or clears (null) an ignore; false when the item is no longer recorded. */
   setIgnored: (ratingKey: string, ignore: { reason: string | null } | null, at: number) => Promise<boolean>;
   settings: Pick<ScanSettings, "concurrency" | "itemTimeoutSeconds" | "outageWaitSeconds" | "requestDelayMs">;
-  reporter: {
-    log(level: "info" | "warn" | "error", message: string): void;
-    progress(progress: BulkProgress): void;
-  };
-  signal: AbortSignal;
-  now?: () => number;
-  /** Listen for completion on Plex's websocket (default true); otherwise poll. */
-  notifications?: boolean;
-  listener?: PlexNotificationListener;
-  pollIntervalMs?: number;
 }
 
 export type BulkStats = ScanStats & { bulk: BulkJobStats };
-
-export interface BulkOutcome {
-  status: "success" | "failed" | "cancelled";
-  stats: BulkStats;
-  error: string | null;
-}
 
 const VERB: Record<BulkAction, string> = {
   refresh: "refresh",
@@ -119,123 +90,74 @@ const VERB: Record<BulkAction, string> = {
   accept_top: "accept the top candidate",
 };
 
-export function runBulk(plan: BulkPlan, deps: BulkDeps): Promise<BulkOutcome> {
-  return new BulkRun(plan, deps).run();
+export function runBulk(plan: BulkPlan, deps: BulkDeps): Promise<RunOutcome<BulkStats>> {
+  const run = new BulkRun(plan, deps);
+  const total = plan.items.length;
+  const b = run.loop.stats.bulk;
+  return run.loop.run(
+    "Bulk action",
+    `${VERB[plan.action]} ${total} item${total === 1 ? "" : "s"}, concurrency ${deps.settings.concurrency}`,
+    () => run.run(),
+    () =>
+      `${b.done} of ${b.total} done: ${b.succeeded} succeeded, ${b.failed} failed, ${b.skipped} skipped in ${(run.loop.stats.durationMs / 1000).toFixed(1)} s`,
+  );
 }
 
 class BulkRun {
-  private readonly stats: BulkStats;
-  private readonly now: () => number;
-  private readonly stop = new AbortController();
-  private readonly signal: AbortSignal;
-  private readonly gate: PlexGate;
-  private readonly pacer: Pacer;
-  private readonly reader: Batcher<PlexItem>;
-  private tracking: CompletionTracking | undefined;
-  private readonly log = (level: "info" | "warn" | "error", message: string) =>
-    this.deps.reporter.log(level, message);
-  private fatal: unknown;
-  private current: string | null = null;
-  private lastProgressAt = 0;
+  readonly loop: RunLoop<BulkStats>;
+  private pipeline: ItemPipeline | undefined;
 
   constructor(
     private readonly plan: BulkPlan,
     private readonly deps: BulkDeps,
   ) {
-    this.now = deps.now ?? Date.now;
-    this.signal = AbortSignal.any([deps.signal, this.stop.signal]);
-    // Before and after each fix the items are read in batches, as a scan verifies them.
-    const tools = plexWorkTools(deps.plex, deps.settings, this.signal, this.log, this.now);
-    this.gate = tools.gate;
-    this.pacer = tools.pacer;
-    this.reader = tools.reader;
-    this.stats = {
-      ...emptyStats(),
-      bulk: {
-        action: plan.action,
-        total: plan.items.length,
-        done: 0,
-        succeeded: 0,
-        failed: 0,
-        skipped: 0,
-        failures: [],
-      },
+    const bulk = {
+      action: plan.action,
+      total: plan.items.length,
+      done: 0,
+      succeeded: 0,
+      failed: 0,
+      skipped: 0,
     };
+    this.loop = new RunLoop(deps, deps.settings, { ...emptyStats(), bulk: { ...bulk, failures: [] } });
+    this.loop.total = plan.items.length;
   }
 
-  async run(): Promise<BulkOutcome> {
-    const started = this.now();
-    const { reporter } = this.deps;
-    const total = this.plan.items.length;
-    let status: BulkOutcome["status"] = "success";
-    let error: string | null = null;
-    reporter.log(
-      "info",
-      `Bulk action started: ${VERB[this.plan.action]} ${total} item${total === 1 ? "" : "s"}, concurrency ${this.deps.settings.concurrency}`,
-    );
-    this.emitProgress("starting", true);
-    try {
-      const queue = new WorkQueue<{ item: BulkItem; step: ActionStep }>();
-      let fixes = 0;
-      for (const item of this.plan.items) {
-        const step = bulkStep(this.plan.action, item);
-        if (step.kind === "skip") this.skip(item, step.note);
-        else {
-          if (step.kind === "fix") fixes++;
-          queue.push({ item, step });
-        }
+  private get stats(): BulkStats {
+    return this.loop.stats;
+  }
+
+  async run(): Promise<void> {
+    const queue = new WorkQueue<{ item: BulkItem; step: ActionStep }>();
+    let fixes = 0;
+    for (const item of this.plan.items) {
+      const step = bulkStep(this.plan.action, item);
+      if (step.kind === "skip") this.skip(item, step.note);
+      else {
+        if (step.kind === "fix") fixes++;
+        queue.push({ item, step });
       }
-      queue.close();
-      if (fixes > 0) await this.startCompletionTracking();
-      const worker = async () => {
-        for (let task = await queue.next(this.signal); task; task = await queue.next(this.signal)) {
-          await this.handle(task.item, task.step);
-        }
-      };
-      const results = await Promise.all(
-        Array.from({ length: Math.max(1, this.deps.settings.concurrency) }, worker).map((p) =>
-          p.then(
-            () => undefined,
-            (e: unknown) => e,
-          ),
-        ),
-      );
-      if (this.fatal) throw this.fatal;
-      const failure = results.find((r) => r !== undefined);
-      if (failure !== undefined) throw failure;
-      if (this.signal.aborted) throw abortError(this.signal);
-    } catch (e) {
-      const cancelled = !this.fatal && isAbort(e, this.signal);
-      status = cancelled ? "cancelled" : "failed";
-      error = cancelled ? null : errorMessage(this.fatal ?? e);
-    } finally {
-      await this.tracking?.close();
     }
-    this.stats.outages = this.gate.outages;
-    this.stats.durationMs = this.now() - started;
-    this.current = null;
-    this.emitProgress("done", true);
-    const b = this.stats.bulk;
-    const summary = `${b.done} of ${b.total} done: ${b.succeeded} succeeded, ${b.failed} failed, ${b.skipped} skipped in ${(this.stats.durationMs / 1000).toFixed(1)} s`;
-    if (status === "success") reporter.log("info", `Bulk action finished: ${summary}`);
-    else if (status === "cancelled") reporter.log("warn", `Bulk action cancelled: ${summary}`);
-    else reporter.log("error", `Bulk action failed: ${error}; ${summary}`);
-    return { status, stats: this.stats, error };
-  }
-
-  private async startCompletionTracking(): Promise<void> {
-    this.tracking = await openCompletionTracking({ ...this.deps, log: this.log }, this.signal);
+    queue.close();
+    // Items are read before and after each fix in batches, as a scan verifies them.
+    if (fixes > 0)
+      this.pipeline = this.loop.pipeline({
+        store: this.deps.store,
+        itemTimeoutSeconds: this.deps.settings.itemTimeoutSeconds,
+        fixing: await this.loop.fixingTools(),
+      });
+    await this.loop.pool(queue, this.deps.settings.concurrency, ({ item, step }) => this.handle(item, step));
   }
 
   private async handle(item: BulkItem, step: ActionStep): Promise<void> {
-    this.current = item.title;
-    this.emitProgress("scanning");
+    this.loop.current = item.title;
+    this.loop.progress();
     if (step.kind === "fix") return this.fix(item, step.request);
     const ignore = step.kind === "ignore";
     const ok = await this.deps.setIgnored(
       item.ratingKey,
       ignore ? { reason: this.plan.reason } : null,
-      this.now(),
+      this.loop.now(),
     );
     if (!ok) return this.fail(item, "no longer recorded");
     this.stats.checked++;
@@ -243,66 +165,37 @@ class BulkRun {
   }
 
   private async fix(item: BulkItem, request: FixRequest): Promise<void> {
+    const { loop } = this;
+    const pipeline = this.pipeline as ItemPipeline;
     let before: PlexItem | undefined;
     try {
-      before = await this.gate.call(() => this.reader.get(item.ratingKey), this.signal);
+      before = await loop.call(() => loop.tools.reader.get(item.ratingKey));
     } catch (error) {
-      return this.plexError(item, undefined, error);
+      if (isAbort(error, loop.signal)) throw error;
+      if (isFatalPlexError(error)) return this.fatal(error);
+      return this.fail(item, `Plex error: ${errorMessage(error)}`);
     }
     if (!before) return this.fail(item, "no longer in Plex");
     this.stats.checked++;
     this.stats.broken++;
-    let result: Settled;
-    try {
-      const fixed = await fixAndVerify(
-        {
-          plex: this.deps.plex,
-          tracker: this.tracking!.tracker,
-          signal: this.signal,
-          timeoutMs: this.deps.settings.itemTimeoutSeconds * 1000,
-          call: (fn) => this.gate.call(fn, this.signal),
-          reread: (key) => this.reader.get(key),
-          beforeSend: () => this.pacer.wait(this.signal),
-        },
-        before,
-        request,
-      );
-      countCompletion(this.stats, fixed.completion);
-      result = fixed.outcome;
-    } catch (error) {
-      return this.plexError(item, before, error);
-    }
-    await this.settle(item, before, result);
-  }
-
-  /** Plex failed for this item: fatal errors end the job, anything else is this item's error. */
-  private async plexError(item: BulkItem, before: PlexItem | undefined, error: unknown): Promise<void> {
-    if (isAbort(error, this.signal)) throw error;
-    if (error instanceof PlexAuthError || error instanceof PlexOutageError) {
-      this.fatal ??= error;
-      this.stop.abort(error);
-      throw error;
-    }
-    if (!before) return this.fail(item, `Plex error: ${errorMessage(error)}`);
-    const o = outcomeOfError(before, detectProblems(before), error);
+    const { outcome, fatal } = await pipeline.apply(before, detectProblems(before), request);
+    // Not the item's fault: the job ends and the item keeps what it had.
+    if (fatal !== undefined) return this.fatal(fatal);
+    const o = await pipeline.settle({ item: before }, outcome);
     if (o.state === "healthy") return;
-    await this.settle(item, before, { ...o, state: o.state });
-  }
-
-  /** Records, counts and logs the outcome of a fix. */
-  private async settle(item: BulkItem, before: PlexItem, o: Settled): Promise<void> {
-    await this.deps.store.record(itemResult(before, undefined, o, this.now()));
-    this.stats[STAT_OF_STATE[o.state]]++;
-    if (o.matched) this.stats.matched++;
-    if (o.log) this.deps.reporter.log(o.log.level, o.log.message);
     if (o.state === "fixed") this.succeed(null);
     else this.fail(item, o.note, !o.log);
+  }
+
+  private fatal(error: unknown): never {
+    this.loop.fail(error);
+    throw error;
   }
 
   private succeed(message: string | null): void {
     this.stats.bulk.succeeded++;
     this.count();
-    if (message) this.deps.reporter.log("info", message);
+    if (message) this.loop.log("info", message);
   }
 
   private fail(item: BulkItem, note: string, log = true): void {
@@ -311,30 +204,19 @@ class BulkRun {
     if (b.failures.length < BULK_MAX_LISTED_FAILURES)
       b.failures.push({ ratingKey: item.ratingKey, title: item.title, note });
     this.count();
-    if (log) this.deps.reporter.log("warn", `Failed: ${item.title} — ${note}`);
+    if (log) this.loop.log("warn", `Failed: ${item.title} — ${note}`);
   }
 
   private skip(item: BulkItem, note: string): void {
     this.stats.bulk.skipped++;
     this.stats.skipped++;
     this.count();
-    this.deps.reporter.log("info", `Skipped: ${item.title} — ${note}`);
+    this.loop.log("info", `Skipped: ${item.title} — ${note}`);
   }
 
   private count(): void {
     this.stats.bulk.done++;
-    this.emitProgress("scanning");
-  }
-
-  private emitProgress(phase: BulkProgress["phase"], force = false): void {
-    const t = this.now();
-    if (!force && t - this.lastProgressAt < 200) return;
-    this.lastProgressAt = t;
-    this.deps.reporter.progress({
-      phase,
-      done: this.stats.bulk.done,
-      total: this.plan.items.length,
-      current: this.current,
-    });
+    this.loop.done = this.stats.bulk.done;
+    this.loop.progress();
   }
 }

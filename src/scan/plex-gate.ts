@@ -3,11 +3,19 @@
 // second. Work resumes when Plex answers; only after `maxWaitMs` does the scan give up. A Plex
 // outage therefore never turns into "failed" items.
 import { errorMessage } from "../error-message.js";
-import { PlexHttpError, PlexUnreachableError } from "../plex/index.js";
+import { PlexAuthError, PlexHttpError, PlexUnreachableError } from "../plex/index.js";
 import { abortError, sleep } from "./limits.js";
 
 export function isTransportError(error: unknown): boolean {
   return error instanceof PlexUnreachableError || (error instanceof PlexHttpError && error.status >= 500);
+}
+
+/**
+ * No item's fault, and no use going on: Plex refuses the token, or stayed away past the outage
+ * limit. A scan or bulk job ends on it; watch mode waits and tries the items again later.
+ */
+export function isFatalPlexError(error: unknown): boolean {
+  return error instanceof PlexAuthError || error instanceof PlexOutageError;
 }
 
 export class PlexOutageError extends Error {

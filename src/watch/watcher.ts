@@ -21,7 +21,7 @@ import { isAbort, sleep } from "../scan/limits.js";
 import { PlexGate, PlexOutageError } from "../scan/plex-gate.js";
 import type { ScanStore } from "../scan/store.js";
 import { displayTitle } from "../scan/title.js";
-import { type CheckResult, checkItem } from "./check.js";
+import { type CheckResult, checkItem, watchPipeline } from "./check.js";
 import { filteredCompletions, RepeatFilter } from "./completion-feed.js";
 import {
   CheckQueue,
@@ -405,7 +405,7 @@ export class Watcher {
     );
     this.count("ignored", items.length - wanted.length);
     const known = await knownBatch(this.deps.store, wanted);
-    const deps = {
+    const pipeline = watchPipeline({
       plex: client,
       store: this.deps.store,
       tracker: completion,
@@ -414,10 +414,17 @@ export class Watcher {
       signal,
       now: this.now,
       log: this.deps.log,
-    };
+    });
     for (const item of wanted) {
       const section = sections.get(item.librarySectionId as string) as PlexSection;
-      const result = await checkItem(deps, item, section, known.prior(item), known.showIgnored(item));
+      const result = await checkItem(
+        pipeline,
+        settings,
+        item,
+        section,
+        known.prior(item),
+        known.showIgnored(item),
+      );
       this.tally(result, item, group);
     }
     await this.deps.state.write(TODAY_KEY, this.today).catch(() => {});

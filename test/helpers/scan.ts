@@ -4,14 +4,16 @@ import { type ScanSettings, scanSettingsSchema } from "../../src/config/settings
 import { type Db, openDatabase } from "../../src/db/connection.js";
 import { SqliteScanStore } from "../../src/jobs/item-store.js";
 import { PlexClient } from "../../src/plex/index.js";
-import { runScan, type ScanDeps, type ScanOutcome } from "../../src/scan/engine.js";
+import { runScan, type ScanDeps } from "../../src/scan/engine.js";
+import type { RunOutcome } from "../../src/scan/run-loop.js";
+import type { ScanStats } from "../../src/scan/stats.js";
 import { tempDir } from "./tmp.js";
 
 export interface ScanHarness {
   db: Db;
   plex: PlexClient;
   lines: string[];
-  scan(settings?: Partial<ScanSettings>, extra?: Partial<ScanDeps>): Promise<ScanOutcome>;
+  scan(settings?: Partial<ScanSettings>, extra?: Partial<ScanDeps>): Promise<RunOutcome<ScanStats>>;
   states(): Promise<Map<string, { state: string; note: string | null; candidates: unknown[] | null }>>;
   close(): Promise<void>;
 }

@@ -1,0 +1,148 @@
+// One item's way through any run, a scan, a bulk job or watch mode alike:
+// detect → triage → fix plan → dry run or fix-and-verify → outcome → record, count, log.
+// The decisions are plain functions (triage, fixPlan, fixStep, outcomeAfterFix); this class
+// strings them together and settles each outcome in one place. A dry run has no fixing tools
+// (`fixing: null`): nothing can be sent to Plex, and what would be done is recorded instead.
+import type { ScanSettings } from "../config/settings.js";
+import type { PlexClient, PlexItem, PlexSection } from "../plex/index.js";
+import type { CompletionTracker } from "./completion.js";
+import { type Detection, detectProblems } from "./detect.js";
+import { type FixRequest, fixAndVerify, outcomeOfError } from "./fix.js";
+import { isAbort } from "./limits.js";
+import type { MatchQuery } from "./match-search.js";
+import type { KnownItem, Outcome } from "./model.js";
+import { asDryRun, itemResult } from "./outcome.js";
+import { isFatalPlexError } from "./plex-gate.js";
+import { countCompletion, type ScanStats, STAT_OF_STATE } from "./stats.js";
+import type { ScanStore } from "./store.js";
+import { fixPlan, triage } from "./triage.js";
+import { type FixStep, fixStep } from "./wrong-match-fix.js";
+
+/** What sends a fix to Plex and waits for it. */
+export interface FixingTools {
+  tracker: CompletionTracker;
+  /** Re-reads an item after its fix (a scan batches these); default one metadata read. */
+  reread?: (ratingKey: string) => Promise<PlexItem | undefined>;
+  /** Runs just before each write (the pause between changes). */
+  beforeSend?: () => Promise<void>;
+}
+
+/** An item as a run holds it; the section is unknown to a bulk job (the row keeps its own). */
+export interface ListedItem {
+  item: PlexItem;
+  section?: PlexSection | undefined;
+}
+
+export interface PipelineDeps {
+  plex: PlexClient;
+  store: ScanStore;
+  signal: AbortSignal;
+  now: () => number;
+  /** Wraps every Plex call (the outage gate). */
+  call: <T>(fn: () => Promise<T>) => Promise<T>;
+  itemTimeoutSeconds: number;
+  /** null in a dry run. */
+  fixing: FixingTools | null;
+  /** Where an outcome's log line goes. */
+  log: (level: "info" | "warn" | "error", message: string) => void;
+  /** Counted into when given (scans and bulk jobs; watch mode keeps its own tally). */
+  stats?: ScanStats | undefined;
+}
+
+/** What a fix came to. `fatal`: Plex failed in a way that is no item's fault (see isFatalPlexError). */
+export interface Attempt {
+  outcome: Outcome;
+  fatal?: unknown;
+}
+
+export class ItemPipeline {
+  constructor(private readonly deps: PipelineDeps) {}
+
+  get dryRun(): boolean {
+    return this.deps.fixing === null;
+  }
+
+  /** Detects and triages: "fix" when the item goes on to a fix, otherwise its outcome. */
+  judge(
+    { item }: ListedItem,
+    prior: KnownItem | undefined,
+    showIgnored: boolean,
+    settings: ScanSettings,
+  ): { detection: Detection; verdict: Outcome | "fix" } {
+    const detection = detectProblems(item);
+    const verdict = triage({ item, detection, prior, showIgnored, now: this.deps.now(), settings });
+    return { detection, verdict };
+  }
+
+  /** Plans the fix of a triaged item and sends it; in a dry run, says what it would send. */
+  async fix(
+    c: ListedItem,
+    detection: Detection,
+    prior: KnownItem | undefined,
+    settings: ScanSettings,
+  ): Promise<Attempt> {
+    const { plex, signal, call } = this.deps;
+    let step: FixStep;
+    try {
+      const plan = fixPlan(detection, settings, prior);
+      if (typeof plan !== "string") return { outcome: plan };
+      const search = (query: MatchQuery) => call(() => plex.matches(c.item.ratingKey, { ...query, signal }));
+      step = await fixStep(plan, { item: c.item, section: c.section, detection, prior, settings, search });
+    } catch (error) {
+      return this.failed(c.item, detection, error);
+    }
+    if (!("request" in step)) return { outcome: step };
+    if (this.deps.fixing === null) return { outcome: step.intent };
+    return this.apply(c.item, detection, step.request);
+  }
+
+  /** Sends one fix and verifies it; a Plex error becomes the item's outcome. */
+  async apply(item: PlexItem, detection: Detection, request: FixRequest): Promise<Attempt> {
+    const { fixing, plex, signal, call } = this.deps;
+    if (fixing === null) throw new Error("a dry run sends no fix");
+    try {
+      const { outcome, completion } = await fixAndVerify(
+        { plex, signal, call, timeoutMs: this.deps.itemTimeoutSeconds * 1000, ...fixing },
+        item,
+        request,
+      );
+      if (this.deps.stats) countCompletion(this.deps.stats, completion);
+      return { outcome };
+    } catch (error) {
+      return this.failed(item, detection, error);
+    }
+  }
+
+  /** Records, counts and logs one outcome: the only place that does. Returns it as settled. */
+  async settle({ item, section }: ListedItem, proposed: Outcome): Promise<Outcome> {
+    const { store, stats } = this.deps;
+    const o = this.dryRun ? asDryRun(proposed) : proposed;
+    if (o.state === "healthy") return o;
+    if (o.record) await store.record(itemResult(item, section, { ...o, state: o.state }, this.deps.now()));
+    if (stats) {
+      stats[STAT_OF_STATE[o.state]]++;
+      if (o.matched) stats.matched++;
+    }
+    if (o.log) this.deps.log(o.log.level, o.log.message);
+    return o;
+  }
+
+  /** The whole way for one item. A fatal Plex error settles nothing: the caller decides. */
+  async check(
+    c: ListedItem,
+    prior: KnownItem | undefined,
+    showIgnored: boolean,
+    settings: ScanSettings,
+  ): Promise<Attempt> {
+    const { detection, verdict } = this.judge(c, prior, showIgnored, settings);
+    const attempt = verdict === "fix" ? await this.fix(c, detection, prior, settings) : { outcome: verdict };
+    if (attempt.fatal !== undefined) return attempt;
+    return { outcome: await this.settle(c, attempt.outcome) };
+  }
+
+  private failed(item: PlexItem, detection: Detection, error: unknown): Attempt {
+    if (isAbort(error, this.deps.signal)) throw error;
+    const outcome = outcomeOfError(item, detection, error);
+    return isFatalPlexError(error) ? { outcome, fatal: error } : { outcome };
+  }
+}
