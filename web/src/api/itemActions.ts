@@ -1,6 +1,7 @@
 // Server state of the item actions (detail drawer, match picker, ignore). Imported only by the
 // Items page, so it lands in that page's lazily loaded chunk.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { Reason } from "../../../src/contracts/reasons";
 import type { ItemDetail, ItemResource, MatchBody, MatchesResponse } from "../../../src/contracts/schemas";
 import { api, queryString } from "./client";
 
@@ -10,6 +11,7 @@ export interface ActionResult {
   title: string;
   state: ItemResource["state"];
   note: string;
+  reason?: Reason | null;
   problems: string[];
 }
 

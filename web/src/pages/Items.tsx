@@ -31,6 +31,7 @@ import { PageTitle } from "../components/PageTitle";
 import { Poster } from "../components/Poster";
 import { RelativeTime } from "../components/RelativeTime";
 import { TitleYear } from "../components/TitleYear";
+import { useReasonText } from "../components/useReasonText";
 import { formatNumber } from "../lib/format";
 import {
   hasActiveFilters,
@@ -302,6 +303,7 @@ interface ListProps {
 
 function ItemTable({ items, onOpen, selection }: ListProps) {
   const { t } = useTranslation();
+  const reasonOf = useReasonText();
   return (
     <Table striped highlightOnHover>
       <Table.Thead>
@@ -354,8 +356,8 @@ function ItemTable({ items, onOpen, selection }: ListProps) {
             </Table.Td>
             <Table.Td maw={280}>
               {/* Clamped to two lines; the whole note on hover. */}
-              <Text size="sm" lineClamp={2} title={item.note ?? undefined}>
-                {item.note ?? ""}
+              <Text size="sm" lineClamp={2} title={reasonOf(item) || undefined}>
+                {reasonOf(item)}
               </Text>
             </Table.Td>
             <Table.Td className="nowrap">
@@ -370,6 +372,7 @@ function ItemTable({ items, onOpen, selection }: ListProps) {
 
 function ItemCards({ items, onOpen, selection }: ListProps) {
   const { t } = useTranslation();
+  const reasonOf = useReasonText();
   return (
     <Stack gap="xs">
       <Checkbox
@@ -392,9 +395,9 @@ function ItemCards({ items, onOpen, selection }: ListProps) {
                 </Text>
               </Group>
               {item.problems.length > 0 && <Problems problems={item.problems} />}
-              {item.note && (
+              {(item.reason || item.note) && (
                 <Text size="sm" lineClamp={3} style={{ overflowWrap: "anywhere" }}>
-                  {item.note}
+                  {reasonOf(item)}
                 </Text>
               )}
               <Text size="xs" c="dimmed">

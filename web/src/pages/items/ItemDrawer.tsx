@@ -47,6 +47,7 @@ import { ConfirmModal } from "../../components/ConfirmModal";
 import { ErrorState } from "../../components/ErrorState";
 import { RelativeTime } from "../../components/RelativeTime";
 import { PlexText, TitleYear } from "../../components/TitleYear";
+import { useReasonText } from "../../components/useReasonText";
 import { formatNumber } from "../../lib/format";
 import { IgnoreReasonField } from "./IgnoreReasonField";
 import { MatchPicker } from "./MatchPicker";
@@ -93,6 +94,7 @@ export function ItemDrawer({ ratingKey, onClose }: { ratingKey: string | null; o
 
 function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: boolean) => void }) {
   const { t, i18n } = useTranslation();
+  const reasonOf = useReasonText();
   const { item } = detail;
   const [pickerOpen, setPickerOpen] = useState(false);
   const [ignoreOpen, setIgnoreOpen] = useState(false);
@@ -181,7 +183,7 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
         </Alert>
       )}
 
-      {wrongMatch && item.note && (
+      {wrongMatch && (item.reason || item.note) && (
         <Alert
           variant="light"
           color="amber"
@@ -189,7 +191,7 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
           title={t("itemActions.wrongMatch")}
         >
           <Text size="sm" style={{ overflowWrap: "anywhere" }}>
-            {item.note}
+            {reasonOf(item)}
           </Text>
         </Alert>
       )}
@@ -280,7 +282,7 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
           <Group gap="xs">
             <ItemStateBadge state={result.result.state} />
             <Text size="sm" style={{ overflowWrap: "anywhere" }}>
-              {result.result.note}
+              {reasonOf(result.result)}
             </Text>
           </Group>
         </Alert>
@@ -300,12 +302,12 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
             ))}
           </Group>
         )}
-        {item.note && !wrongMatch && (
+        {(item.reason || item.note) && !wrongMatch && (
           <Text size="sm" mt="xs" style={{ overflowWrap: "anywhere" }}>
             <Text span fw={600} size="sm">
               {t("itemActions.note")}:
             </Text>{" "}
-            {item.note}
+            {reasonOf(item)}
           </Text>
         )}
       </Section>
@@ -390,9 +392,9 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
                   </Group>
                 }
               >
-                {h.note && (
+                {(h.reason || h.note) && (
                   <Text size="xs" style={{ overflowWrap: "anywhere" }}>
-                    {h.note}
+                    {reasonOf(h)}
                   </Text>
                 )}
                 <Text size="xs" c="dimmed">
