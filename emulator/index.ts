@@ -47,6 +47,8 @@ export interface EmulatorOptions {
   faults?: Faults;
   /** friendlyName; default "Plex Emulator". */
   serverName?: string;
+  /** Library titles by section id, replacing the generated ones (tests: names with control characters). */
+  sectionTitles?: Record<string, string>;
 }
 
 export interface EmulatorStats {
@@ -107,6 +109,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
     ...(opts.wrongMatches !== undefined ? { wrongMatches: opts.wrongMatches } : {}),
   });
+  for (const section of lib.sections)
+    section.title = opts.sectionTitles?.[String(section.id)] ?? section.title;
   const store = new Store(lib);
   const hub = new NotificationHub();
   const queue = new RefreshQueue(store, hub, new Rng(seed ^ 0x71e0e), {

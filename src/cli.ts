@@ -3,6 +3,7 @@
 import { UsageError } from "./cli/args.js";
 import { ConfigError } from "./config/env.js";
 import { errorMessage } from "./error-message.js";
+import { printable } from "./log-text.js";
 import { PlexError } from "./plex/index.js";
 import { loadRuntimeConfig } from "./runtime.js";
 import { VERSION } from "./version.js";
@@ -85,22 +86,25 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
-/** Maps failures to one line on stderr and an exit code: 2 for bad input, 1 for the rest. */
+/**
+ * Maps failures to one line on stderr and an exit code: 2 for bad input, 1 for the rest. A
+ * message may quote Plex (library names in "No library named …"): escaped like the job logs.
+ */
 function report(error: unknown): number {
   if (error instanceof UsageError) {
-    process.stderr.write(`psr: ${error.message}\nRun "psr help" for usage.\n`);
+    process.stderr.write(`psr: ${printable(error.message)}\nRun "psr help" for usage.\n`);
     return 2;
   }
   if (error instanceof ConfigError) {
-    process.stderr.write(`psr: ${error.message}\n`);
+    process.stderr.write(`psr: ${printable(error.message)}\n`);
     return 2;
   }
   if (error instanceof PlexError) {
-    process.stderr.write(`psr: ${error.message}\n`);
+    process.stderr.write(`psr: ${printable(error.message)}\n`);
     return 1;
   }
   const exitCode = (error as { exitCode?: unknown }).exitCode;
-  process.stderr.write(`psr: ${errorMessage(error)}\n`);
+  process.stderr.write(`psr: ${printable(errorMessage(error))}\n`);
   return typeof exitCode === "number" ? exitCode : 1;
 }
 

@@ -1,6 +1,8 @@
 // `psr plex check`: can we reach Plex with this token, and what libraries does it have? The
 // connection is the environment's, or the one set in the browser when the environment has none.
+// Names come from Plex and go to a terminal: they are escaped like the job logs' (log-text.ts).
 import type { Config } from "../config/env.js";
+import { printable } from "../log-text.js";
 import type { PlexClient } from "../plex/index.js";
 import { createPlexClientFor, resolvePlexConnection } from "../runtime.js";
 import { librariesWithCounts } from "../scan/libraries.js";
@@ -33,10 +35,18 @@ export async function checkPlex(client: PlexClient): Promise<PlexCheckResult> {
 }
 
 export function formatPlexCheck(result: PlexCheckResult): string {
-  const lines = [`Connected to ${result.server.name} (Plex ${result.server.version})`];
+  const { server } = result;
+  const lines = [`Connected to ${printable(server.name)} (Plex ${printable(server.version)})`];
   if (result.libraries.length === 0) lines.push("No libraries found.");
-  const width = Math.max(5, ...result.libraries.map((l) => l.title.length));
-  for (const l of result.libraries) {
+  const libraries = result.libraries.map((l) => ({
+    ...l,
+    id: printable(l.id),
+    title: printable(l.title),
+    type: printable(l.type),
+    agent: printable(l.agent),
+  }));
+  const width = Math.max(5, ...libraries.map((l) => l.title.length));
+  for (const l of libraries) {
     lines.push(
       `  ${l.id.padStart(3)}  ${l.title.padEnd(width)}  ${l.type.padEnd(6)}  ${l.count.toLocaleString("en-US").padStart(8)} items  ${l.agent}`,
     );
@@ -49,6 +59,9 @@ export async function plexCheckCommand(argv: string[], config: Config): Promise<
   // One retry only: a connection test should answer quickly rather than wait out back-offs.
   const client = createPlexClientFor(await resolvePlexConnection(config), { retries: 1 });
   const result = await checkPlex(client);
-  process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${formatPlexCheck(result)}\n`);
+  // In JSON the escapes (`\u202e`) stand for the same characters, so a parser reads the real names.
+  process.stdout.write(
+    values.json ? `${printable(JSON.stringify(result))}\n` : `${formatPlexCheck(result)}\n`,
+  );
   return 0;
 }

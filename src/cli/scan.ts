@@ -37,6 +37,11 @@ export function scanOverrides(argv: string[]): { overrides: Partial<ScanSettings
   return { overrides, json: v.json ?? false };
 }
 
+/** JSON on one line whose escapes (`\u202e`) parse back to the same text (the error may quote Plex). */
+function printableJson(value: unknown): string {
+  return printable(JSON.stringify(value));
+}
+
 /** One status line: on a terminal it rewrites itself; in a pipe it prints every few seconds. */
 function progressPrinter(stream: NodeJS.WriteStream) {
   let last = 0;
@@ -46,7 +51,8 @@ function progressPrinter(stream: NodeJS.WriteStream) {
       if (!stream.isTTY && t - last < 5000 && p.phase !== "done") return;
       last = t;
       const of = p.total !== null ? `/${p.total}` : "";
-      const line = `[${p.phase}] ${p.done}${of} items${p.current ? ` · ${p.current}` : ""}`;
+      // The current title comes from Plex: escaped like the job log, or it could drive the terminal.
+      const line = printable(`[${p.phase}] ${p.done}${of} items${p.current ? ` · ${p.current}` : ""}`);
       if (stream.isTTY) stream.write(`\r\x1b[K${line.slice(0, (stream.columns || 100) - 1)}`);
       else stream.write(`${line}\n`);
     },
@@ -112,7 +118,7 @@ export async function scanCommand(argv: string[], config: Config): Promise<numbe
     const s = outcome.stats;
     if (json) {
       process.stdout.write(
-        `${JSON.stringify({
+        `${printableJson({
           jobId: job.id,
           status: outcome.status,
           stats: {
