@@ -41,6 +41,8 @@ const DAY_MS = 86_400_000;
 export interface ServerOptions {
   /** How long a client may take to send a request (headers and body); 30 s by default. */
   requestTimeoutMs?: number;
+  /** How long a client may take to send a request's headers; 10 s by default. */
+  headersTimeoutMs?: number;
   /** The built web UI (default dist/web). */
   webDir?: string;
 }
@@ -190,6 +192,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       await watcher.reload();
     },
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
     ...(options.webDir !== undefined ? { webDir: options.webDir } : {}),
   });
   let closed: Promise<void> | undefined;

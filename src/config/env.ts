@@ -131,6 +131,8 @@ const envSchema = z.object({
       })
       .optional(),
   ),
+  PSR_MAX_CONNECTIONS_PER_CLIENT: intIn(1, 10_000, "connections"),
+  PSR_MAX_CONNECTIONS_PER_PROXY: intIn(1, 10_000, "connections"),
   PSR_LANG: z.preprocess(unsetIfEmpty, z.enum(["en", "de"], { message: "expected en or de" }).optional()),
   PSR_API_KEY: z.preprocess(
     unsetIfEmpty,
@@ -213,7 +215,16 @@ export interface Config {
    * in the browser (src/db/connection-store.ts). Absent: all of them count as set by it.
    */
   plexFromEnvironment?: { url: boolean; token: boolean; timeout: boolean };
-  server: { host: string; port: number; trustProxy: TrustProxy };
+  server: {
+    host: string;
+    port: number;
+    trustProxy: TrustProxy;
+    /**
+     * Open connections allowed per client address, and per proxy address (loopback and the
+     * addresses in PSR_TRUST_PROXY), where many users arrive from one address.
+     */
+    connectionCaps: { perClient: number; perProxy: number };
+  };
   dataDir: string;
   lang: "en" | "de";
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -280,6 +291,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       host: e.PSR_HOST ?? "127.0.0.1",
       port: e.PSR_PORT ?? 8501,
       trustProxy: e.PSR_TRUST_PROXY ?? false,
+      // A browser opens at most 6 connections to a host; nginx needs one per active request.
+      connectionCaps: {
+        perClient: e.PSR_MAX_CONNECTIONS_PER_CLIENT ?? 32,
+        perProxy: e.PSR_MAX_CONNECTIONS_PER_PROXY ?? 256,
+      },
     },
     dataDir: resolve(cwd, e.PSR_DATA_DIR ?? "data"),
     lang: e.PSR_LANG ?? "en",

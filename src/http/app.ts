@@ -30,6 +30,7 @@ import {
 } from "../plex/index.js";
 import { VERSION } from "../version.js";
 import { type AuthOptions, apiNotFound, isApiPath, registerAuthGuard } from "./auth-guard.js";
+import { limitConnectionsPerAddress } from "./connection-limit.js";
 import { defaultErrorCode, HttpError } from "./errors.js";
 import { authRoutes } from "./routes/auth.js";
 import { bulkRoutes } from "./routes/bulk.js";
@@ -75,6 +76,8 @@ export interface AppDeps {
   onSettingsChange?: () => void | Promise<void>;
   ssePollMs?: number;
   requestTimeoutMs?: number;
+  /** How long a client may take to send a request's headers; 10 s by default. */
+  headersTimeoutMs?: number;
   /** The built SPA (default dist/web). */
   webDir?: string;
 }
@@ -116,21 +119,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     trustProxy: trustProxyOption(deps.config.server.trustProxy),
     bodyLimit: 64 * 1024,
-    // A client that sends its headers or body slowly cannot hold a connection for ever: Node
-    // checks the deadlines every few seconds (30 s by default, too coarse for a short timeout).
+    // A client that sends its headers or body slowly cannot hold a connection for ever. The
+    // headers get their own short deadline (a browser sends them in one packet); Node checks the
+    // deadlines every few seconds (30 s by default, too coarse for a short timeout).
     serverFactory: (handler) => {
       const requestTimeout = deps.requestTimeoutMs ?? 30_000;
+      const headersTimeout = Math.min(deps.headersTimeoutMs ?? 10_000, requestTimeout);
       const server = createHttpServer(
         {
           requestTimeout,
-          headersTimeout: Math.min(15_000, requestTimeout),
-          connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(requestTimeout / 3))),
+          headersTimeout,
+          connectionsCheckingInterval: Math.max(100, Math.min(2_000, Math.floor(headersTimeout / 4))),
           keepAliveTimeout: 10_000,
         },
         handler,
       );
       // Enough for many browsers with an event stream each; beyond it connections are refused.
       server.maxConnections = 512;
+      // ... and no single address may take them all (audit finding 5).
+      limitConnectionsPerAddress(server, {
+        caps: deps.config.server.connectionCaps,
+        trustProxy: deps.config.server.trustProxy,
+        onRefused: (address, cap) =>
+          deps.logger.warn(`Connections from ${address} refused: it already holds ${cap} (its cap)`),
+      });
       return server;
     },
   });

@@ -18,7 +18,12 @@ describe("loadConfig", () => {
   it("gives the original's defaults for an empty environment", () => {
     const c = loadConfig({}, "/srv/psr");
     expect(c.plex).toEqual({ url: "http://127.0.0.1:32400", token: undefined, timeoutMs: 30_000 });
-    expect(c.server).toEqual({ host: "127.0.0.1", port: 8501, trustProxy: false });
+    expect(c.server).toEqual({
+      host: "127.0.0.1",
+      port: 8501,
+      trustProxy: false,
+      connectionCaps: { perClient: 32, perProxy: 256 },
+    });
     expect(c.dataDir).toBe("/srv/psr/data");
     expect(c.auth.username).toBe("admin");
     expect(c.auth.cookieName).toBe("psr_auth");
@@ -50,13 +55,20 @@ describe("loadConfig", () => {
         PSR_HOST: "0.0.0.0",
         PSR_PORT: "9000",
         PSR_TRUST_PROXY: "yes",
+        PSR_MAX_CONNECTIONS_PER_CLIENT: "8",
+        PSR_MAX_CONNECTIONS_PER_PROXY: "64",
         PSR_LANG: "de",
         PSR_API_KEY: "k".repeat(32),
       },
       "/srv/psr",
     );
     expect(c.plex).toEqual({ url: "https://plex.example.org:32400", token: "abc", timeoutMs: 12_500 });
-    expect(c.server).toEqual({ host: "0.0.0.0", port: 9000, trustProxy: ["loopback"] });
+    expect(c.server).toEqual({
+      host: "0.0.0.0",
+      port: 9000,
+      trustProxy: ["loopback"],
+      connectionCaps: { perClient: 8, perProxy: 64 },
+    });
     expect(c.dataDir).toBe("/var/lib/psr");
     expect(c.auth).toMatchObject({
       username: "me",
@@ -93,6 +105,8 @@ describe("loadConfig", () => {
     [{ PSR_TRUST_PROXY: "maybe" }, "PSR_TRUST_PROXY: expected true (trust the proxy on this host), false"],
     [{ PSR_LANG: "fr" }, "PSR_LANG: expected en or de"],
     [{ PSR_COOKIE_NAME: "a b" }, "PSR_COOKIE_NAME: use letters, digits, _ and - only"],
+    [{ PSR_MAX_CONNECTIONS_PER_CLIENT: "0" }, "PSR_MAX_CONNECTIONS_PER_CLIENT: must be at least 1"],
+    [{ PSR_MAX_CONNECTIONS_PER_PROXY: "many" }, "PSR_MAX_CONNECTIONS_PER_PROXY: expected a whole number"],
   ])("rejects %o naming the variable and the reason", (env, message) => {
     const problems = problemsFor(env as Record<string, string>);
     expect(problems).toHaveLength(1);
