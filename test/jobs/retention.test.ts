@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/connection.js";
 import { jobLogPath, logsDir } from "../../src/jobs/job-log.js";
@@ -35,6 +36,12 @@ describe("applyRetention", () => {
       writeFileSync(log, "line\n");
       utimesSync(log, new Date(NOW - age * DAY), new Date(NOW - age * DAY));
     }
+    // Old files in the logs folder that are not a job's log are not retention's to delete.
+    const strays = ["notes_scan_1.log", "scan_1.log.gz"].map((name) => join(logsDir(dir.dir), name));
+    for (const stray of strays) {
+      writeFileSync(stray, "keep\n");
+      utimesSync(stray, new Date(NOW - 300 * DAY), new Date(NOW - 300 * DAY));
+    }
     await db.kysely
       .insertInto("item_history")
       .values([
@@ -64,6 +71,8 @@ describe("applyRetention", () => {
       true,
       true,
     ]);
+    expect(result.logsDeleted).toBe(4);
+    expect(strays.map((stray) => existsSync(stray))).toEqual([true, true]);
     expect(result.historyDeleted).toBe(1);
   });
 });
