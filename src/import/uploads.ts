@@ -2,14 +2,18 @@
 // folder, checked on arrival with the same reader and validation as `psr import`, then a dry-run
 // preview and the import itself (importer.ts: one transaction). The client names an upload only
 // by a random id and a file kind; the server picks every path. Uploads are private (0700/0600),
-// removed after the import, when cancelled, and an hour after their last change.
+// removed after the import, when cancelled, and an hour after their last change. At most
+// MAX_UPLOADS exist, counting those still being written: a write whose upload is discarded is
+// stopped and its partial file removed, so no bytes stay held in an open, deleted file.
 import { randomBytes } from "node:crypto";
 import {
+  closeSync,
   createWriteStream,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
-  readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -33,16 +37,16 @@ import { ImportInputError } from "./errors.js";
 import { applyImport, dryRunSummary, type ImportSummary, planImport } from "./importer.js";
 import { readLegacyDir, SETTINGS_FILE, STATE_DB_FILE } from "./read.js";
 
-/** At most this many uploads wait at once; the oldest goes when a new one starts. */
+/** At most this many uploads exist at once; the least recently changed goes when a new one starts. */
 const MAX_UPLOADS = 4;
 const ID = /^[0-9a-f]{32}$/;
 const DISK_NAMES: Record<ImportFile, string> = { settings: SETTINGS_FILE, database: STATE_DB_FILE };
 const SQLITE_MAGIC = Buffer.from("SQLite format 3\0", "latin1");
 
-/** A refused upload or step: the HTTP layer turns it into a 400/404/413 with `reason`. */
+/** A refused upload or step: the HTTP layer turns it into a 400/404/409/413 with `reason`. */
 export class ImportUploadError extends Error {
   constructor(
-    readonly status: 400 | 404 | 413,
+    readonly status: 400 | 404 | 409 | 413,
     readonly reason: ImportRefusal | "not_found",
     message: string,
     readonly file: ImportFile | null = null,
@@ -54,6 +58,17 @@ export class ImportUploadError extends Error {
 }
 
 class TooLarge extends Error {}
+
+/** Whether a file starts with `magic`; reads only that much. */
+function startsWith(path: string, magic: Buffer): boolean {
+  const fd = openSync(path, "r");
+  try {
+    const head = Buffer.alloc(magic.length);
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(magic);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export function importStagingDir(dataDir: string): string {
   return join(dataDir, "import");
@@ -90,6 +105,8 @@ function refusal(error: unknown): unknown {
 
 export class ImportUploads {
   private readonly root: string;
+  /** Writes in progress by upload id and file: how to stop each one. */
+  private readonly writing = new Map<string, Map<ImportFile, AbortController>>();
 
   constructor(
     dataDir: string,
@@ -111,25 +128,37 @@ export class ImportUploads {
     return dir;
   }
 
-  /** Removes uploads idle for longer than the time-to-live, and the oldest beyond the cap. */
+  /**
+   * Removes uploads idle for longer than the time-to-live, and beyond the cap (leaving room for
+   * one more) the least recently changed, where an upload being written counts as the newest.
+   */
   expire(): void {
     if (!existsSync(this.root)) return;
     const now = this.now();
     const uploads = readdirSync(this.root)
       .map((name) => {
-        const path = join(this.root, name);
         try {
-          return { path, changed: statSync(path).mtimeMs, ok: ID.test(name) };
+          const changed = statSync(join(this.root, name)).mtimeMs;
+          return { name, changed, writing: this.writing.has(name), ok: ID.test(name) };
         } catch {
           return null;
         }
       })
       .filter((u) => u !== null)
-      .sort((a, b) => b.changed - a.changed);
+      // Uploads being written first (a file arriving does not touch its folder's time), then newest.
+      .sort((a, b) => Number(b.writing) - Number(a.writing) || b.changed - a.changed);
     for (const [i, u] of uploads.entries()) {
-      if (!u.ok || now - u.changed > IMPORT_UPLOAD_TTL_MS || i >= MAX_UPLOADS - 1)
-        rmSync(u.path, { recursive: true, force: true });
+      const idle = !u.writing && now - u.changed > IMPORT_UPLOAD_TTL_MS;
+      if (!u.ok || idle || i >= MAX_UPLOADS - 1) this.discard(u.name);
     }
+  }
+
+  /** Stops the upload's writes in progress (each is refused) and removes its folder. */
+  private discard(name: string): void {
+    for (const write of this.writing.get(name)?.values() ?? [])
+      write.abort(new ImportUploadError(404, "not_found", "The upload was removed while this file arrived"));
+    this.writing.delete(name);
+    rmSync(join(this.root, name), { recursive: true, force: true });
   }
 
   create(): ImportUpload {
@@ -175,7 +204,9 @@ export class ImportUploads {
       );
     if (declaredLength !== undefined && declaredLength > limit) throw tooLarge();
     const path = join(dir, DISK_NAMES[file]);
-    const partial = `${path}.part`;
+    // Its own partial file: a write it replaces may still be cleaning up its own.
+    const partial = `${path}.${randomBytes(4).toString("hex")}.part`;
+    const stop = this.startWrite(id, file);
     let size = 0;
     try {
       await pipeline(
@@ -187,19 +218,27 @@ export class ImportUploads {
             yield chunk;
           }
         },
-        createWriteStream(partial, { mode: 0o600, flags: "w" }),
+        createWriteStream(partial, { mode: 0o600, flags: "wx" }),
+        { signal: stop.signal },
       );
+      stop.signal.throwIfAborted();
     } catch (error) {
       rmSync(partial, { force: true });
+      if (stop.signal.aborted && stop.signal.reason instanceof ImportUploadError) throw stop.signal.reason;
       if (error instanceof TooLarge) throw tooLarge();
+      // The folder went while the file was opened (removed by another process or instance).
+      if ((error as NodeJS.ErrnoException).code === "ENOENT")
+        throw new ImportUploadError(404, "not_found", "No such upload (it may have expired)");
       throw error;
+    } finally {
+      this.endWrite(id, file, stop);
     }
     rmSync(path, { force: true });
     if (size === 0) {
       rmSync(partial, { force: true });
       throw new ImportUploadError(400, "empty", `${IMPORT_FILE_NAMES[file]} is empty`, file);
     }
-    if (file === "database" && !readFileSync(partial).subarray(0, 16).equals(SQLITE_MAGIC)) {
+    if (file === "database" && !startsWith(partial, SQLITE_MAGIC)) {
       rmSync(partial, { force: true });
       throw new ImportUploadError(
         400,
@@ -213,10 +252,36 @@ export class ImportUploads {
     try {
       this.plan(dir);
     } catch (error) {
-      if (error instanceof ImportUploadError && error.file === file) rmSync(path, { force: true });
+      // Kept only when the other file is at fault; a file that broke the reader goes too.
+      if (!(error instanceof ImportUploadError && error.file !== file)) rmSync(path, { force: true });
       throw error;
     }
     return this.describe(id);
+  }
+
+  /** Registers a write; a write of the same file still in progress is replaced (and refused). */
+  private startWrite(id: string, file: ImportFile): AbortController {
+    const writes = this.writing.get(id) ?? new Map<ImportFile, AbortController>();
+    this.writing.set(id, writes);
+    writes
+      .get(file)
+      ?.abort(
+        new ImportUploadError(
+          409,
+          "not_found",
+          `A newer upload of ${IMPORT_FILE_NAMES[file]} replaced this one`,
+        ),
+      );
+    const stop = new AbortController();
+    writes.set(file, stop);
+    return stop;
+  }
+
+  private endWrite(id: string, file: ImportFile, stop: AbortController): void {
+    const writes = this.writing.get(id);
+    if (writes?.get(file) !== stop) return;
+    writes.delete(file);
+    if (writes.size === 0) this.writing.delete(id);
   }
 
   /** The importer's plan of an upload; its problems as ImportUploadError naming the file. */
@@ -240,11 +305,12 @@ export class ImportUploads {
     const summary = await applyImport(this.db, plan, this.now()).catch((error: unknown) => {
       throw refusal(error);
     });
-    rmSync(dir, { recursive: true, force: true });
+    this.discard(id);
     return publicSummary(summary);
   }
 
   remove(id: string): void {
-    rmSync(this.dir(id), { recursive: true, force: true });
+    this.dir(id);
+    this.discard(id);
   }
 }

@@ -1,7 +1,7 @@
 // Import from the Python version over real HTTP: the Python version's files (the importer's
 // fixtures) uploaded raw, checked on arrival, previewed (the same as `psr import --dry-run`) and
 // imported in one transaction; limits, bad files (nothing changes), authentication and CSRF.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import Sqlite from "better-sqlite3";
@@ -11,7 +11,7 @@ import { importStagingDir } from "../../src/import/uploads.js";
 import { runPsr } from "../helpers/cli.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import { tempDir } from "../helpers/tmp.js";
-import { ORIGINAL_ITEMS, writeOriginalDir } from "../import/legacy-fixture.js";
+import { ORIGINAL_ITEMS, writeDamagedDb, writeOriginalDir } from "../import/legacy-fixture.js";
 
 const KEY = "import-test-key-0123456789";
 const PASSWORD = "import-test-password-1";
@@ -90,6 +90,16 @@ function sqliteFile(build: (db: Sqlite.Database) => void): Buffer {
     build(db);
     db.close();
     return readFileSync(path);
+  } finally {
+    dir.cleanup();
+  }
+}
+
+/** A file from the importer's crafted fixtures, as bytes. */
+function crafted(write: (dir: string) => string): Buffer {
+  const dir = tempDir("psr-import-crafted-");
+  try {
+    return readFileSync(write(dir.dir));
   } finally {
     dir.cleanup();
   }
@@ -215,6 +225,20 @@ describe("import upload: limits and bad files", () => {
     ["JSON but not an object", "settings", () => "[1, 2]", "not_object", /expected a JSON object/],
     ["a setting out of range", "settings", () => JSON.stringify({ days: 0 }), "invalid_settings", /days/],
     ["an empty file", "settings", () => "", "empty", /empty/],
+    [
+      "JSON nested deeper than validation can walk",
+      "settings",
+      () => `{"days": ${"[".repeat(100_000)}${"]".repeat(100_000)}}`,
+      "invalid_settings",
+      /nested more than 32 levels deep/,
+    ],
+    [
+      "SQLite with a damaged page",
+      "database",
+      () => crafted(writeDamagedDb),
+      "damaged",
+      /the database is damaged \(quick_check/,
+    ],
     ["not SQLite", "database", () => "SQLite? no, just text", "not_sqlite", /not a SQLite database/],
     [
       "SQLite without media_state",
@@ -326,5 +350,114 @@ describe("import upload: preview and import", () => {
     new ImportUploads(t.dataDir, t.server.db.kysely, () => Date.now() + 2 * 3_600_000).create();
     expect(existsSync(dir)).toBe(false);
     expect((await api("GET", `/api/import/uploads/${id}/preview`)).status).toBe(404);
+  });
+});
+
+// Audit finding 9: the cap of 4 uploads removed folders whose files were still arriving, and
+// those writes went on into open, deleted files (608 MB held, invisible in data/import).
+describe("import upload: writes in progress and the cap", () => {
+  /** A PUT whose body arrives in pieces, for as long as the test wants. */
+  function streamingPut(id: string, file: "settings" | "database") {
+    const url = new URL(`${t.server.url}/api/import/uploads/${id}/${file}`);
+    const r = httpRequest({
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      method: "PUT",
+      headers: { "X-Api-Key": KEY, "Content-Type": "application/octet-stream" },
+    });
+    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      r.on("response", (response) => {
+        let body = "";
+        response.on("data", (d) => {
+          body += d;
+        });
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      r.on("error", reject);
+    });
+    r.flushHeaders();
+    return { write: (chunk: Buffer) => r.write(chunk), end: (chunk?: Buffer) => r.end(chunk), answer };
+  }
+
+  const staging = () => importStagingDir(t.dataDir);
+  const uploadsOnDisk = () => readdirSync(staging()).sort();
+  /** Bytes on disk in an upload's partial files (written but not yet complete). */
+  const partialBytes = (id: string) =>
+    existsSync(join(staging(), id))
+      ? readdirSync(join(staging(), id))
+          .filter((f) => f.endsWith(".part"))
+          .reduce((sum, f) => sum + statSync(join(staging(), id, f)).size, 0)
+      : 0;
+  /** Files under the staging folder that this process (the server) holds open after deletion. */
+  const heldDeleted = () =>
+    readdirSync("/proc/self/fd")
+      .map((fd) => {
+        try {
+          return readlinkSync(join("/proc/self/fd", fd));
+        } catch {
+          return "";
+        }
+      })
+      .filter((target) => target.startsWith(staging()) && target.endsWith("(deleted)"));
+
+  const MB = Buffer.alloc(1024 * 1024);
+  const sqliteStart = () => Buffer.concat([files.database.subarray(0, 100), MB]);
+
+  it("an upload being written counts against the cap: new uploads remove idle ones, not it", async () => {
+    const first = await newUpload();
+    const put = streamingPut(first, "database");
+    const half = Math.floor(files.database.length / 2);
+    put.write(files.database.subarray(0, half));
+    await expect.poll(() => partialBytes(first)).toBe(half);
+    const later = [];
+    for (let i = 0; i < 4; i++) later.push(await newUpload());
+    // Four uploads at most: the one being written and the three newest.
+    expect(uploadsOnDisk()).toEqual([first, ...later.slice(1)].sort());
+    put.end(files.database.subarray(half));
+    const done = await put.answer;
+    expect(done.status, done.body).toBe(200);
+    expect(JSON.parse(done.body).files.database).toEqual({
+      name: "refresh_state.db",
+      size: files.database.length,
+    });
+  });
+
+  it("a write whose upload is discarded is refused, and its bytes are released at once", async () => {
+    // Four uploads, all being written: a fifth must discard one of them (the oldest).
+    const ids = [];
+    const puts = [];
+    for (let i = 0; i < 4; i++) {
+      const id = await newUpload();
+      const put = streamingPut(id, "database");
+      put.write(sqliteStart());
+      await expect.poll(() => partialBytes(id)).toBe(sqliteStart().length);
+      ids.push(id);
+      puts.push(put);
+    }
+    const fifth = await newUpload();
+    const refused = await puts[0]!.answer;
+    expect(refused.status).toBe(404);
+    expect(JSON.parse(refused.body)).toMatchObject({ code: "not_found" });
+    expect(uploadsOnDisk()).toEqual([...ids.slice(1), fifth].sort());
+    await expect.poll(heldDeleted).toEqual([]);
+
+    // Cancelled while its file arrives: the same.
+    expect((await api("DELETE", `/api/import/uploads/${ids[1]}`)).status).toBe(200);
+    expect((await puts[1]!.answer).status).toBe(404);
+    await expect.poll(heldDeleted).toEqual([]);
+
+    // A second write of the same file replaces the first, which is refused.
+    const again = streamingPut(ids[2]!, "database");
+    expect((await puts[2]!.answer).status).toBe(409);
+    again.end(files.database);
+    expect((await again.answer).status).toBe(200);
+    await expect.poll(heldDeleted).toEqual([]);
+    // What stays on disk is what the folders show: the finished file and one partial write.
+    expect(partialBytes(ids[2]!)).toBe(0);
+    expect(partialBytes(ids[3]!)).toBe(sqliteStart().length);
+    puts[3]!.end();
+    expect((await puts[3]!.answer).status).toBe(400);
+    for (const id of [...ids, fifth]) await api("DELETE", `/api/import/uploads/${id}`);
   });
 });

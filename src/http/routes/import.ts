@@ -19,7 +19,8 @@ function refused(error: unknown, reply: FastifyReply): unknown {
   if (!(error instanceof ImportUploadError)) return error;
   // The rest of a refused body is not read: the connection closes after the answer.
   if (error.status === 413) reply.header("connection", "close");
-  if (error.status === 404) return new HttpError(404, error.message, { code: "not_found" });
+  // 404: no such upload (any more); 409: a newer upload of the same file replaced this one.
+  if (error.status === 404 || error.status === 409) return new HttpError(error.status, error.message);
   const field = error.file ?? "upload";
   return new HttpError(error.status, error.message, {
     code: error.status === 413 ? "payload_too_large" : "invalid_input",
@@ -65,6 +66,8 @@ export async function importRoutes(app: FastifyInstance, deps: ImportRouteDeps):
       try {
         return await deps.uploads.put(id, file, body, Number.isFinite(length) ? length : undefined);
       } catch (error) {
+        // A write stopped half-way (its upload discarded or replaced): the rest is not read.
+        if (!body.readableEnded) reply.header("connection", "close");
         throw refused(error, reply);
       }
     });
