@@ -249,6 +249,7 @@ describe("nginx site", () => {
     requireTools(ctx, NGINX, OPENSSL);
     const { dir, cleanup } = tempDir("psr-deploy-nginx-live-");
     const seen: http.IncomingHttpHeaders[] = [];
+    const received: { url: string; bytes: number }[] = [];
     let finishSse: (() => void) | undefined;
     // Stand-in for `psr serve`: records the headers and holds an SSE stream open.
     const app = http.createServer((req, res) => {
@@ -259,8 +260,12 @@ describe("nginx site", () => {
         finishSse = () => res.end();
         return;
       }
-      req.resume();
+      let bytes = 0;
+      req.on("data", (d: Buffer) => {
+        bytes += d.length;
+      });
       req.on("end", () => {
+        received.push({ url: req.url ?? "", bytes });
         res.writeHead(200, { "content-type": "application/json" });
         res.end('{"ok":true}');
       });
@@ -303,6 +308,23 @@ describe("nginx site", () => {
 
       const tooBig = await request("https", httpsPort, "POST", "/api/settings", "x".repeat(1024 * 1024 + 1));
       expect(tooBig.status).toBe(413);
+      // The import's uploads have their own limit: a 5 MB refresh_state.db reaches the app whole.
+      const upload = `/api/import/uploads/${"ab".repeat(16)}/database`;
+      const database = await request("https", httpsPort, "PUT", upload, "x".repeat(5 * 1024 * 1024));
+      expect(database.status).toBe(200);
+      expect(received.at(-1)).toEqual({ url: upload, bytes: 5 * 1024 * 1024 });
+      // Over 64 MB (the app's cap, with room for nothing else) nginx refuses it from the header.
+      const huge = await request("https", httpsPort, "PUT", upload, undefined, 66 * 1024 * 1024);
+      expect(huge.status).toBe(413);
+      // Other paths under /api/import keep the API's 1 MB.
+      const other = await request(
+        "https",
+        httpsPort,
+        "POST",
+        `/api/import/uploads/${"ab".repeat(16)}/import`,
+        "x".repeat(1024 * 1024 + 1),
+      );
+      expect(other.status).toBe(413);
 
       // The first event must arrive while the app still holds the stream open.
       const first = await new Promise<{ headers: http.IncomingHttpHeaders; chunk: string }>(
@@ -387,6 +409,8 @@ function request(
   method: string,
   urlPath: string,
   body?: string,
+  /** Declares this Content-Length and sends no body: for limits checked from the header. */
+  declaredLength?: number,
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const options: https.RequestOptions = {
@@ -399,6 +423,7 @@ function request(
         ...(body === undefined
           ? {}
           : { "content-type": "application/json", "content-length": Buffer.byteLength(body) }),
+        ...(declaredLength === undefined ? {} : { "content-length": declaredLength }),
       },
       servername: "psr.example.org",
       rejectUnauthorized: false,
@@ -415,6 +440,7 @@ function request(
     });
     req.on("timeout", () => req.destroy(new Error(`${method} ${urlPath}: timeout`)));
     req.on("error", reject);
-    req.end(body);
+    if (declaredLength === undefined) req.end(body);
+    else req.flushHeaders();
   });
 }
