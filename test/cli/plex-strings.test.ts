@@ -94,7 +94,10 @@ describe("Plex names in the CLI", () => {
   it("psr scan prints the item being checked escaped, in its progress line on a terminal", async () => {
     // Only the items added now are in the last day's window, so they are what the progress names.
     for (let i = 0; i < 3; i++) emulator.addItem({ sectionId: 1, title: TITLE, health: "no-poster" });
-    const { code, output } = await runOnTerminal(["scan", "--library", "1", "--days", "1", "--concurrency", "1"], env());
+    const { code, output } = await runOnTerminal(
+      ["scan", "--library", "1", "--days", "1", "--concurrency", "1"],
+      env(),
+    );
     expect(code, output).toBe(0);
     // The progress line redraws itself with CR + ESC[K; apart from that, no raw control may show.
     expectNoRawControls(output.replaceAll("\r\x1b[K", ""));
