@@ -45,6 +45,14 @@ for (const [key, text] of en) {
   const b = placeholders(de.get(key)).join(",");
   if (a !== b) problems.push(`i18n: key "${key}" has placeholders {${a}} in en but {${b}} in de`);
 }
+// The German glossary (web/src/i18n/GLOSSARY.md): "du", never "Sie", and one word per term.
+const FORMAL = /\b(Sie|Ihnen|Ihre?[mnrs]?)\b/;
+const NOT_OURS = /\b(Bibliothek\w*|Dashboard|Behoben|behoben\w*|Testlauf)\b/;
+for (const [key, text] of de) {
+  if (FORMAL.test(text)) problems.push(`i18n: de "${key}" addresses the reader as "Sie"; the glossary says "du"`);
+  const term = text.match(NOT_OURS);
+  if (term) problems.push(`i18n: de "${key}" says "${term[0]}"; see web/src/i18n/GLOSSARY.md`);
+}
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 const baseKeys = new Set([...en.keys()].map((k) => k.replace(PLURAL, "")));
 const keyPrefixes = new Set();
