@@ -1,10 +1,13 @@
 // `psr demo`: the bundled Plex emulator and `psr serve` wired together, so the app can be tried
 // without a Plex server. Data goes to its own folder so a demo never touches real state.
 import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DATASET_PROFILES, startEmulator } from "../../emulator/index.js";
+import { verifyPassword } from "../auth/crypto.js";
 import { AuthStore } from "../auth/store.js";
 import type { Config } from "../config/env.js";
+import { ensurePrivateDir } from "../db/private-files.js";
 import { choiceOption, intOption, parseCommandArgs } from "./args.js";
 import { DEMO_DATASET } from "./demo-dataset.js";
 import { startServer, untilSignal } from "./serve.js";
@@ -25,14 +28,15 @@ export async function demoCommand(argv: string[], config: Config, env: NodeJS.Pr
   });
   process.stdout.write(`Plex emulator listening on ${emulator.url}\n`);
 
-  // For scripts and curl, the demo also gets an API key.
-  const apiKey = config.auth.apiKey ?? `demo-${randomBytes(12).toString("hex")}`;
+  const dataDir = env.PSR_DATA_DIR ? config.dataDir : join(config.dataDir, "demo");
+  // For scripts and curl, the demo also gets an API key: the same one on every start.
+  const apiKey = config.auth.apiKey ?? demoApiKey(dataDir);
   const demoPassword = config.auth.initialPassword ?? "demo-password";
   const demoConfig: Config = {
     ...config,
     auth: { ...config.auth, apiKey, initialPassword: demoPassword },
     plex: { ...config.plex, url: emulator.url, token: emulator.token },
-    dataDir: env.PSR_DATA_DIR ? config.dataDir : join(config.dataDir, "demo"),
+    dataDir,
     // Keep the demo's console readable unless a log level was asked for.
     logLevel: env.PSR_LOG_LEVEL ? config.logLevel : "warn",
   };
@@ -43,13 +47,18 @@ export async function demoCommand(argv: string[], config: Config, env: NodeJS.Pr
     await emulator.close();
     throw error;
   }
-  // The demo has its own data folder and a known login, set on every start.
-  await new AuthStore(server.db.kysely).setPassword(demoPassword);
+  // The demo's login is made on its first start; a restart keeps it (and every browser's session),
+  // so a password changed in the demo stays changed.
+  const user = await new AuthStore(server.db.kysely).user();
+  const stillDemoPassword = user ? await verifyPassword(demoPassword, user.passwordHash) : true;
+  const login = stillDemoPassword
+    ? `log in as ${config.auth.username} / ${demoPassword}`
+    : `log in as ${config.auth.username} with the password you set in the demo`;
   process.stdout.write(
     [
       "",
       `Plex Smart Refresher demo running at ${server.url}`,
-      `  Open it in a browser and log in as ${config.auth.username} / ${demoPassword}`,
+      `  Open it in a browser and ${login}`,
       `  Plex:  the bundled emulator (${emulator.url})`,
       `  Data:  ${demoConfig.dataDir}`,
       `  API:   send "X-Api-Key: ${apiKey}", e.g. curl -H "X-Api-Key: ${apiKey}" ${server.url}/api/stats`,
@@ -70,4 +79,19 @@ export async function demoCommand(argv: string[], config: Config, env: NodeJS.Pr
     await server.close();
     await emulator.close();
   });
+}
+
+/** The demo's API key, made once and kept in its data folder (readable by its user only). */
+function demoApiKey(dataDir: string): string {
+  const file = join(dataDir, "demo-api-key");
+  try {
+    const kept = readFileSync(file, "utf8").trim();
+    if (/^demo-[0-9a-f]{24}$/.test(kept)) return kept;
+  } catch {
+    // first start: no key yet
+  }
+  ensurePrivateDir(dataDir);
+  const key = `demo-${randomBytes(12).toString("hex")}`;
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
 }

@@ -91,4 +91,39 @@ describe("psr demo", () => {
     expect(res.status).toBe(200);
     expect(await p.stop("SIGINT")).toBe(0);
   });
+
+  it("keeps its login, its browsers' sessions and its API key across a restart", async () => {
+    const dir = work();
+    const start = async () => {
+      const p = await startPsr(
+        ["demo", "--items", "60"],
+        { PSR_PORT: "0", PSR_LOG_LEVEL: "silent" },
+        dir,
+        /demo running at (http:\/\/\S+)\n/,
+      );
+      started.push(p);
+      await new Promise((r) => setTimeout(r, 200)); // the rest of the banner
+      const key = /X-Api-Key: (demo-[0-9a-f]+)/.exec(p.output())?.[1];
+      return { p, url: p.match[1]!, key };
+    };
+    const first = await start();
+    expect(first.key).toBeDefined();
+    const login = await fetch(`${first.url}/api/auth/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: "demo-password" }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
+    expect(await first.p.stop("SIGINT")).toBe(0);
+
+    const second = await start();
+    expect(second.key).toBe(first.key);
+    expect(second.p.output()).toContain("log in as admin / demo-password");
+    const me = await fetch(`${second.url}/api/auth/me`, { headers: { Cookie: cookie } });
+    expect(me.status).toBe(200);
+    const stats = await fetch(`${second.url}/api/stats`, { headers: { "X-Api-Key": second.key! } });
+    expect(stats.status).toBe(200);
+    expect(await second.p.stop("SIGINT")).toBe(0);
+  });
 });
