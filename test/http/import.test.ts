@@ -4,9 +4,10 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import Sqlite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IMPORT_LIMITS } from "../../src/contracts/import.js";
+import { IMPORT_LIMITS, IMPORT_REFUSALS } from "../../src/contracts/import.js";
 import { importStagingDir } from "../../src/import/uploads.js";
 import { runPsr } from "../helpers/cli.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
@@ -14,6 +15,7 @@ import { tempDir } from "../helpers/tmp.js";
 import { ORIGINAL_ITEMS, writeDamagedDb, writeOriginalDir } from "../import/legacy-fixture.js";
 
 const KEY = "import-test-key-0123456789";
+const WEB_I18N = fileURLToPath(new URL("../../web/src/i18n/", import.meta.url));
 const PASSWORD = "import-test-password-1";
 let t: TestServer;
 let old: ReturnType<typeof tempDir>;
@@ -255,6 +257,13 @@ describe("import upload: limits and bad files", () => {
       /media_state\.state/,
     ],
   ];
+  it("has every refusal reason translated for the page, in English and German", () => {
+    for (const lang of ["en", "de"]) {
+      const text = JSON.parse(readFileSync(join(WEB_I18N, `${lang}.json`), "utf8")).import.reason;
+      for (const reason of IMPORT_REFUSALS) expect(text[reason], `${lang}: ${reason}`).toMatch(/\S/);
+    }
+  });
+
   it.each(broken)("refuses %s, says why and changes nothing", async (_name, file, content, reason, text) => {
     const id = await newUpload();
     const before = snapshot();
