@@ -40,10 +40,8 @@ export function isActiveStatus(status: string): boolean {
   return (ACTIVE_SCAN_STATUSES as readonly string[]).includes(status);
 }
 
-/** Where a scan was started from; the server records it as free text, these are the known ones. */
-export const SCAN_SOURCES = ["manual", "scheduler", "api", "cli"] as const;
-
-export const SCAN_PHASES = ["starting", "scanning", "finishing", "done"] as const;
+/** The phases a job's progress goes through (every kind of job: scan, bulk action). */
+export const SCAN_PHASES = ["starting", "scanning", "done"] as const;
 
 /** Stable error codes of the API's error body `{ error, code, ...details }`. */
 export const ERROR_CODES = [

@@ -3,6 +3,7 @@
 // between changes, batched reads, completion tracking), a bounded pool of workers, throttled
 // progress, and the final status with its report line. What a run does per item is the
 // pipeline's; what it does before (collect, plan) is the run's own.
+import type { SCAN_PHASES } from "../contracts/constants.js";
 import { errorMessage } from "../error-message.js";
 import type { PlexClient, PlexNotificationListener } from "../plex/index.js";
 import { abortError, isAbort, type WorkQueue } from "./limits.js";
@@ -19,7 +20,7 @@ type Level = "info" | "warn" | "error";
 
 /** Progress of any job, as published on its row and to the SPA. */
 export interface RunProgress {
-  phase: "starting" | "scanning" | "done";
+  phase: (typeof SCAN_PHASES)[number];
   done: number;
   total: number | null;
   current: string | null;
