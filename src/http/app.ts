@@ -216,6 +216,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Every session's open event streams, ended with the session (audit finding 6).
   const sessionStreams = new SessionStreams(async (id) => (await auth.store.session(id)) !== undefined);
   app.addHook("onClose", async () => sessionStreams.stop());
+  // Before the server waits for open requests to finish: an event stream never would.
+  app.addHook("preClose", async () => sessionStreams.endAll());
   const auth: AuthOptions = {
     store: new AuthStore(deps.db.kysely, (ended) => sessionStreams.ended(ended)),
     apiKey: deps.config.auth.apiKey,

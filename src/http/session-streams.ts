@@ -7,6 +7,8 @@ export type SessionEnded = { sessionId: string } | "all";
 
 export class SessionStreams {
   private readonly open = new Map<string, Set<() => void>>();
+  /** Streams opened without a session (an API key): ended only when the server stops. */
+  private readonly unbound = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -15,8 +17,12 @@ export class SessionStreams {
     private readonly recheckMs = 5_000,
   ) {}
 
-  /** Notes a session's stream; `end` closes it. Returns the call that forgets it again. */
-  add(sessionId: string, end: () => void): () => void {
+  /** Notes a session's stream (null: no session); `end` closes it. Returns the call that forgets it. */
+  add(sessionId: string | null, end: () => void): () => void {
+    if (sessionId === null) {
+      this.unbound.add(end);
+      return () => this.unbound.delete(end);
+    }
     let ends = this.open.get(sessionId);
     if (!ends) {
       ends = new Set();
@@ -43,9 +49,19 @@ export class SessionStreams {
     if (this.open.size === 0) this.stopTimer();
   }
 
+  /**
+   * Ends every stream, with or without a session: the server is stopping, and an open stream
+   * would otherwise keep it waiting until the browser lets go.
+   */
+  endAll(): void {
+    this.ended("all");
+    for (const end of [...this.unbound]) end();
+    this.unbound.clear();
+  }
+
   /** How many streams are open (for tests and diagnostics). */
   get size(): number {
-    let n = 0;
+    let n = this.unbound.size;
     for (const ends of this.open.values()) n += ends.size;
     return n;
   }

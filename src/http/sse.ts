@@ -23,7 +23,8 @@ export function lastEventId(request: FastifyRequest): string | undefined {
 
 /**
  * Starts the stream. With `sessions`, a stream opened with a session cookie ends the moment that
- * session does (logout, log out everywhere, a password change).
+ * session does (logout, log out everywhere, a password change), and every stream ends when the
+ * server stops.
  */
 export function openEventStream(
   request: FastifyRequest,
@@ -53,7 +54,8 @@ export function openEventStream(
   };
   request.raw.on("close", close);
   if (request.raw.destroyed) close();
-  else if (sessions && request.auth?.kind === "session") forget = sessions.add(request.auth.sessionId, end);
+  else if (sessions)
+    forget = sessions.add(request.auth?.kind === "session" ? request.auth.sessionId : null, end);
   return {
     closed: closed.signal,
     send(event, data, id) {

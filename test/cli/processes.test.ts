@@ -61,6 +61,42 @@ describe("psr serve", () => {
     expect(await p.stop("SIGTERM")).toBe(0);
   });
 
+  it("stops within 2 s of SIGTERM while browsers hold event streams open", async () => {
+    const dir = work();
+    const key = "stream-test-api-key-0123456789";
+    const p = await startPsr(
+      ["serve"],
+      {
+        PSR_PORT: "0",
+        PSR_DATA_DIR: dir,
+        PSR_LOG_LEVEL: "silent",
+        PSR_API_KEY: key,
+        GUI_PASSWORD: "pw-123456789",
+      },
+      dir,
+      /listening on (http:\/\/\S+)\n/,
+    );
+    started.push(p);
+    const url = p.match[1]!;
+    const login = await fetch(`${url}/api/auth/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: "pw-123456789" }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
+    // One stream per kind of caller: a browser's session, and a script's API key.
+    const streams = await Promise.all([
+      fetch(`${url}/api/events`, { headers: { Cookie: cookie } }),
+      fetch(`${url}/api/events`, { headers: { "X-Api-Key": key } }),
+    ]);
+    for (const s of streams) expect(s.headers.get("content-type")).toContain("text/event-stream");
+    const at = Date.now();
+    expect(await p.stop("SIGTERM")).toBe(0);
+    expect(Date.now() - at).toBeLessThan(2_000);
+    for (const s of streams) await s.body?.cancel().catch(() => undefined);
+  });
+
   it("refuses an out-of-range PSR_PORT and names it", async () => {
     const dir = work();
     const { code, stderr } = await runPsr(["serve"], { PSR_PORT: "99999", PSR_DATA_DIR: dir }, dir);
