@@ -5,6 +5,7 @@ import { Cron } from "croner";
 import { z } from "zod";
 import { APPEARANCE_DEFAULTS, appearanceSettingsSchema } from "../contracts/appearance.js";
 import { RETENTION_DEFAULTS, retentionSettingsSchema } from "../contracts/retention.js";
+import { coded, type IssueParam, type ValidationCode, validationMessage } from "../contracts/validation.js";
 import { watchSettingsSchema } from "../contracts/watch.js";
 import { errorMessage } from "../error-message.js";
 import { DEFAULT_NOTIFICATION_SETTINGS, notificationSettingsSchema } from "../notify/schema.js";
@@ -64,7 +65,10 @@ export const scheduleSettingsSchema = z
     enabled: z.boolean().default(true),
     mode: z.enum(["daily", "cron"]).default("daily"),
     /** HH:MM, 24-hour clock, in `timezone` (the original's schedule_time). */
-    time: z.string().regex(HHMM, { message: "expected a time as HH:MM (00:00-23:59)" }).default("03:30"),
+    time: z
+      .string()
+      .refine((v) => HHMM.test(v), coded("time_format"))
+      .default("03:30"),
     /** Five-field cron expression (at most hourly), used when mode is "cron". */
     cron: z.string().trim().max(120).nullable().default(null),
     /** IANA time zone; empty means the server's. */
@@ -72,7 +76,7 @@ export const scheduleSettingsSchema = z
       .string()
       .trim()
       .max(64)
-      .refine(isTimeZone, { message: "unknown time zone (use an IANA name such as Europe/Berlin)" })
+      .refine(isTimeZone, coded("timezone_unknown"))
       .nullable()
       .default(null),
   })
@@ -101,39 +105,53 @@ const CRON_NICKNAMES = new Set([
 ]);
 const MIN_CRON_GAP_MS = 3_600_000;
 
+/** A problem of a cron expression: one of our validation codes with its params. */
+export interface CronIssue {
+  code: Extract<ValidationCode, `cron_${string}`>;
+  params?: Record<string, IssueParam>;
+  /** English, with croner's own words for an unparsable expression. */
+  message: string;
+}
+
 /**
  * What is wrong with a cron expression, or undefined when it is usable: five fields (minute hour
  * day month weekday) or a nickname, which croner accepts, and runs at most once an hour. A
  * seconds field would start a scan every second; anything more frequent than hourly only queues
  * scans behind each other and keeps Plex busy.
  */
-export function cronProblem(expression: string): string | undefined {
+export function cronIssue(expression: string): CronIssue | undefined {
+  const issue = (code: CronIssue["code"], params: Record<string, IssueParam> = {}, detail?: string) => ({
+    code,
+    ...(Object.keys(params).length > 0 ? { params } : {}),
+    message: validationMessage(code, params) + (detail ? ` (${detail})` : ""),
+  });
   const text = expression.trim();
   const fields = text.split(/\s+/);
   if (!(fields.length === 1 && CRON_NICKNAMES.has(text.toLowerCase())) && fields.length !== 5) {
-    return fields.length === 6
-      ? "use five fields (minute hour day month weekday): a seconds field is not supported"
-      : `expected five fields (minute hour day month weekday), got ${fields.length}`;
+    return fields.length === 6 ? issue("cron_seconds_field") : issue("cron_fields", { count: fields.length });
   }
   let cron: Cron;
   try {
     cron = new Cron(text, { paused: true });
   } catch (error) {
-    return `not a valid cron expression (${errorMessage(error)})`;
+    return issue("cron_invalid", {}, errorMessage(error));
   }
   try {
     // A year of runs is more than any pattern needs to show its shortest gap (e.g. leap days).
     const runs = cron.nextRuns(200, new Date(Date.UTC(2026, 0, 1)));
     for (let i = 1; i < runs.length; i++) {
       const gap = runs[i]!.getTime() - runs[i - 1]!.getTime();
-      if (gap < MIN_CRON_GAP_MS) {
-        return `runs every ${Math.round(gap / 60_000)} minutes: schedules may run at most once an hour`;
-      }
+      if (gap < MIN_CRON_GAP_MS) return issue("cron_too_often", { minutes: Math.round(gap / 60_000) });
     }
   } finally {
     cron.stop();
   }
   return undefined;
+}
+
+/** The English sentence of a cron expression's problem (logs, the CLI), or undefined. */
+export function cronProblem(expression: string): string | undefined {
+  return cronIssue(expression)?.message;
 }
 
 /** Whether the expression is a usable schedule (see cronProblem). */
@@ -155,11 +173,19 @@ export const appSettingsSchema = scanSettingsSchema
   })
   .superRefine((s, ctx) => {
     if (s.schedule.mode !== "cron") return;
+    const path = ["schedule", "cron"];
     if (!s.schedule.cron) {
-      ctx.addIssue({ code: "custom", path: ["schedule", "cron"], message: "required when mode is cron" });
+      ctx.addIssue({ code: "custom", path, ...coded("cron_required") });
     } else {
-      const problem = cronProblem(s.schedule.cron);
-      if (problem) ctx.addIssue({ code: "custom", path: ["schedule", "cron"], message: problem });
+      const problem = cronIssue(s.schedule.cron);
+      if (problem) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: problem.message,
+          params: { ...problem.params, code: problem.code },
+        });
+      }
     }
   });
 

@@ -9,4 +9,5 @@ export * from "./reasons.js";
 export * from "./retention.js";
 export * from "./schemas.js";
 export * from "./setup.js";
+export * from "./validation.js";
 export * from "./watch.js";

@@ -36,8 +36,13 @@ export interface Page<T> {
   pageSize: number;
 }
 
-/** A field-level problem of a 400 `invalid_input`. */
-export const inputIssueSchema = z.object({ field: z.string(), message: z.string() });
+/** A field-level problem of a 400 `invalid_input`: a code with params (see ./validation.ts). */
+export const inputIssueSchema = z.object({
+  field: z.string(),
+  code: z.string().optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+  message: z.string(),
+});
 export type InputIssue = z.infer<typeof inputIssueSchema>;
 
 /** Every error body: an English message, a stable code, and details per code. */

@@ -2,6 +2,7 @@
 // shared by the server (the authority) and the SPA.
 import { z } from "zod";
 import { PLEX_TIMEOUT_LIMITS, SCAN_LIMITS } from "./constants.js";
+import { coded } from "./validation.js";
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -30,13 +31,11 @@ export const plexUrlSchema = z
   .trim()
   .min(1, { message: "required" })
   .max(500, { message: "must be at most 500 characters" })
-  .refine(isHttpUrl, { message: "expected an http:// or https:// URL, e.g. http://192.168.1.10:32400" })
+  .refine(isHttpUrl, coded("http_url"))
   // A query string or fragment would be sent with every request; a trailing slash doubles up.
-  .refine((v) => !/[?#]/.test(v), { message: "must not contain ? or #" })
+  .refine((v) => !/[?#]/.test(v), coded("url_query_or_fragment"))
   // One @ ends the user:password; a second one would leave part of the password unmasked.
-  .refine((v) => (v.split("/")[2] ?? "").split("@").length <= 2, {
-    message: "must contain at most one @ (write an @ in a password as %40)",
-  })
+  .refine((v) => (v.split("/")[2] ?? "").split("@").length <= 2, coded("url_one_at"))
   .transform((v) => v.replace(/\/+$/, ""));
 
 export const plexTokenSchema = z
@@ -44,7 +43,7 @@ export const plexTokenSchema = z
   .trim()
   .min(1, { message: "required" })
   .max(200, { message: "must be at most 200 characters" })
-  .regex(/^[\x21-\x7e]+$/, { message: "must not contain spaces or special characters" });
+  .refine((v) => /^[\x21-\x7e]+$/.test(v), coded("token_characters"));
 
 export const plexTimeoutSchema = z
   .number({ message: "expected a number of seconds" })
@@ -106,15 +105,18 @@ const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const setupScheduleBodySchema = z
   .object({
     mode: z.enum(["off", "daily", "cron"]),
-    time: z.string().regex(HHMM, { message: "expected a time as HH:MM (00:00-23:59)" }).optional(),
+    time: z
+      .string()
+      .refine((v) => HHMM.test(v), coded("time_format"))
+      .optional(),
     cron: z.string().trim().max(120, { message: "must be at most 120 characters" }).optional(),
   })
   .strict()
   .superRefine((body, ctx) => {
     if (body.mode === "daily" && body.time === undefined)
-      ctx.addIssue({ code: "custom", path: ["time"], message: "required for a daily schedule" });
+      ctx.addIssue({ code: "custom", path: ["time"], ...coded("time_required") });
     if (body.mode === "cron" && !body.cron)
-      ctx.addIssue({ code: "custom", path: ["cron"], message: "required when mode is cron" });
+      ctx.addIssue({ code: "custom", path: ["cron"], ...coded("cron_required") });
   });
 export type SetupScheduleBody = z.infer<typeof setupScheduleBodySchema>;
 

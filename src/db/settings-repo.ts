@@ -3,13 +3,16 @@
 // and out, and a partial update rewrites only the keys it names.
 import type { Kysely } from "kysely";
 import { type AppSettings, appSettingsSchema, SETTINGS_KEYS } from "../config/settings.js";
+import { codedIssue, type ValidationIssue } from "../contracts/validation.js";
 import { FORBIDDEN_IN_SETTINGS } from "../log-text.js";
+import { issuesFromZod } from "../validation-issues.js";
 import { readJsonColumn } from "./json-column.js";
 import type { Database } from "./schema.js";
 
+/** Refused settings: each issue a code with params (contracts/validation), named by its dotted field. */
 export class SettingsValidationError extends Error {
-  constructor(readonly issues: { path: string; message: string }[]) {
-    super(issues.map((i) => `${i.path}: ${i.message}`).join("; "));
+  constructor(readonly issues: ValidationIssue[]) {
+    super(issues.map((i) => `${i.field}: ${i.message}`).join("; "));
     this.name = "SettingsValidationError";
   }
 }
@@ -57,13 +60,11 @@ export async function saveSettings(
   const current = await loadSettings(db);
   const unknown = Object.keys(patch).filter((k) => !SETTINGS_KEYS.includes(k as keyof AppSettings));
   if (unknown.length > 0) {
-    throw new SettingsValidationError(unknown.map((k) => ({ path: k, message: "unknown setting" })));
+    throw new SettingsValidationError(unknown.map((k) => codedIssue(k, "unknown_setting")));
   }
   const controls = forbiddenText(patch, "");
   if (controls.length > 0) {
-    throw new SettingsValidationError(
-      controls.map((path) => ({ path, message: "may not contain NUL or bidirectional-override characters" })),
-    );
+    throw new SettingsValidationError(controls.map((path) => codedIssue(path, "control_characters")));
   }
   // Nested objects (schedule) merge with their current value, so a client can send one field.
   const merged: Record<string, unknown> = { ...current };
@@ -76,9 +77,7 @@ export async function saveSettings(
   }
   const parsed = appSettingsSchema.safeParse(merged);
   if (!parsed.success) {
-    throw new SettingsValidationError(
-      parsed.error.issues.map((i) => ({ path: i.path.join(".") || "settings", message: i.message })),
-    );
+    throw new SettingsValidationError(issuesFromZod(parsed.error, [], "settings"));
   }
   const next = parsed.data;
   await db.transaction().execute(async (tx) => {

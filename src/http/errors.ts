@@ -1,6 +1,8 @@
 // HTTP errors as JSON: a status, a message meant for people (English), a stable `code` that the
-// SPA translates, and the field at fault for 400s.
+// SPA translates, and for 400s the field at fault and its issues as codes (contracts/validation).
 import type { z } from "zod";
+import type { ValidationIssue } from "../contracts/validation.js";
+import { issuesFromZod } from "../validation-issues.js";
 
 /** The code an error carries when its thrower names none: one per status. */
 export function defaultErrorCode(status: number): string {
@@ -46,6 +48,24 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * The 400 of invalid input: an English `error` naming the first issue (logs, API users), the
+ * first issue's `field`, and every issue as a code with params, which the SPA translates.
+ */
+export function invalidInput(
+  issues: readonly ValidationIssue[],
+  where: "body" | "query" | "params" = "body",
+  details: Record<string, unknown> & { code?: string } = {},
+): HttpError {
+  const first = issues[0] ?? { field: where, message: "invalid input" };
+  return new HttpError(400, `Invalid ${where}: ${first.field}: ${first.message}`, {
+    code: "invalid_input",
+    field: first.field,
+    ...details,
+    issues,
+  });
+}
+
 /** Validates input with a schema; a failure is a 400 naming the first bad field. */
 export function parseInput<S extends z.ZodType>(
   schema: S,
@@ -54,16 +74,5 @@ export function parseInput<S extends z.ZodType>(
 ): z.output<S> {
   const parsed = schema.safeParse(value ?? {});
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => ({
-    field: i.path.length > 0 ? i.path.join(".") : where,
-    message:
-      i.code === "unrecognized_keys"
-        ? `unknown field${i.keys.length > 1 ? "s" : ""}: ${i.keys.join(", ")}`
-        : i.message,
-  }));
-  const first = issues[0]!;
-  throw new HttpError(400, `Invalid ${where}: ${first.field}: ${first.message}`, {
-    field: first.field,
-    issues,
-  });
+  throw invalidInput(issuesFromZod(parsed.error, [], where), where);
 }

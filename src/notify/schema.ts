@@ -2,6 +2,7 @@
 // and the SPA (form types). Agents may be saved half-filled while switched off; switching one
 // on requires its fields, and every message names the field so the UI can point at it.
 import { z } from "zod";
+import { coded, type ValidationCode } from "../contracts/validation.js";
 
 export const AGENT_NAMES = ["telegram", "discord", "ntfy", "webhook"] as const;
 export type AgentName = (typeof AGENT_NAMES)[number];
@@ -17,29 +18,27 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-const HTTP_URL_MESSAGE = "expected an http:// or https:// URL";
-
 /** An http(s) URL, or "" while the agent is not configured yet. */
 const optionalHttpUrl = z
   .string()
   .trim()
-  .refine((v) => v === "" || isHttpUrl(v), { message: HTTP_URL_MESSAGE });
+  .refine((v) => v === "" || isHttpUrl(v), coded("http_url"));
 
 /** A base URL: http(s), trailing slashes dropped so paths can be appended. */
 const baseUrl = (fallback: string) =>
   z
     .string()
     .trim()
-    .refine(isHttpUrl, { message: HTTP_URL_MESSAGE })
+    .refine(isHttpUrl, coded("http_url"))
     .transform((v) => v.replace(/\/+$/, ""))
     .default(fallback);
 
 /** Empty, or matching `pattern`. */
-const optionalMatching = (pattern: RegExp, message: string) =>
+const optionalMatching = (pattern: RegExp, code: ValidationCode) =>
   z
     .string()
     .trim()
-    .refine((v) => v === "" || pattern.test(v), { message });
+    .refine((v) => v === "" || pattern.test(v), coded(code));
 
 export const TELEGRAM_BOT_TOKEN_PATTERN = /^\d{1,20}:[A-Za-z0-9_-]{20,100}$/;
 /** A numeric chat id (users positive, groups negative, supergroups/channels -100…) or @channelname. */
@@ -56,14 +55,8 @@ export const notificationEventsSchema = z.object({
 
 export const telegramSettingsSchema = z.object({
   enabled: z.boolean().default(false),
-  botToken: optionalMatching(
-    TELEGRAM_BOT_TOKEN_PATTERN,
-    "expected the bot token from @BotFather, like 123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
-  ).default(""),
-  chatId: optionalMatching(
-    TELEGRAM_CHAT_ID_PATTERN,
-    "expected a numeric chat id (e.g. -1001234567890) or a channel name like @mychannel",
-  ).default(""),
+  botToken: optionalMatching(TELEGRAM_BOT_TOKEN_PATTERN, "telegram_bot_token").default(""),
+  chatId: optionalMatching(TELEGRAM_CHAT_ID_PATTERN, "telegram_chat_id").default(""),
   /** A forum topic of a supergroup (Telegram's message_thread_id). */
   topicId: z
     .number({ message: "expected a whole number" })
@@ -81,12 +74,12 @@ export const discordSettingsSchema = z.object({
 export const ntfySettingsSchema = z.object({
   enabled: z.boolean().default(false),
   serverUrl: baseUrl("https://ntfy.sh"),
-  topic: optionalMatching(NTFY_TOPIC_PATTERN, "use letters, digits, _ and - only (at most 64)").default(""),
+  topic: optionalMatching(NTFY_TOPIC_PATTERN, "ntfy_topic").default(""),
   /** An access token, sent as `Authorization: Bearer …`. */
   token: z
     .string()
     .trim()
-    .regex(/^[\x21-\x7e]{1,256}$/, { message: "expected a token without spaces" })
+    .refine((v) => /^[\x21-\x7e]{1,256}$/.test(v), coded("token_characters"))
     .optional()
     .or(z.literal("").transform(() => undefined)),
   priority: z
@@ -104,21 +97,15 @@ export const webhookSettingsSchema = z.object({
     .record(
       z.string(),
       // Latin-1 without control characters: what fetch accepts in a header value.
-      z.string().regex(/^[\t\x20-\x7e\x80-\xff]*$/, {
-        message: "header values may not contain line breaks or non-Latin-1 characters",
-      }),
+      z.string().refine((v) => /^[\t\x20-\x7e\x80-\xff]*$/.test(v), coded("header_value")),
     )
     .superRefine((headers, ctx) => {
       const names = Object.keys(headers);
-      if (names.length > 20) ctx.addIssue({ code: "custom", message: "at most 20 headers" });
+      if (names.length > 20) ctx.addIssue({ code: "custom", ...coded("header_count", { maximum: 20 }) });
       for (const name of names) {
         if (HEADER_NAME_PATTERN.test(name)) continue;
         // zod 4 reports a bad record key only as "Invalid key in record": say which and why.
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          message: `expected a header name like X-Api-Key (letters, digits and -), got ${JSON.stringify(name)}`,
-        });
+        ctx.addIssue({ code: "custom", path: [name], ...coded("header_name", { name }) });
       }
     })
     .optional(),
@@ -127,16 +114,11 @@ export const webhookSettingsSchema = z.object({
 function requireField(
   ctx: z.core.$RefinementCtx<unknown>,
   agent: AgentName,
-  label: string,
   field: string,
   value: string,
 ): void {
   if (value !== "") return;
-  ctx.addIssue({
-    code: "custom",
-    path: [agent, field],
-    message: `${agent}.${field} is required when ${label} notifications are enabled`,
-  });
+  ctx.addIssue({ code: "custom", path: [agent, field], ...coded("required_when_enabled", { agent }) });
 }
 
 export const notificationSettingsSchema = z
@@ -149,12 +131,12 @@ export const notificationSettingsSchema = z
   })
   .superRefine((s, ctx) => {
     if (s.telegram.enabled) {
-      requireField(ctx, "telegram", "Telegram", "botToken", s.telegram.botToken);
-      requireField(ctx, "telegram", "Telegram", "chatId", s.telegram.chatId);
+      requireField(ctx, "telegram", "botToken", s.telegram.botToken);
+      requireField(ctx, "telegram", "chatId", s.telegram.chatId);
     }
-    if (s.discord.enabled) requireField(ctx, "discord", "Discord", "webhookUrl", s.discord.webhookUrl);
-    if (s.ntfy.enabled) requireField(ctx, "ntfy", "ntfy", "topic", s.ntfy.topic);
-    if (s.webhook.enabled) requireField(ctx, "webhook", "webhook", "url", s.webhook.url);
+    if (s.discord.enabled) requireField(ctx, "discord", "webhookUrl", s.discord.webhookUrl);
+    if (s.ntfy.enabled) requireField(ctx, "ntfy", "topic", s.ntfy.topic);
+    if (s.webhook.enabled) requireField(ctx, "webhook", "url", s.webhook.url);
   });
 
 export type NotificationSettings = z.output<typeof notificationSettingsSchema>;

@@ -124,21 +124,119 @@ describe("schedule preview", () => {
     expect(saved.json.scheduler.nextRunAt).toBe(preview.json.runs[0]);
   });
 
-  it("explains an invalid cron expression on its field", async () => {
-    const every = await api("POST", "/api/schedule/preview", {
-      schedule: { mode: "cron", cron: "*/5 * * * *" },
-    });
-    expect(every.status).toBe(400);
-    expect(every.json).toMatchObject({ code: "invalid_input", field: "schedule.cron" });
-    expect(every.json.issues[0].message).toMatch(/at most once an hour/);
-    const seconds = await api("POST", "/api/schedule/preview", {
-      schedule: { mode: "cron", cron: "0 0 3 * * *" },
-    });
-    expect(seconds.json.issues[0].message).toMatch(/seconds field/);
-    const zone = await api("POST", "/api/schedule/preview", { schedule: { timezone: "Mars/Base" } });
-    expect(zone.json).toMatchObject({ code: "invalid_input", field: "schedule.timezone" });
-    const extra = await api("POST", "/api/schedule/preview", { schedule: {}, hack: 1 });
-    expect(extra.status).toBe(400);
+  // The preview and the save refuse a schedule alike: a code with params on the field.
+  it.each<[string, Record<string, unknown>, string, string, Record<string, unknown> | undefined]>([
+    [
+      "every 5 minutes",
+      { mode: "cron", cron: "*/5 * * * *" },
+      "schedule.cron",
+      "cron_too_often",
+      { minutes: 5 },
+    ],
+    [
+      "every minute of 3 am",
+      { mode: "cron", cron: "* 3 * * *" },
+      "schedule.cron",
+      "cron_too_often",
+      { minutes: 1 },
+    ],
+    [
+      "a seconds field",
+      { mode: "cron", cron: "0 0 3 * * *" },
+      "schedule.cron",
+      "cron_seconds_field",
+      undefined,
+    ],
+    ["four fields", { mode: "cron", cron: "0 3 * *" }, "schedule.cron", "cron_fields", { count: 4 }],
+    ["an hour of 25", { mode: "cron", cron: "0 25 * * *" }, "schedule.cron", "cron_invalid", undefined],
+    ["cron without an expression", { mode: "cron", cron: null }, "schedule.cron", "cron_required", undefined],
+    ["a time of 24:00", { time: "24:00" }, "schedule.time", "time_format", undefined],
+    ["an unknown time zone", { timezone: "Mars/Base" }, "schedule.timezone", "timezone_unknown", undefined],
+    ["a weekly mode", { mode: "weekly" }, "schedule.mode", "invalid_value", { values: ["daily", "cron"] }],
+    ["an unknown field", { every: "day" }, "schedule", "unrecognized_keys", { keys: ["every"] }],
+    [
+      "a NUL in the time zone",
+      { timezone: "Europe/Berlin\u0000" },
+      "schedule.timezone",
+      "control_characters",
+      undefined,
+    ],
+  ])(
+    "refuses %s with its code and params, on preview and on save",
+    async (_, schedule, field, code, params) => {
+      const before = (await api("GET", "/api/settings")).json.settings.schedule;
+      for (const [method, path] of [
+        ["POST", "/api/schedule/preview"],
+        ["PUT", "/api/settings"],
+      ] as const) {
+        // The preview has no control-character rule of its own: that one belongs to saving.
+        if (code === "control_characters" && method === "POST") continue;
+        const res = await api(method, path, { schedule });
+        expect(res.status, `${method} ${res.text}`).toBe(400);
+        expect(res.json).toMatchObject({ code: "invalid_input", field });
+        expect(res.json.issues[0]).toEqual({
+          field,
+          code,
+          ...(params ? { params } : {}),
+          message: expect.any(String),
+        });
+      }
+      expect((await api("GET", "/api/settings")).json.settings.schedule).toEqual(before);
+    },
+  );
+
+  it.each<[string, Record<string, unknown>, string, string, Record<string, unknown> | undefined]>([
+    ["days of 0", { days: 0 }, "days", "too_small", { minimum: 1, origin: "number", inclusive: true }],
+    [
+      "maxItems of 10^6",
+      { maxItems: 1_000_000 },
+      "maxItems",
+      "too_big",
+      { maximum: 100_000, origin: "number" },
+    ],
+    ["a string for a boolean", { dryRun: "yes" }, "dryRun", "invalid_type", { expected: "boolean" }],
+    ["an unknown setting", { colour: "red" }, "colour", "unknown_setting", undefined],
+    [
+      "a bidi override in a library",
+      { libraries: ["Mov\u202eies"] },
+      "libraries.0",
+      "control_characters",
+      undefined,
+    ],
+    [
+      "a non-http webhook",
+      { notifications: { discord: { webhookUrl: "ftp://x" } } },
+      "notifications.discord.webhookUrl",
+      "http_url",
+      undefined,
+    ],
+    [
+      "ntfy on without a topic",
+      { notifications: { ntfy: { enabled: true } } },
+      "notifications.ntfy.topic",
+      "required_when_enabled",
+      { agent: "ntfy" },
+    ],
+    [
+      "an unknown language",
+      { appearance: { language: "fr" } },
+      "appearance.language",
+      "invalid_value",
+      { values: ["browser", "en", "de"] },
+    ],
+    [
+      "an array for settings",
+      [] as unknown as Record<string, unknown>,
+      "body",
+      "invalid_type",
+      { expected: "object" },
+    ],
+  ])("PUT /api/settings refuses %s with its code and params", async (_, body, field, code, params) => {
+    const res = await api("PUT", "/api/settings", body);
+    expect(res.status, res.text).toBe(400);
+    expect(res.json).toMatchObject({ code: "invalid_input", field, error: expect.stringContaining(field) });
+    expect(res.json.issues[0]).toMatchObject({ field, code, ...(params ? { params } : {}) });
+    if (!params) expect(res.json.issues[0].params).toBeUndefined();
   });
 
   it("shows no runs when the schedule is off", async () => {

@@ -176,16 +176,25 @@ describe("a server started with no Plex variables", () => {
   });
 
   it("refuses bad input naming the field, and stores nothing", async () => {
-    for (const [body, field] of [
-      [{ url: "ftp://plex.lan" }, "url"],
-      [{ url: "http://plex.lan:32400/?x=1" }, "url"],
-      [{ token: "has space" }, "token"],
-      [{ timeoutSeconds: 0 }, "timeoutSeconds"],
-      [{ url: first.url, colour: "red" }, "body"],
+    for (const [body, field, code, params] of [
+      [{ url: "ftp://plex.lan" }, "url", "http_url", undefined],
+      [{ url: "http://plex.lan:32400/?x=1" }, "url", "url_query_or_fragment", undefined],
+      [{ url: "http://a@b@plex.lan" }, "url", "url_one_at", undefined],
+      [{ url: "" }, "url", "too_small", { minimum: 1, origin: "string" }],
+      [{ token: "has space" }, "token", "token_characters", undefined],
+      [{ timeoutSeconds: 0 }, "timeoutSeconds", "too_small", { minimum: 1, origin: "number" }],
+      [{ timeoutSeconds: 601 }, "timeoutSeconds", "too_big", { maximum: 600, origin: "number" }],
+      [{ url: first.url, colour: "red" }, "body", "unrecognized_keys", { keys: ["colour"] }],
     ] as const) {
       const res = await s.api("PUT", "/api/plex/connection", body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.json).toMatchObject({ code: "invalid_input", field });
+      expect(res.json.issues[0], JSON.stringify(body)).toMatchObject({
+        field,
+        code,
+        ...(params ? { params } : {}),
+      });
+      if (!params) expect(res.json.issues[0].params, JSON.stringify(body)).toBeUndefined();
     }
     expect((await s.api("GET", "/api/plex/connection")).json).toMatchObject({ token: null });
   });
@@ -237,16 +246,22 @@ describe("a server started with no Plex variables", () => {
     });
     expect(libs.json).toEqual({ libraries: ["Movies"], includePersonal: true });
 
-    for (const [body, field] of [
-      [{ mode: "daily" }, "time"],
-      [{ mode: "daily", time: "25:00" }, "time"],
-      [{ mode: "cron" }, "cron"],
-      [{ mode: "cron", cron: "* * * * *" }, "cron"],
-      [{ mode: "weekly" }, "mode"],
+    for (const [body, field, code, params] of [
+      [{ mode: "daily" }, "time", "time_required", undefined],
+      [{ mode: "daily", time: "25:00" }, "time", "time_format", undefined],
+      [{ mode: "cron" }, "cron", "cron_required", undefined],
+      // Refused by the settings' own rule, named by the step's field.
+      [{ mode: "cron", cron: "* * * * *" }, "cron", "cron_too_often", { minutes: 1 }],
+      [{ mode: "weekly" }, "mode", "invalid_value", { values: ["off", "daily", "cron"] }],
     ] as const) {
       const res = await s.api("POST", "/api/setup/schedule", body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.json.field, JSON.stringify(body)).toBe(field);
+      expect(res.json.issues[0], JSON.stringify(body)).toMatchObject({
+        field,
+        code,
+        ...(params ? { params } : {}),
+      });
     }
     const settingsBefore = (await s.api("GET", "/api/settings")).json;
     expect(settingsBefore.settings.schedule.time).toBe("03:30");
@@ -288,7 +303,15 @@ describe("the environment wins per value", () => {
     });
     const refused = await s.api("PUT", "/api/plex/connection", { url: second.url, token: first.token });
     expect(refused.status).toBe(400);
-    expect(refused.json).toMatchObject({ field: "url", error: expect.stringContaining("PLEX_URL") });
+    expect(refused.json).toMatchObject({
+      code: "invalid_input",
+      field: "url",
+      issues: [{ field: "url", code: "set_by_environment", params: { variable: "PLEX_URL" } }],
+    });
+    const timeout = await s.api("PUT", "/api/plex/connection", { timeoutSeconds: 30 });
+    expect(timeout.json.issues).toMatchObject([
+      { field: "timeoutSeconds", code: "set_by_environment", params: { variable: "PLEX_TIMEOUT" } },
+    ]);
     expect((await s.api("GET", "/api/plex/connection")).json.token).toBeNull();
     // The token is not set by the environment, so the browser may set it.
     const saved = await s.api("PUT", "/api/plex/connection", { token: first.token });

@@ -10,12 +10,14 @@ import {
   restoreMaskedSecrets,
   unrestoredMasks,
 } from "../../src/notify/schema.js";
+import { issuesFromZod } from "../../src/validation-issues.js";
 import { BOT_TOKEN, NTFY_TOKEN, settings } from "./fixtures.js";
 
+/** Each issue as "field code {params}", the way the API reports it (codes, not English). */
 function issues(input: unknown): string[] {
   const parsed = notificationSettingsSchema.safeParse(input);
   if (parsed.success) return [];
-  return parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  return issuesFromZod(parsed.error).map((i) => `${i.field} ${i.code} ${JSON.stringify(i.params ?? {})}`);
 }
 
 describe("notificationSettingsSchema", () => {
@@ -62,64 +64,80 @@ describe("notificationSettingsSchema", () => {
     [
       "enabled telegram without a token",
       { telegram: { enabled: true, chatId: "-100123" } },
-      "telegram.botToken: telegram.botToken is required",
+      'telegram.botToken required_when_enabled {"agent":"telegram"}',
     ],
     [
       "enabled telegram without a chat",
       { telegram: { enabled: true, botToken: BOT_TOKEN } },
-      "telegram.chatId: telegram.chatId is required",
+      'telegram.chatId required_when_enabled {"agent":"telegram"}',
     ],
     [
       "a malformed bot token",
       { telegram: { botToken: "not-a-token" } },
-      "telegram.botToken: expected the bot token",
+      "telegram.botToken telegram_bot_token {}",
+    ],
+    ["a chat id with spaces", { telegram: { chatId: "my chat" } }, "telegram.chatId telegram_chat_id {}"],
+    [
+      "a topic id of 0",
+      { telegram: { topicId: 0 } },
+      'telegram.topicId too_small {"minimum":1,"inclusive":true,"origin":"number"}',
     ],
     [
-      "a chat id with spaces",
-      { telegram: { chatId: "my chat" } },
-      "telegram.chatId: expected a numeric chat id",
+      "a fractional topic id",
+      { telegram: { topicId: 1.5 } },
+      'telegram.topicId invalid_type {"expected":"int"',
     ],
-    ["a topic id of 0", { telegram: { topicId: 0 } }, "telegram.topicId: must be at least 1"],
-    ["a fractional topic id", { telegram: { topicId: 1.5 } }, "telegram.topicId: expected a whole number"],
-    [
-      "a non-http api base",
-      { telegram: { apiBase: "ftp://example.com" } },
-      "telegram.apiBase: expected an http",
-    ],
+    ["a non-http api base", { telegram: { apiBase: "ftp://example.com" } }, "telegram.apiBase http_url {}"],
     [
       "enabled discord without URL",
       { discord: { enabled: true } },
-      "discord.webhookUrl: discord.webhookUrl is required",
+      'discord.webhookUrl required_when_enabled {"agent":"discord"}',
     ],
     [
       "a javascript: webhook URL",
       { discord: { webhookUrl: "javascript:alert(1)" } },
-      "discord.webhookUrl: expected an http",
+      "discord.webhookUrl http_url {}",
     ],
-    ["enabled ntfy without topic", { ntfy: { enabled: true } }, "ntfy.topic: ntfy.topic is required"],
-    ["an ntfy topic with a slash", { ntfy: { topic: "a/b" } }, "ntfy.topic: use letters, digits"],
     [
-      "an ntfy topic of 65 characters",
-      { ntfy: { topic: "x".repeat(65) } },
-      "ntfy.topic: use letters, digits",
+      "enabled ntfy without topic",
+      { ntfy: { enabled: true } },
+      'ntfy.topic required_when_enabled {"agent":"ntfy"}',
     ],
-    ["ntfy priority 6", { ntfy: { priority: 6 } }, "ntfy.priority: must be at most 5"],
-    ["ntfy priority 0", { ntfy: { priority: 0 } }, "ntfy.priority: must be at least 1"],
-    ["an ntfy server that is not a URL", { ntfy: { serverUrl: "ntfy" } }, "ntfy.serverUrl: expected an http"],
-    ["an ntfy token with a space", { ntfy: { token: "a b" } }, "ntfy.token: expected a token without spaces"],
-    ["enabled webhook without URL", { webhook: { enabled: true } }, "webhook.url: webhook.url is required"],
+    ["an ntfy topic with a slash", { ntfy: { topic: "a/b" } }, "ntfy.topic ntfy_topic {}"],
+    ["an ntfy topic of 65 characters", { ntfy: { topic: "x".repeat(65) } }, "ntfy.topic ntfy_topic {}"],
+    [
+      "ntfy priority 6",
+      { ntfy: { priority: 6 } },
+      'ntfy.priority too_big {"maximum":5,"inclusive":true,"origin":"number"}',
+    ],
+    [
+      "ntfy priority 0",
+      { ntfy: { priority: 0 } },
+      'ntfy.priority too_small {"minimum":1,"inclusive":true,"origin":"number"}',
+    ],
+    ["an ntfy server that is not a URL", { ntfy: { serverUrl: "ntfy" } }, "ntfy.serverUrl http_url {}"],
+    ["an ntfy token with a space", { ntfy: { token: "a b" } }, "ntfy.token token_characters {}"],
+    [
+      "enabled webhook without URL",
+      { webhook: { enabled: true } },
+      'webhook.url required_when_enabled {"agent":"webhook"}',
+    ],
     [
       "a bad header name",
       { webhook: { headers: { "X Key": "v" } } },
-      "webhook.headers.X Key: expected a header name",
+      'webhook.headers.X Key header_name {"name":"X Key"}',
     ],
     [
       "a header value with a line break",
       { webhook: { headers: { "X-Key": "a\r\nInjected: 1" } } },
-      "webhook.headers.X-Key: header values may not",
+      "webhook.headers.X-Key header_value {}",
     ],
-    ["a string for a boolean", { events: { scanFinished: "yes" } }, "events.scanFinished:"],
-  ])("rejects %s, naming the field", (_, input, expected) => {
+    [
+      "a string for a boolean",
+      { events: { scanFinished: "yes" } },
+      'events.scanFinished invalid_type {"expected":"boolean"}',
+    ],
+  ])("rejects %s, naming the field and the code", (_, input, expected) => {
     const found = issues(input);
     expect(
       found.some((line) => line.startsWith(expected)),

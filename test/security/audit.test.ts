@@ -389,7 +389,7 @@ describe("low findings", () => {
       headers: { Cookie: cookie, Origin: server.url, "X-CSRF-Token": csrf },
     });
     expect(res.status).toBe(400);
-    expect(res.json?.error).toContain("seconds field is not supported");
+    expect(res.json?.issues).toMatchObject([{ field: "schedule.cron", code: "cron_seconds_field" }]);
   });
 
   it("the data folder is 0700 and the database and logs 0600, whatever the umask", () => {

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from "fastify";
 import type { EffectiveConnection } from "../../config/connection.js";
 import { type PlexConnectionView, plexConnectionBodySchema, sameOrigin } from "../../contracts/setup.js";
+import { codedIssue } from "../../contracts/validation.js";
 import { errorMessage } from "../../error-message.js";
 import { maskSecret } from "../../notify/schema.js";
 import {
@@ -17,7 +18,7 @@ import {
   sanitizeUrl,
 } from "../../plex/index.js";
 import { librariesWithCounts } from "../../scan/libraries.js";
-import { HttpError, parseInput } from "../errors.js";
+import { invalidInput, parseInput } from "../errors.js";
 
 /** A change to the stored connection (validated); a value left out stays as it is. */
 export interface ConnectionPatch {
@@ -106,14 +107,10 @@ function unmasked<B extends ConnectionBody>(body: B, current: string): B {
 export function requireTokenForNewOrigin(current: EffectiveConnection, body: ConnectionBody): void {
   if (body.url === undefined || body.token !== undefined || !current.token) return;
   if (sameOrigin(body.url, current.url)) return;
-  const message = current.fromEnvironment.token
-    ? "the token set by the environment (PLEX_TOKEN) is only sent to the address it is set for; type a token to test another address, and set PLEX_URL in the environment to change it"
-    : "the saved token is only sent to the address it was saved for; enter it again for a new address";
-  throw new HttpError(400, `Invalid body: token: ${message}`, {
+  const fromEnvironment = current.fromEnvironment.token;
+  throw invalidInput([codedIssue("token", "token_required", { fromEnvironment })], "body", {
     code: "token_required",
-    field: "token",
-    fromEnvironment: current.fromEnvironment.token,
-    issues: [{ field: "token", message }],
+    fromEnvironment,
   });
 }
 
@@ -142,11 +139,7 @@ export async function plexRoutes(
     for (const field of ["url", "token", "timeoutSeconds"] as const) {
       const fromEnv = field === "timeoutSeconds" ? env.timeout : env[field];
       if (body[field] !== undefined && fromEnv) {
-        const message = `set by the environment (${ENV_NAMES[field]}); change it there`;
-        throw new HttpError(400, `Invalid body: ${field}: ${message}`, {
-          field,
-          issues: [{ field, message }],
-        });
+        throw invalidInput([codedIssue(field, "set_by_environment", { variable: ENV_NAMES[field] })]);
       }
     }
     requireTokenForNewOrigin(current, body);

@@ -1,6 +1,7 @@
 // /api/settings: the database is the one source of settings; every change is validated.
 import type { FastifyInstance } from "fastify";
 import type { AppSettings } from "../../config/settings.js";
+import { codedIssue } from "../../contracts/validation.js";
 import { type SettingsAccess, SettingsValidationError } from "../../db/settings-repo.js";
 import {
   maskNotificationSecrets,
@@ -9,7 +10,7 @@ import {
   unrestoredMasks,
 } from "../../notify/schema.js";
 import { sanitizeUrl } from "../../plex/index.js";
-import { HttpError } from "../errors.js";
+import { invalidInput } from "../errors.js";
 
 export interface SettingsRouteDeps {
   settings: SettingsAccess;
@@ -51,7 +52,14 @@ export async function settingsRoutes(app: FastifyInstance, deps: SettingsRouteDe
   app.put("/api/settings", async (request) => {
     const body = request.body;
     if (!body || typeof body !== "object" || Array.isArray(body)) {
-      throw new HttpError(400, "Invalid body: expected a JSON object of settings", { field: "body" });
+      throw invalidInput([
+        {
+          field: "body",
+          code: "invalid_type",
+          params: { expected: "object" },
+          message: "expected a JSON object of settings",
+        },
+      ]);
     }
     const patch = { ...(body as Record<string, unknown>) };
     if ("notifications" in patch) {
@@ -59,14 +67,10 @@ export async function settingsRoutes(app: FastifyInstance, deps: SettingsRouteDe
       patch.notifications = restoreMaskedSecrets(patch.notifications, current.notifications);
       const masked = unrestoredMasks(patch.notifications);
       if (masked.length > 0) {
-        throw new HttpError(
-          400,
-          `Invalid body: ${masked[0]}: a saved secret is kept only while its destination stays the same; enter it again`,
-          {
-            code: "secret_required",
-            field: masked[0],
-            issues: masked.map((field) => ({ field, message: "enter the secret again" })),
-          },
+        throw invalidInput(
+          masked.map((field) => codedIssue(field, "secret_required")),
+          "body",
+          { code: "secret_required" },
         );
       }
     }
@@ -75,13 +79,7 @@ export async function settingsRoutes(app: FastifyInstance, deps: SettingsRouteDe
       await deps.onChange?.();
       return { settings: shown(settings), scheduler: await deps.schedulerStatus() };
     } catch (error) {
-      if (error instanceof SettingsValidationError) {
-        const first = error.issues[0]!;
-        throw new HttpError(400, `Invalid body: ${first.path}: ${first.message}`, {
-          field: first.path,
-          issues: error.issues.map((i) => ({ field: i.path, message: i.message })),
-        });
-      }
+      if (error instanceof SettingsValidationError) throw invalidInput(error.issues);
       throw error;
     }
   });

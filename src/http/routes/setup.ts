@@ -9,7 +9,7 @@ import {
   setupScheduleBodySchema,
 } from "../../contracts/setup.js";
 import { type SettingsAccess, SettingsValidationError } from "../../db/settings-repo.js";
-import { HttpError, parseInput } from "../errors.js";
+import { invalidInput, parseInput } from "../errors.js";
 import { type ConnectionAccess, connectionView } from "./plex.js";
 
 /** Why the setup is needed, if it is. Pure: the rule of issue 12 §1. */
@@ -47,11 +47,7 @@ export async function setupRoutes(app: FastifyInstance, deps: SetupRouteDeps): P
       return settings;
     } catch (error) {
       if (!(error instanceof SettingsValidationError)) throw error;
-      const issues = error.issues.map((i) => ({ field: field(i.path), message: i.message }));
-      throw new HttpError(400, `Invalid body: ${issues[0]!.field}: ${issues[0]!.message}`, {
-        field: issues[0]!.field,
-        issues,
-      });
+      throw invalidInput(error.issues.map((i) => ({ ...i, field: field(i.field) })));
     }
   };
 
