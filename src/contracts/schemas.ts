@@ -219,6 +219,45 @@ export const itemHistoryEntrySchema = z.object({
 });
 export type ItemHistoryEntry = z.infer<typeof itemHistoryEntrySchema>;
 
+/** An external ID, as a file name or a legacy agent's guid gives it ("imdb", "tt0133093"). */
+export const externalIdSchema = z.object({ source: z.string(), id: z.string() });
+export type ExternalIdRef = z.infer<typeof externalIdSchema>;
+
+/** What Plex says of an item now, and what its file and folder names say. */
+export const itemEvidenceSchema = z.object({
+  guid: z.string().nullable(),
+  /** Server-side file paths (`Media/Part file`) and folders (`Location`, else the files' folders). */
+  files: z.array(z.string()),
+  folders: z.array(z.string()),
+  /** IDs and the release year read from those names. */
+  pathIds: z.array(externalIdSchema),
+  pathYear: z.number().nullable(),
+  /** The IDs the current match carries (Guid list, or a legacy agent's guid). */
+  matchedIds: z.array(externalIdSchema),
+  lockedFields: z.array(z.string()),
+  /** The poster's version (its thumb's timestamp), for a cacheable address; null when unknown. */
+  posterVersion: z.string().nullable(),
+  hasPoster: z.boolean(),
+  /** The show of a season or episode ("Go to the show"); null otherwise. */
+  showRatingKey: z.string().nullable(),
+});
+export type ItemEvidence = z.infer<typeof itemEvidenceSchema>;
+
+/** A match candidate as the API shows it; its poster is served by its guid, never by URL. */
+export const matchCandidateSchema = z.object({
+  guid: z.string(),
+  name: z.string(),
+  year: z.number().nullable(),
+  score: z.number().nullable(),
+  summary: z.string().nullable(),
+  hasPoster: z.boolean(),
+  /** The IDs its guid names (legacy agents); Plex lists none for a plex:// candidate. */
+  ids: z.array(externalIdSchema),
+  /** The item is matched to it now. */
+  current: z.boolean(),
+});
+export type MatchCandidate = z.infer<typeof matchCandidateSchema>;
+
 /** `GET /api/items/:ratingKey`: the item, its newest attempts, its last scan, a link into Plex. */
 export const itemDetailSchema = z.object({
   item: itemResourceSchema,
@@ -235,6 +274,10 @@ export const itemDetailSchema = z.object({
   plexLink: z.string().nullable(),
   /** What "Undo match" restores; null (or absent) when the app never matched the item. */
   previousMatch: matchRefSchema.nullable().optional(),
+  /** The item as Plex has it now (the evidence); null when Plex could not be asked. */
+  plex: itemEvidenceSchema.nullable(),
+  /** The candidates the scan stored, as the picker shows them (the current match marked). */
+  candidates: z.array(matchCandidateSchema),
 });
 export type ItemDetail = z.infer<typeof itemDetailSchema>;
 
@@ -259,17 +302,6 @@ export const matchesQuerySchema = z
   .strict();
 export type MatchesQuery = z.input<typeof matchesQuerySchema>;
 
-/** A match candidate as the API shows it; its poster is served by index, never by URL. */
-export const matchCandidateSchema = z.object({
-  guid: z.string(),
-  name: z.string(),
-  year: z.number().nullable(),
-  score: z.number().nullable(),
-  summary: z.string().nullable(),
-  hasPoster: z.boolean(),
-});
-export type MatchCandidate = z.infer<typeof matchCandidateSchema>;
-
 export const matchesResponseSchema = z.object({
   /** Names this search's result list for the candidate poster route (`?search=`). */
   searchId: z.string(),
@@ -285,18 +317,39 @@ export const matchesResponseSchema = z.object({
 });
 export type MatchesResponse = z.infer<typeof matchesResponseSchema>;
 
-/** `GET /api/items/:ratingKey/candidates/:n/poster`: n indexes a stored or searched list. */
-export const candidatePosterParamsSchema = z.object({
-  ratingKey: z.string().regex(/^\d{1,12}$/, { message: "expected a Plex ratingKey (digits)" }),
-  n: z.coerce
-    .number({ message: "expected a candidate index" })
-    .int({ message: "expected a candidate index" })
-    .min(0)
-    .max(99),
-});
+const POSTER_WIDTH = z.coerce.number().int().min(32).max(1000).optional();
+
+/** `GET /api/items/:ratingKey/poster`: `v` is the thumb's version (a versioned address is cached for good). */
+export const itemPosterQuerySchema = z
+  .object({
+    width: POSTER_WIDTH,
+    v: z
+      .string()
+      .regex(/^\d{1,20}$/, { message: "expected a poster version (digits)" })
+      .optional(),
+    /** The list's own address key (when the item was last checked): a new address after a fix, never cached for good. */
+    seen: z
+      .string()
+      .regex(/^\d{1,20}$/, { message: "expected a time (digits)" })
+      .optional(),
+  })
+  .strict();
+
+/** A Plex guid as a match candidate carries it: `scheme://…`, printable ASCII only. */
+export const plexGuidSchema = z
+  .string()
+  .max(500)
+  .regex(/^[a-z][a-z0-9+.-]{0,63}:\/\/[\x21-\x7e]{1,400}$/, { message: "expected a Plex guid" });
+
+/**
+ * `GET /api/items/:ratingKey/candidates/poster?guid=`: a candidate's poster by its guid, from a
+ * list the server holds (a picker search, or the candidates the scan stored). Keyed by guid, so
+ * the browser never shows one candidate's cached poster for another.
+ */
 export const candidatePosterQuerySchema = z
   .object({
-    width: z.coerce.number().int().min(32).max(1000).optional(),
+    guid: plexGuidSchema,
+    width: POSTER_WIDTH,
     /** A searchId from the matches response; without it, the candidates the scan stored. */
     search: z
       .string()

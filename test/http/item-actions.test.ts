@@ -1,5 +1,6 @@
 // The item action routes in process against the emulator: the detail, ignore/unignore, the
-// refresh guard, and the candidate poster proxy, which must never fetch from another host.
+// refresh guard, the evidence in the detail, the item poster (never the art; cached for good only
+// under its version) and the candidate poster proxy, by guid, which never fetches from another host.
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server.js";
@@ -42,7 +43,7 @@ beforeAll(async () => {
   // fetch (the test's own and the notifiers'), through Node's diagnostics channels.
   subscribe("http.client.request.start", noteHttp);
   subscribe("undici:request:create", noteFetch);
-  const started = await api("POST", "/api/scans", { dryRun: true });
+  const started = await api("POST", "/api/scans", { dryRun: true, all: true });
   expect(started.status).toBe(202);
   for (let i = 0; i < 300; i++) {
     const scan = await api("GET", `/api/scans/${started.body.id}`);
@@ -55,6 +56,19 @@ afterAll(async () => {
   unsubscribe("undici:request:create", noteFetch);
   await stack?.close();
 });
+
+/** What the emulator answers, asked directly (the test's view of Plex). */
+async function plexJson(path: string) {
+  const res = await fetch(`${stack.emulator.url.replace(/\/$/, "")}${path}`, {
+    headers: { Accept: "application/json", "X-Plex-Token": stack.emulator.token },
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: Plex's JSON, read by the assertions
+  return (await res.json()) as any;
+}
+
+function fetchPoster(path: string, headers: Record<string, string> = {}) {
+  return fetch(stack.server.url + path, { headers: { "X-Api-Key": KEY, ...headers } });
+}
 
 async function someItem(state = "would_fix") {
   const page = await api("GET", `/api/items?state=${state}&pageSize=5`);
@@ -118,7 +132,81 @@ describe("item actions", () => {
     expect(stack.emulator.stats().refreshes - before).toBe(1);
   });
 
-  it("serves candidate posters by index through the Plex server, never from a URL a client names", async () => {
+  it("shows the evidence: the files and folders Plex has, the IDs and year their names give, an episode's show", async () => {
+    const item = await someItem();
+    const res = await api("GET", `/api/items/${item.ratingKey}`);
+    const raw = (await plexJson(`/library/metadata/${item.ratingKey}`)).MediaContainer.Metadata[0];
+    const files = raw.Media.flatMap((m: { Part: { file: string }[] }) => m.Part.map((p) => p.file));
+    expect(files.length).toBeGreaterThan(0);
+    const evidence = res.body.plex;
+    expect(evidence.files).toEqual(files);
+    expect(evidence.folders).toEqual([...new Set(files.map((f: string) => f.slice(0, f.lastIndexOf("/"))))]);
+    // The emulator names files "Title (Year)/Title (Year).ext", as Plex asks.
+    const year = /\((\d{4})\)\.\w+$/.exec(files[0])?.[1];
+    expect(evidence.pathYear).toBe(Number(year));
+    expect(evidence.guid).toBe(raw.guid);
+    expect(evidence.posterVersion).toBe(raw.thumb ? /\/(\d+)$/.exec(raw.thumb)?.[1] : null);
+    expect(evidence.hasPoster).toBe(!!raw.thumb);
+    expect(evidence.showRatingKey).toBeNull();
+
+    // An episode's show is its grandparent: the season's parent.
+    const episode = stack.emulator.truth().broken.find((b) => b.type === "episode");
+    const season = stack.emulator.truth().broken.find((b) => b.ratingKey === episode?.parentRatingKey);
+    expect(season?.parentRatingKey).toBeDefined();
+    const recorded = await api("GET", `/api/items/${episode?.ratingKey}`);
+    expect(recorded.body.plex.showRatingKey).toBe(season?.parentRatingKey);
+    expect(JSON.stringify(res.body)).not.toContain(stack.emulator.token);
+  });
+
+  it("serves an item's poster, never its background art, cached for good only under its version", async () => {
+    // An item Plex has no poster for (but background art): no picture, so the placeholder shows.
+    const noPoster = stack.emulator
+      .truth()
+      .broken.find((b) => b.type === "movie" && b.currentKinds.includes("no-poster"));
+    expect(noPoster).toBeDefined();
+    const raw = (await plexJson(`/library/metadata/${noPoster?.ratingKey}`)).MediaContainer.Metadata[0];
+    expect(raw.thumb).toBeUndefined();
+    expect(raw.art).toMatch(/^\/library\/metadata\//);
+    const none = await api("GET", `/api/items/${noPoster?.ratingKey}/poster?width=80`);
+    expect(none).toMatchObject({ status: 404, body: { code: "no_poster" } });
+
+    // An item with a poster: its version comes with the detail.
+    const item = stack.emulator
+      .truth()
+      .broken.find((b) => b.type === "movie" && b.kinds.includes("no-summary"));
+    const rk = item?.ratingKey as string;
+    const version = (await api("GET", `/api/items/${rk}`)).body.plex.posterVersion;
+    expect(version).toMatch(/^\d+$/);
+    const versioned = await fetchPoster(`/api/items/${rk}/poster?width=80&v=${version}`);
+    expect(versioned.status).toBe(200);
+    expect(versioned.headers.get("cache-control")).toBe("private, max-age=31536000, immutable");
+    const plain = await fetchPoster(`/api/items/${rk}/poster?width=80`);
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get("cache-control")).toBe("private, no-cache");
+    const etag = plain.headers.get("etag") as string;
+    expect(etag).toBe(`"${version}-80"`);
+    // Asked again with the tag: 304, and Plex sends no image.
+    fetched.length = 0;
+    const again = await fetchPoster(`/api/items/${rk}/poster?width=80`, { "If-None-Match": etag });
+    expect(again.status).toBe(304);
+    expect(fetched.some((u) => u.includes("/photo/:/transcode") || u.includes("/thumb/"))).toBe(false);
+    expect((await api("GET", `/api/items/${rk}/poster?v=12ab`)).body).toMatchObject({
+      code: "invalid_input",
+      field: "v",
+    });
+
+    // A refresh gives the poster a new version: the old address is no longer kept for good.
+    expect((await api("POST", `/api/items/${rk}/refresh`)).status).toBe(200);
+    const newVersion = (await api("GET", `/api/items/${rk}`)).body.plex.posterVersion;
+    expect(newVersion).not.toBe(version);
+    const stale = await fetchPoster(`/api/items/${rk}/poster?width=80&v=${version}`);
+    expect(stale.headers.get("cache-control")).toBe("private, no-cache");
+    const changed = await fetchPoster(`/api/items/${rk}/poster?width=80`, { "If-None-Match": etag });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get("etag")).toBe(`"${newVersion}-80"`);
+  });
+
+  it("serves candidate posters by guid through the Plex server, never from a URL a client names", async () => {
     const item = await someItem("fixed").catch(() => someItem());
     const search = await api(
       "GET",
@@ -127,31 +215,39 @@ describe("item actions", () => {
     expect(search.status).toBe(200);
     expect(search.body.candidates.length).toBeGreaterThan(0);
     expect(JSON.stringify(search.body)).not.toMatch(/https?:\/\//);
+    // The item's own match, when Plex offers it, is marked as the current one; no other is.
+    const current = search.body.candidates.filter((c: { current: boolean }) => c.current);
+    expect(current.every((c: { guid: string }) => c.guid === search.body.item.guid)).toBe(true);
+    for (const c of search.body.candidates) expect(Array.isArray(c.ids)).toBe(true);
     const { searchId } = search.body;
-    const n = search.body.candidates.findIndex((c: { hasPoster: boolean }) => c.hasPoster);
-    expect(n).toBeGreaterThanOrEqual(0);
+    const withPoster = search.body.candidates.find((c: { hasPoster: boolean }) => c.hasPoster);
+    expect(withPoster).toBeDefined();
+    const guid = encodeURIComponent(withPoster.guid);
     fetched.length = 0;
     const poster = await api(
       "GET",
-      `/api/items/${item.ratingKey}/candidates/${n}/poster?search=${searchId}&width=100`,
+      `/api/items/${item.ratingKey}/candidates/poster?guid=${guid}&search=${searchId}&width=100`,
     );
     expect(poster.status).toBe(200);
     expect(poster.type).toBe("image/png");
 
-    // Crafted requests: an address in the query, in the index, or a search of another item.
+    // Crafted requests: an address in the query or as the guid, a search of another item, a
+    // guid the search did not list, the old by-index address.
     const evil = "http://evil.example/x.png";
     const crafted = [
-      `/api/items/${item.ratingKey}/candidates/${n}/poster?search=${searchId}&url=${encodeURIComponent(evil)}`,
-      `/api/items/${item.ratingKey}/candidates/${encodeURIComponent(evil)}/poster?search=${searchId}`,
-      `/api/items/${item.ratingKey}/candidates/${n}/poster?search=${encodeURIComponent(evil)}`,
-      `/api/items/${item.ratingKey}/candidates/-1/poster?search=${searchId}`,
-      `/api/items/${item.ratingKey}/candidates/${n}/poster?search=zz999`,
-      `/api/items/1${item.ratingKey}/candidates/${n}/poster?search=${searchId}`,
-      `/api/items/${item.ratingKey}/candidates/99/poster?search=${searchId}`,
+      `/api/items/${item.ratingKey}/candidates/poster?guid=${guid}&search=${searchId}&url=${encodeURIComponent(evil)}`,
+      `/api/items/${item.ratingKey}/candidates/poster?guid=${encodeURIComponent("plex://movie/a b")}&search=${searchId}`,
+      `/api/items/${item.ratingKey}/candidates/poster?search=${searchId}`,
+      `/api/items/${item.ratingKey}/candidates/poster?guid=${guid}&search=${encodeURIComponent(evil)}`,
+      `/api/items/${item.ratingKey}/candidates/poster?guid=${encodeURIComponent(evil)}&search=${searchId}`,
+      `/api/items/${item.ratingKey}/candidates/poster?guid=${guid}&search=zz999`,
+      `/api/items/1${item.ratingKey}/candidates/poster?guid=${guid}&search=${searchId}`,
+      `/api/items/${item.ratingKey}/candidates/poster?guid=${encodeURIComponent("plex://movie/000000000000000000000000")}&search=${searchId}`,
+      `/api/items/${item.ratingKey}/candidates/0/poster?search=${searchId}`,
     ];
     const statuses = [];
     for (const path of crafted) statuses.push((await api("GET", path)).status);
-    expect(statuses).toEqual([400, 400, 400, 400, 404, 404, 404]);
+    expect(statuses).toEqual([400, 400, 400, 400, 404, 404, 404, 404, 404]);
 
     // Every request the server made went to the configured Plex server.
     const serverHost = new URL(stack.server.url).host;
@@ -163,5 +259,34 @@ describe("item actions", () => {
     const transcodes = fetched.filter((u) => u.includes("/photo/:/transcode"));
     expect(transcodes.length).toBe(1);
     expect(new URL(transcodes[0]!).searchParams.get("url")).toMatch(/^https:\/\/images\.plex\.tv\//);
+  });
+
+  it("keys the stored candidates' posters by guid, so each keeps its own", async () => {
+    const page = await api("GET", "/api/items?pageSize=200");
+    const withCandidates = page.body.items.find(
+      (i: { candidates: unknown[] | null }) => (i.candidates?.length ?? 0) > 0,
+    );
+    expect(withCandidates, "an item the scan stored candidates for").toBeDefined();
+    const detail = (await api("GET", `/api/items/${withCandidates.ratingKey}`)).body;
+    expect(detail.candidates.map((c: { guid: string }) => c.guid)).toEqual(
+      withCandidates.candidates.map((c: { guid: string }) => c.guid),
+    );
+    const posters = [];
+    for (const c of detail.candidates as { guid: string; hasPoster: boolean }[]) {
+      if (!c.hasPoster) continue;
+      const res = await fetchPoster(
+        `/api/items/${withCandidates.ratingKey}/candidates/poster?guid=${encodeURIComponent(c.guid)}&width=60`,
+      );
+      expect(res.status).toBe(200);
+      posters.push(Buffer.from(await res.arrayBuffer()).toString("base64"));
+    }
+    expect(posters.length).toBeGreaterThan(0);
+    // Two candidates never share a picture (the emulator draws one per address).
+    expect(new Set(posters).size).toBe(posters.length);
+    const other = await api(
+      "GET",
+      `/api/items/${withCandidates.ratingKey}/candidates/poster?guid=${encodeURIComponent("plex://movie/ffffffffffffffffffffffff")}`,
+    );
+    expect(other).toMatchObject({ status: 404, body: { code: "no_poster" } });
   });
 });

@@ -1,20 +1,28 @@
 // /api/items/:ratingKey/…: the detail drawer, refresh now, match candidates, apply a match,
 // undo the app's last match, ignore/unignore, and the poster proxies (the browser never sees the Plex token or Plex's
 // address, and never names an address for the server to fetch).
+import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import {
-  candidatePosterParamsSchema,
   candidatePosterQuerySchema,
   type IgnoreBody,
   type ItemDetail,
   ignoreBodySchema,
+  itemPosterQuerySchema,
+  type MatchCandidate,
   type MatchesResponse,
   type MatchRef,
   matchesQuerySchema,
 } from "../../contracts/index.js";
 import type { SqliteScanStore } from "../../jobs/item-store.js";
 import type { ResultsView } from "../../jobs/results-view.js";
-import { isServerPath, type PlexClient, type PlexImage, sanitizeUrl } from "../../plex/index.js";
+import {
+  isServerPath,
+  type PlexClient,
+  type PlexImage,
+  type PlexItem,
+  sanitizeUrl,
+} from "../../plex/index.js";
 import {
   applyMatch,
   ItemNotFoundError,
@@ -24,11 +32,15 @@ import {
 } from "../../scan/item-actions.js";
 import { CandidateSearches } from "../candidate-searches.js";
 import { HttpError, parseInput } from "../errors.js";
+import { type CandidateLike, candidateView, itemEvidence, posterVersion } from "../item-evidence.js";
 import { isoTime, matchBody, ratingKeyParams } from "../schemas.js";
 import { toItemResource } from "./items.js";
 
-/** A thumbnail width: Plex's transcoder scales the poster, so a table row loads a few KB. */
-const posterQuery = candidatePosterQuerySchema.pick({ width: true }).strict();
+/** An address that names the poster's version never changes its answer; any other may. */
+const CACHE_FOR_GOOD = "private, max-age=31536000, immutable";
+const CACHE_REVALIDATE = "private, no-cache";
+/** A candidate's poster is a work's artwork, addressed by the work's guid: it rarely changes. */
+const CACHE_CANDIDATE = "private, max-age=86400";
 
 export interface ItemActionRouteDeps {
   store: () => SqliteScanStore;
@@ -43,12 +55,17 @@ export interface ItemActionRouteDeps {
   previousMatch: (ratingKey: string) => Promise<MatchRef | null | undefined>;
 }
 
-function sendImage(reply: FastifyReply, image: PlexImage) {
+function sendImage(reply: FastifyReply, image: PlexImage, cacheControl: string) {
   return reply
     .type(image.contentType.startsWith("image/") ? image.contentType : "application/octet-stream")
-    .header("Cache-Control", "private, max-age=3600")
+    .header("Cache-Control", cacheControl)
     .send(Buffer.from(image.body));
 }
+
+const candidateList = (candidates: readonly CandidateLike[] | null, currentGuid: string | null) =>
+  (candidates ?? [])
+    .map((c) => candidateView(c, currentGuid))
+    .filter((c): c is MatchCandidate => c !== undefined);
 
 export async function itemActionRoutes(app: FastifyInstance, deps: ItemActionRouteDeps): Promise<void> {
   const actionDeps = () => ({
@@ -94,6 +111,15 @@ export async function itemActionRoutes(app: FastifyInstance, deps: ItemActionRou
     const { ratingKey } = parseInput(ratingKeyParams, request.params, "params");
     const detail = await deps.results.item(ratingKey);
     if (!detail) throw new HttpError(404, `No item ${ratingKey} has been recorded`);
+    // The item as Plex has it now: the evidence. The drawer still opens when Plex cannot answer.
+    const [current, link] = await Promise.all([
+      deps
+        .plex()
+        .metadata([ratingKey])
+        .then(([i]): PlexItem | null => i ?? null)
+        .catch(() => null),
+      plexLink(ratingKey),
+    ]);
     return {
       item: toItemResource(detail.item),
       history: detail.history.map((h) => ({ ...h, at: new Date(h.at).toISOString() })),
@@ -105,8 +131,10 @@ export async function itemActionRoutes(app: FastifyInstance, deps: ItemActionRou
             finishedAt: isoTime(detail.lastScan.finishedAt),
           }
         : null,
-      plexLink: await plexLink(ratingKey),
+      plexLink: link,
       previousMatch: (await deps.previousMatch(ratingKey)) ?? null,
+      plex: current ? itemEvidence(current) : null,
+      candidates: candidateList(detail.item.candidates, current?.guid ?? null),
     };
   });
 
@@ -120,20 +148,10 @@ export async function itemActionRoutes(app: FastifyInstance, deps: ItemActionRou
     const { title, year } = parseInput(matchesQuerySchema, request.query, "query");
     const found = await matchCandidates(actionDeps(), ratingKey, title, year).catch(notFound);
     return {
-      searchId: searches.remember(
-        ratingKey,
-        found.candidates.map((c) => c.thumb),
-      ),
+      searchId: searches.remember(ratingKey, found.candidates),
       item: found.item,
       query: found.query,
-      candidates: found.candidates.map((c) => ({
-        guid: c.guid,
-        name: c.name,
-        year: c.year ?? null,
-        score: c.score ?? null,
-        summary: c.summary ?? null,
-        hasPoster: !!c.thumb,
-      })),
+      candidates: candidateList(found.candidates, found.item.guid),
     };
   });
 
@@ -175,40 +193,50 @@ export async function itemActionRoutes(app: FastifyInstance, deps: ItemActionRou
     return ignore(ratingKey, null);
   });
 
+  // The item's poster, never its background art: an item with no poster shows the placeholder.
+  // `?v=` (the thumb's version, from the detail) makes the address one the browser keeps for
+  // good; without it, or when it is out of date, the browser asks again each time and gets a 304
+  // while the thumb is unchanged, so a fix or an undo shows at once.
   app.get("/api/items/:ratingKey/poster", async (request, reply) => {
     const { ratingKey } = parseInput(ratingKeyParams, request.params, "params");
-    const { width } = parseInput(posterQuery, request.query, "query");
+    const { width, v } = parseInput(itemPosterQuerySchema, request.query, "query");
     const plex = deps.plex();
     const [item] = await plex.metadata([ratingKey]);
     if (!item) throw new HttpError(404, `No item ${ratingKey} in Plex`);
-    const path = item.thumb ?? item.art;
+    const path = item.thumb;
     if (!path) throw new HttpError(404, "This item has no poster", { code: "no_poster" });
     // Only images on the configured Plex server are fetched; an absolute URL in the metadata is
     // someone else's host and stays unfetched.
     if (!isServerPath(path))
       throw new HttpError(404, "This item's poster is not on the Plex server", { code: "no_poster" });
+    const version = posterVersion(path);
+    const cacheControl = v !== undefined && v === version ? CACHE_FOR_GOOD : CACHE_REVALIDATE;
+    const tag = version ?? createHash("sha256").update(path).digest("hex").slice(0, 16);
+    const etag = `"${tag}-${width ?? 0}"`;
+    reply.header("ETag", etag).header("Cache-Control", cacheControl);
+    if (request.headers["if-none-match"] === etag) return reply.code(304).send();
     const image = await plex.thumb(
       path,
       width === undefined ? {} : { width, height: Math.round(width * 1.5) },
     );
-    return sendImage(reply, image);
+    return sendImage(reply, image, cacheControl);
   });
 
-  // A candidate's poster by its position in a list the server holds: the picker's search
+  // A candidate's poster by its guid in a list the server holds: the picker's search
   // (`?search=`) or the candidates the scan stored. Whatever the list says, the image is asked
   // of the configured Plex server only (a server path, or its photo transcoder for a URL).
-  app.get("/api/items/:ratingKey/candidates/:n/poster", async (request, reply) => {
-    const { ratingKey, n } = parseInput(candidatePosterParamsSchema, request.params, "params");
-    const { width, search } = parseInput(candidatePosterQuerySchema, request.query, "query");
+  app.get("/api/items/:ratingKey/candidates/poster", async (request, reply) => {
+    const { ratingKey } = parseInput(ratingKeyParams, request.params, "params");
+    const { guid, width, search } = parseInput(candidatePosterQuerySchema, request.query, "query");
     let source: string | undefined;
     if (search !== undefined) {
       if (!searches.has(search, ratingKey))
         throw new HttpError(404, "This search has expired; search again", { code: "not_found" });
-      source = searches.thumb(search, ratingKey, n);
+      source = searches.thumb(search, ratingKey, guid);
     } else {
       const detail = await deps.results.item(ratingKey);
       if (!detail) throw new HttpError(404, `No item ${ratingKey} has been recorded`);
-      const thumb = detail.item.candidates?.[n]?.thumb;
+      const thumb = detail.item.candidates?.find((c) => c.guid === guid)?.thumb;
       source = typeof thumb === "string" ? thumb : undefined;
     }
     if (!source) throw new HttpError(404, "This candidate has no poster", { code: "no_poster" });
@@ -220,6 +248,6 @@ export async function itemActionRoutes(app: FastifyInstance, deps: ItemActionRou
           throw new HttpError(404, "This candidate's poster cannot be fetched", { code: "no_poster" });
         throw error;
       });
-    return sendImage(reply, image);
+    return sendImage(reply, image, CACHE_CANDIDATE);
   });
 }

@@ -342,7 +342,7 @@ function ItemTable({ items, onOpen, selection }: ListProps) {
               <SelectBox item={item} selection={selection} />
             </Table.Td>
             <Table.Td w={56}>
-              <Poster ratingKey={item.ratingKey} title={item.title} />
+              <Poster item={item} />
             </Table.Td>
             <Table.Td>
               <ItemTitle item={item} onOpen={onOpen} />
@@ -385,7 +385,7 @@ function ItemCards({ items, onOpen, selection }: ListProps) {
         <Card key={item.ratingKey} withBorder padding="sm">
           <Group align="flex-start" wrap="nowrap" gap="sm">
             <SelectBox item={item} selection={selection} />
-            <Poster ratingKey={item.ratingKey} title={item.title} />
+            <Poster item={item} />
             <Stack gap={4} miw={0} style={{ flex: 1 }}>
               <ItemTitle item={item} onOpen={onOpen} />
               <Group gap="xs">

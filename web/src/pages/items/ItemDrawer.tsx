@@ -52,6 +52,7 @@ import { formatNumber } from "../../lib/format";
 import { IgnoreReasonField } from "./IgnoreReasonField";
 import { MatchPicker } from "./MatchPicker";
 import { PosterImage } from "./PosterImage";
+import { candidatePosterSrc, itemPosterSrc } from "./posterSrc";
 import { useElapsedSeconds } from "./useElapsed";
 
 export function ItemDrawer({ ratingKey, onClose }: { ratingKey: string | null; onClose: () => void }) {
@@ -134,7 +135,7 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
     <Stack gap="md">
       <Group align="flex-start" wrap="nowrap" gap="md">
         <PosterImage
-          src={`/api/items/${encodeURIComponent(item.ratingKey)}/poster?width=240`}
+          src={itemPosterSrc(item.ratingKey, detail.plex)}
           alt={t("itemActions.posterOf", { title: item.title })}
           missingLabel={t("itemActions.noPoster")}
           width={120}
@@ -315,14 +316,14 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
       <Section title={t("itemActions.candidates")}>
         {item.candidates && item.candidates.length > 0 ? (
           <Stack gap="xs">
-            {item.candidates.map((c, n) => {
+            {item.candidates.map((c) => {
               const name = typeof c.name === "string" ? c.name : String(c.guid ?? "");
               const year = typeof c.year === "number" ? c.year : null;
               const score = typeof c.score === "number" ? c.score : null;
               return (
                 <Group key={String(c.guid)} gap="sm" wrap="nowrap" align="flex-start">
                   <PosterImage
-                    src={`/api/items/${encodeURIComponent(item.ratingKey)}/candidates/${n}/poster?width=80`}
+                    src={candidatePosterSrc(item.ratingKey, String(c.guid), { width: 80 })}
                     alt={t("itemActions.picker.posterOf", { name })}
                     missingLabel={t("itemActions.noPoster")}
                     width={40}

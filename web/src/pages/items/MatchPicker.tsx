@@ -24,6 +24,7 @@ import { ErrorState } from "../../components/ErrorState";
 import { TitleYear } from "../../components/TitleYear";
 import { formatNumber } from "../../lib/format";
 import { PosterImage } from "./PosterImage";
+import { candidatePosterSrc } from "./posterSrc";
 import { useElapsedSeconds } from "./useElapsed";
 
 interface Query {
@@ -198,11 +199,11 @@ function Candidates({
         {t("itemActions.picker.results", { count: found.candidates.length })}
       </Text>
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-        {found.candidates.map((c, n) => (
+        {found.candidates.map((c) => (
           <Card key={`${found.searchId}:${c.guid}`} withBorder padding="sm">
             <Group align="flex-start" wrap="nowrap" gap="sm">
               <PosterImage
-                src={`/api/items/${encodeURIComponent(ratingKey)}/candidates/${n}/poster?search=${found.searchId}&width=140`}
+                src={candidatePosterSrc(ratingKey, c.guid, { width: 140, search: found.searchId })}
                 alt={t("itemActions.picker.posterOf", { name: c.name })}
                 missingLabel={t("itemActions.noPoster")}
                 width={70}

@@ -1,7 +1,10 @@
 import { IconPhotoOff } from "@tabler/icons-react";
 import { useState } from "react";
 
-/** A larger poster from one of our image routes, or a placeholder when there is none. */
+/**
+ * A larger poster from one of our image routes, or a placeholder when there is none (src null:
+ * known to have none, so nothing is asked).
+ */
 export function PosterImage({
   src,
   alt,
@@ -9,15 +12,16 @@ export function PosterImage({
   width,
   height,
 }: {
-  src: string;
+  src: string | null;
   alt: string;
   missingLabel: string;
   width: number;
   height: number;
 }) {
-  const [missing, setMissing] = useState(false);
+  // Remembered per address: a new address (a new poster version) is tried again.
+  const [missing, setMissing] = useState<string | null>(null);
   const size = { width, height };
-  if (missing) {
+  if (src === null || missing === src) {
     return (
       <div className="poster poster-missing" style={size} role="img" aria-label={missingLabel}>
         <IconPhotoOff size={Math.round(width / 4)} aria-hidden />
@@ -34,7 +38,7 @@ export function PosterImage({
       decoding="async"
       width={width}
       height={height}
-      onError={() => setMissing(true)}
+      onError={() => setMissing(src)}
     />
   );
 }
