@@ -5,9 +5,8 @@
 // (`fixing: null`): nothing can be sent to Plex, and what would be done is recorded instead.
 import type { ScanSettings } from "../config/settings.js";
 import type { PlexClient, PlexItem, PlexSection } from "../plex/index.js";
-import type { CompletionTracker } from "./completion.js";
 import { type Detection, detectProblems } from "./detect.js";
-import { type FixRequest, fixAndVerify, outcomeOfError } from "./fix.js";
+import { type FixDeps, type FixRequest, fixAndVerify, outcomeOfError } from "./fix.js";
 import { isAbort } from "./limits.js";
 import type { MatchQuery } from "./match-search.js";
 import type { KnownItem, Outcome } from "./model.js";
@@ -18,14 +17,8 @@ import type { ScanStore } from "./store.js";
 import { fixPlan, triage } from "./triage.js";
 import { type FixStep, fixStep } from "./wrong-match-fix.js";
 
-/** What sends a fix to Plex and waits for it. */
-export interface FixingTools {
-  tracker: CompletionTracker;
-  /** Re-reads an item after its fix (a scan batches these); default one metadata read. */
-  reread?: (ratingKey: string) => Promise<PlexItem | undefined>;
-  /** Runs just before each write (the pause between changes). */
-  beforeSend?: () => Promise<void>;
-}
+/** What sends a fix to Plex and waits for it (the batched re-read and the pause are optional). */
+export type FixingTools = Pick<FixDeps, "tracker" | "reread" | "beforeSend">;
 
 /** An item as a run holds it; the section is unknown to a bulk job (the row keeps its own). */
 export interface ListedItem {
