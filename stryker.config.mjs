@@ -24,8 +24,8 @@ export const mutationGroups = [
   },
   {
     name: "jobs",
-    // The cancel flag: heartbeat() and requestCancel() of the job store.
-    mutate: ["src/jobs/retention.ts", "src/jobs/recovery.ts", "src/jobs/job-store.ts:135-153"],
+    // The job store whole: its cancel flag (heartbeat, requestCancel) and the single scan slot.
+    mutate: ["src/jobs/retention.ts", "src/jobs/recovery.ts", "src/jobs/job-store.ts"],
     testFiles: ["test/jobs/retention*.test.ts", "test/jobs/recovery.test.ts", "test/jobs/job-store*.test.ts"],
   },
   { name: "import", mutate: ["src/import/read.ts"], testFiles: ["test/import/*.test.ts"] },

@@ -3,7 +3,15 @@
 import { Stryker } from "@stryker-mutator/core";
 import { mutationGroups } from "../stryker.config.mjs";
 
-const wanted = process.argv.slice(2);
+// `--concurrency N` overrides the config's 2 workers (e.g. 1 on a machine shared with others).
+const args = process.argv.slice(2);
+const flag = args.indexOf("--concurrency");
+const concurrency = flag === -1 ? undefined : Number(args[flag + 1]);
+if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+  console.error("--concurrency needs a whole number of at least 1");
+  process.exit(2);
+}
+const wanted = flag === -1 ? args : args.filter((_, i) => i !== flag && i !== flag + 1);
 const unknown = wanted.filter((name) => !mutationGroups.some((g) => g.name === name));
 if (unknown.length > 0) {
   console.error(
@@ -22,6 +30,7 @@ for (const group of groups) {
   const results = await new Stryker({
     mutate: group.mutate,
     testFiles: group.testFiles,
+    ...(concurrency === undefined ? {} : { concurrency }),
     htmlReporter: { fileName: `reports/mutation/${group.name}.html` },
     jsonReporter: { fileName: `reports/mutation/${group.name}.json` },
   }).runMutationTest();

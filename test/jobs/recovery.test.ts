@@ -1,5 +1,10 @@
-import { describe, expect, it } from "vitest";
-import { orphanReason } from "../../src/jobs/recovery.js";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { openDatabase } from "../../src/db/connection.js";
+import { JobStore } from "../../src/jobs/job-store.js";
+import { orphanReason, processAlive, recoverOrphans } from "../../src/jobs/recovery.js";
+import { tempDir } from "../helpers/tmp.js";
 
 const NOW = 1_800_000_000_000;
 const MIN = 60_000;
@@ -36,5 +41,120 @@ describe("orphanReason", () => {
     ],
   ])("%s", (_name, job, expected) => {
     expect(orphanReason(job, NOW, 30, alive, 1)).toBe(expected);
+  });
+});
+
+describe("orphanReason edges", () => {
+  it.each([
+    {
+      name: "a heartbeat exactly at the grace limit is still alive",
+      job: { pid: 4242, heartbeatAt: NOW - 30 * MIN, createdAt: NOW - 60 * MIN },
+      expected: undefined,
+    },
+    {
+      name: "one millisecond past the limit is not",
+      job: { pid: 4242, heartbeatAt: NOW - 30 * MIN - 1, createdAt: NOW - 60 * MIN },
+      expected: "no heartbeat for 30 minutes (limit 30)",
+    },
+    {
+      name: "a job that never beat counts from its creation",
+      job: { pid: 4242, heartbeatAt: null, createdAt: NOW - 50 * MIN },
+      expected: "no heartbeat for 50 minutes (limit 30)",
+    },
+    {
+      name: "a fresh job that never beat is alive",
+      job: { pid: 4242, heartbeatAt: null, createdAt: NOW - 10 * MIN },
+      expected: undefined,
+    },
+  ])("$name", ({ job, expected }) => {
+    expect(orphanReason(job, NOW, 30, alive, 1)).toBe(expected);
+  });
+});
+
+describe("processAlive", () => {
+  it("answers yes for a running process and no once it has exited", async () => {
+    const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
+    const pid = child.pid as number;
+    try {
+      expect(processAlive(pid)).toBe(true);
+    } finally {
+      child.kill("SIGKILL");
+    }
+    await once(child, "exit"); // reaped: the pid no longer exists
+    expect(processAlive(pid)).toBe(false);
+    expect(processAlive(process.pid)).toBe(true);
+  });
+
+  it("counts a process owned by someone else (EPERM) as alive", () => {
+    // The tests run as root, where signal 0 never fails with EPERM; the OS answer is stood in.
+    const kill = vi.spyOn(process, "kill").mockImplementation(() => {
+      throw Object.assign(new Error("operation not permitted"), { code: "EPERM" });
+    });
+    try {
+      expect(processAlive(12345)).toBe(true);
+      expect(kill).toHaveBeenCalledWith(12345, 0);
+    } finally {
+      kill.mockRestore();
+    }
+  });
+});
+
+describe("recoverOrphans", () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  async function storeWith(job?: { status: "queued" | "running"; pid?: number; now: number }) {
+    const dir = tempDir();
+    const db = await openDatabase(dir.dir);
+    cleanups.push(dir.cleanup, () => db.close());
+    const jobs = new JobStore(db.kysely);
+    const created = job ? await jobs.create({ source: "ui", settings: {}, ...job }) : undefined;
+    return { jobs, id: created?.id };
+  }
+
+  it("does nothing without an active job", async () => {
+    const { jobs } = await storeWith();
+    expect(await recoverOrphans(jobs, { now: NOW, graceMinutes: 30 })).toEqual([]);
+  });
+
+  it("marks the job of an exited process interrupted, with the reason", async () => {
+    const child = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+    const pid = child.pid as number;
+    await once(child, "exit");
+    const { jobs, id } = await storeWith({ status: "running", pid, now: NOW - MIN });
+    const reason = `the process that ran it (pid ${pid}) is gone`;
+    expect(await recoverOrphans(jobs, { now: NOW, graceMinutes: 30 })).toEqual([{ id, reason }]);
+    expect(await jobs.get(id as number)).toMatchObject({
+      status: "interrupted",
+      finishedAt: NOW,
+      error: `Interrupted: ${reason}`,
+    });
+    expect(await jobs.active()).toBeUndefined();
+  });
+
+  it("leaves the job of a live process alone (default liveness check, this process's pid is not its own)", async () => {
+    const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
+    cleanups.push(() => {
+      child.kill("SIGKILL");
+    });
+    const { jobs, id } = await storeWith({ status: "running", pid: child.pid as number, now: NOW - MIN });
+    expect(await recoverOrphans(jobs, { now: NOW, graceMinutes: 30 })).toEqual([]);
+    expect(await jobs.get(id as number)).toMatchObject({ status: "running", error: null });
+  });
+
+  it("takes this process's pid as its own by default: its job is from before a restart", async () => {
+    const { jobs, id } = await storeWith({ status: "running", pid: process.pid, now: NOW - MIN });
+    expect(await recoverOrphans(jobs, { now: NOW, graceMinutes: 30 })).toEqual([
+      { id, reason: "the server restarted while it ran" },
+    ]);
+  });
+
+  it("uses the liveness check and pid it is given", async () => {
+    const { jobs, id } = await storeWith({ status: "running", pid: 77, now: NOW - 40 * MIN });
+    const options = { now: NOW, graceMinutes: 30, alive: (pid: number) => pid === 77, selfPid: 1 };
+    expect(await recoverOrphans(jobs, options)).toEqual([
+      { id, reason: "no heartbeat for 40 minutes (limit 30)" },
+    ]);
   });
 });
