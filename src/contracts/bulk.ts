@@ -2,7 +2,7 @@
 // in its settings and stats, so the SPA can name the job and sum it up when it ends.
 import { z } from "zod";
 import { BULK_ACTIONS, BULK_MAX_ITEMS } from "./bulk-constants.js";
-import { IGNORE_REASON_MAX, ITEM_STATES } from "./constants.js";
+import { IGNORE_REASON_MAX, ITEM_STATE_FILTERS, PROBLEM_CODES } from "./constants.js";
 
 export * from "./bulk-constants.js";
 
@@ -11,7 +11,8 @@ const ratingKeySchema = z.string().regex(/^\d{1,12}$/, { message: "expected a Pl
 /** The same filter as GET /api/items (without paging): the server resolves it. */
 export const bulkFilterSchema = z
   .object({
-    state: z.enum(ITEM_STATES).optional(),
+    state: z.enum(ITEM_STATE_FILTERS).optional(),
+    problem: z.enum(PROBLEM_CODES).optional(),
     q: z.string().trim().max(200).optional(),
     library: z.string().trim().max(200).optional(),
   })

@@ -15,6 +15,22 @@ export const ITEM_STATES = [
 ] as const;
 export type ItemState = (typeof ITEM_STATES)[number];
 
+/**
+ * The states that need the user: a review, a failed fix, locked fields, a check that erred.
+ * The Items page opens on them ("needs attention") and the dashboard's to-do list counts them.
+ */
+export const ATTENTION_STATES = [
+  "needs_review",
+  "failed",
+  "locked",
+  "error",
+] as const satisfies readonly ItemState[];
+
+/** The Items list's state filter: one state, or the "attention" group of ATTENTION_STATES. */
+export const ATTENTION_FILTER = "attention";
+export const ITEM_STATE_FILTERS = [...ITEM_STATES, ATTENTION_FILTER] as const;
+export type ItemStateFilter = (typeof ITEM_STATE_FILTERS)[number];
+
 /** Metadata problems an item can have (src/scan/detect.ts uses this list). */
 export const PROBLEM_CODES = [
   "unmatched",

@@ -3,9 +3,11 @@
 import { z } from "zod";
 import {
   IGNORE_REASON_MAX,
+  ITEM_STATE_FILTERS,
   ITEM_STATES,
   LOG_TAIL_MAX,
   PAGE_LIMITS,
+  PROBLEM_CODES,
   SCAN_LIMITS,
   SCAN_STATUSES,
 } from "./constants.js";
@@ -193,8 +195,13 @@ export const itemResourceSchema = z.object({
 });
 export type ItemResource = z.infer<typeof itemResourceSchema>;
 
+/** A state, or "attention" (the states that need the user, ATTENTION_STATES). */
+export const itemStateFilterSchema = z.enum(ITEM_STATE_FILTERS);
+
 export const itemsQuerySchema = pageQuerySchema.extend({
-  state: itemStateSchema.optional(),
+  state: itemStateFilterSchema.optional(),
+  /** Items whose problem list holds this code (the dashboard's "wrong matches", "unmatched"). */
+  problem: z.enum(PROBLEM_CODES).optional(),
   q: z.string().trim().max(200).optional(),
   library: z.string().trim().max(200).optional(),
 });
@@ -366,6 +373,12 @@ export const statsResponseSchema = z.object({
   libraries: z.record(z.string(), z.record(z.string(), z.number())),
   /** fixed / (fixed + failed) over all items, 0..1; null before anything was fixed or failed. */
   successRate: z.number().nullable(),
+  /**
+   * The items waiting for a review, by why: with the problem wrong_match, with unmatched, and
+   * the rest. Each count is what `?state=needs_review&problem=…` lists (ignored items left out).
+   */
+  needsReview: z.object({ wrongMatch: z.number(), unmatched: z.number(), other: z.number() }),
+  /** The last finished scan; a bulk job is not a scan and never shows here. */
   lastScan: z
     .object({
       id: z.number(),

@@ -2,6 +2,12 @@
 // /api/stats. The read side of item-store.ts; HTTP only turns these values into JSON.
 import { type Kysely, type Selectable, sql } from "kysely";
 import { BULK_SOURCE } from "../contracts/bulk-constants.js";
+import {
+  ATTENTION_FILTER,
+  ATTENTION_STATES,
+  type ItemStateFilter,
+  type ProblemCode,
+} from "../contracts/constants.js";
 import { isReason, type Reason } from "../contracts/reasons.js";
 import { readJsonArray, readJsonColumn } from "../db/json-column.js";
 import type { Database, ItemsTable } from "../db/schema.js";
@@ -52,7 +58,10 @@ export interface ItemDetail {
 export const HISTORY_LIMIT = 50;
 
 export interface ItemFilter {
-  state?: ItemState | undefined;
+  /** One state, or "attention": every state in ATTENTION_STATES. */
+  state?: ItemStateFilter | undefined;
+  /** Items whose problem list holds this code. */
+  problem?: ProblemCode | undefined;
   library?: string | undefined;
   /** Literal text in the title, or an exact ratingKey. */
   q?: string | undefined;
@@ -65,6 +74,8 @@ export interface ResultStats {
   libraries: Record<string, Record<string, number>>;
   /** Fixed ÷ (fixed + failed) over every item, or null before anything was attempted. */
   successRate: number | null;
+  /** Items waiting for a review (not ignored), by problem; see statsResponseSchema. */
+  needsReview: { wrongMatch: number; unmatched: number; other: number };
   lastScan: { id: number; status: string; finishedAt: number | null; stats: unknown } | null;
 }
 
@@ -97,6 +108,11 @@ function readReason(text: string | null): Reason | null {
   return isReason(value) ? value : null;
 }
 
+/** Whether an item's problem list holds `problem`; a damaged list holds nothing. */
+function hasProblem(problem: ProblemCode) {
+  return sql<boolean>`exists (select 1 from json_each(case when json_valid(problems_json) then problems_json else '[]' end) where value = ${problem})`;
+}
+
 /** Fixed out of attempted; null when nothing has been attempted. Pure. */
 export function successRate(fixed: number, failed: number): number | null {
   return fixed + failed > 0 ? fixed / (fixed + failed) : null;
@@ -108,7 +124,10 @@ export class ResultsView {
   async items(filter: ItemFilter): Promise<{ items: ItemRecord[]; total: number }> {
     let query = this.db.selectFrom("items");
     if (filter.state === "ignored") query = query.where("ignored_at", "is not", null);
+    else if (filter.state === ATTENTION_FILTER)
+      query = query.where("state", "in", ATTENTION_STATES).where("ignored_at", "is", null);
     else if (filter.state) query = query.where("state", "=", filter.state).where("ignored_at", "is", null);
+    if (filter.problem) query = query.where(hasProblem(filter.problem));
     if (filter.library) query = query.where("library", "=", filter.library);
     if (filter.q) {
       const q = filter.q;
@@ -178,6 +197,18 @@ export class ResultsView {
       .select(["library", state.as("state"), (eb) => eb.fn.countAll<number>().as("n")])
       .groupBy(["library", state])
       .execute();
+    const review = await this.db
+      .selectFrom("items")
+      .select([
+        sql<number>`coalesce(sum(${hasProblem("wrong_match")}), 0)`.as("wrongMatch"),
+        sql<number>`coalesce(sum(${hasProblem("unmatched")}), 0)`.as("unmatched"),
+        sql<number>`coalesce(sum(not ${hasProblem("wrong_match")} and not ${hasProblem("unmatched")}), 0)`.as(
+          "other",
+        ),
+      ])
+      .where("state", "=", "needs_review")
+      .where("ignored_at", "is", null)
+      .executeTakeFirstOrThrow();
     const lastScan = await this.db
       .selectFrom("scan_runs")
       .select(["id", "status", "finished_at", "stats_json"])
@@ -199,6 +230,11 @@ export class ResultsView {
       items: { total: Object.values(byState).reduce((a, b) => a + b, 0), byState },
       libraries,
       successRate: successRate(byState.fixed ?? 0, byState.failed ?? 0),
+      needsReview: {
+        wrongMatch: Number(review.wrongMatch),
+        unmatched: Number(review.unmatched),
+        other: Number(review.other),
+      },
       lastScan: lastScan
         ? {
             id: lastScan.id,
