@@ -15,8 +15,10 @@ for (const step of steps) {
     `Building ${step === "build:web" ? "the web UI" : "the server"} (only when its sources changed)…\n`,
   );
   const started = Date.now();
-  const result = spawnSync("npm", ["run", "--silent", step], { cwd: root, stdio: "inherit" });
+  // The compiler's and Vite's own output (a list of every chunk) only matters when a build fails.
+  const result = spawnSync("npm", ["run", "--silent", step], { cwd: root, encoding: "utf8" });
   if (result.status !== 0) {
+    process.stderr.write(`${result.stdout ?? ""}${result.stderr ?? ""}`);
     process.stderr.write(`npm run ${step} failed (exit ${result.status}); see the messages above.\n`);
     process.exit(result.status ?? 1);
   }

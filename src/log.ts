@@ -1,9 +1,9 @@
 // The server's structured logger. Secrets are redacted by key wherever they might appear, and
 // URLs are logged through the Plex client's sanitiser, so a token never reaches a log line.
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 import { sanitizeUrl } from "./plex/index.js";
 
-export type { Logger };
+export type { DestinationStream, Logger };
 
 export const REDACT_PATHS = [
   "token",
@@ -40,7 +40,7 @@ function serializeRequest(req: { method?: string; url?: string; ip?: string; hos
   };
 }
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
       level,

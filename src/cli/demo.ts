@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import pino from "pino";
 import { DATASET_PROFILES, startEmulator } from "../../emulator/index.js";
 import { verifyPassword } from "../auth/crypto.js";
 import { AuthStore } from "../auth/store.js";
@@ -37,12 +38,15 @@ export async function demoCommand(argv: string[], config: Config, env: NodeJS.Pr
     auth: { ...config.auth, apiKey, initialPassword: demoPassword },
     plex: { ...config.plex, url: emulator.url, token: emulator.token },
     dataDir,
-    // Keep the demo's console readable unless a log level was asked for.
-    logLevel: env.PSR_LOG_LEVEL ? config.logLevel : "warn",
   };
+  // The console is for people: the banner and the emulator's address. The server's JSON log
+  // lines go to a file in the demo's data folder.
+  ensurePrivateDir(dataDir);
+  const logFile = join(dataDir, "server.log");
+  const logDestination = pino.destination({ dest: logFile, sync: true });
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer(demoConfig);
+    server = await startServer(demoConfig, { logDestination });
   } catch (error) {
     await emulator.close();
     throw error;
@@ -60,7 +64,7 @@ export async function demoCommand(argv: string[], config: Config, env: NodeJS.Pr
       `Plex Smart Refresher demo running at ${server.url}`,
       `  Open it in a browser and ${login}`,
       `  Plex:  the bundled emulator (${emulator.url})`,
-      `  Data:  ${demoConfig.dataDir}`,
+      `  Data:  ${demoConfig.dataDir} (server log: ${logFile})`,
       `  API:   send "X-Api-Key: ${apiKey}", e.g. curl -H "X-Api-Key: ${apiKey}" ${server.url}/api/stats`,
       "Press Ctrl+C to stop.",
       "",

@@ -16,7 +16,7 @@ import { recoverOrphans } from "../jobs/recovery.js";
 import { runRetention } from "../jobs/retention.js";
 import { ScanService } from "../jobs/scan-service.js";
 import { type LastRun, Scheduler } from "../jobs/scheduler.js";
-import { createLogger } from "../log.js";
+import { createLogger, type DestinationStream } from "../log.js";
 import { PlexHealth } from "../metrics/plex-health.js";
 import { eventsFor } from "../notify/event.js";
 import { notifyAll } from "../notify/notifier.js";
@@ -45,10 +45,12 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   /** The built web UI (default dist/web). */
   webDir?: string;
+  /** Where log lines go (default stdout, as JSON lines for journald and log shippers). */
+  logDestination?: DestinationStream;
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, options.logDestination);
   const db = await openDatabase(config.dataDir);
   const jobs = new JobStore(db.kysely);
 

@@ -1,7 +1,12 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { runPsr, type StartedProcess, startPsr } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const started: StartedProcess[] = [];
 const dirs: ReturnType<typeof tempDir>[] = [];
 afterEach(async () => {
@@ -97,6 +102,31 @@ describe("psr serve", () => {
     for (const s of streams) await s.body?.cancel().catch(() => undefined);
   });
 
+  it("runs from an empty folder once `npm link` has put psr on the PATH, keeping its data there", async () => {
+    const prefix = work();
+    const empty = work();
+    const link = spawnSync("npm", ["link", "--no-audit", "--no-fund", "--ignore-scripts"], {
+      cwd: ROOT,
+      env: { ...process.env, npm_config_prefix: prefix },
+      encoding: "utf8",
+    });
+    expect(link.status, link.stderr).toBe(0);
+    const psr = join(prefix, "bin", "psr");
+    expect(existsSync(psr)).toBe(true);
+    const p = await startPsr(
+      ["serve"],
+      { PSR_PORT: "0", PSR_LOG_LEVEL: "silent", GUI_PASSWORD: "pw-123456789" },
+      empty,
+      /listening on (http:\/\/\S+)\n/,
+      30_000,
+      [psr],
+    );
+    started.push(p);
+    expect((await fetch(`${p.match[1]}/api/health`)).status).toBe(200);
+    expect(existsSync(join(empty, "data"))).toBe(true);
+    expect(await p.stop("SIGTERM")).toBe(0);
+  });
+
   it("refuses an out-of-range PSR_PORT and names it", async () => {
     const dir = work();
     const { code, stderr } = await runPsr(["serve"], { PSR_PORT: "99999", PSR_DATA_DIR: dir }, dir);
@@ -116,7 +146,7 @@ describe("psr demo", () => {
     const dir = work();
     const p = await startPsr(
       ["demo", "--items", "150"],
-      { PSR_PORT: "0", PSR_LOG_LEVEL: "silent" },
+      { PSR_PORT: "0" },
       dir,
       /demo running at (http:\/\/\S+)\n/,
     );
@@ -125,6 +155,11 @@ describe("psr demo", () => {
     expect(p.output()).toContain("log in as admin / demo-password");
     const res = await fetch(`${p.match[1]}/api/health`);
     expect(res.status).toBe(200);
+    // The console is for people; the server's JSON log lines go to the demo's log file.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(p.output()).not.toMatch(/^\{"level"/m);
+    const log = readFileSync(join(dir, "data", "demo", "server.log"), "utf8");
+    expect(log).toMatch(/^\{"level":\d+/m);
     expect(await p.stop("SIGINT")).toBe(0);
   });
 

@@ -50,16 +50,22 @@ export interface StartedProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts a long-running psr command and resolves once its output (stdout or stderr) matches `ready`. */
+/**
+ * Starts a long-running psr command and resolves once its output (stdout or stderr) matches
+ * `ready`. `command` is how psr is called: this checkout's bin/psr.js by default, or e.g. the
+ * `psr` that `npm link` put on a PATH.
+ */
 export function startPsr(
   args: string[],
   env: Record<string, string>,
   cwd: string,
   ready: RegExp,
   timeoutMs = 30_000,
+  command: string[] = [process.execPath, PSR_BIN],
 ): Promise<StartedProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [PSR_BIN, ...args], { env: childEnv(env), cwd });
+    const [exe, ...pre] = command as [string, ...string[]];
+    const child = spawn(exe, [...pre, ...args], { env: childEnv(env), cwd });
     let out = "";
     let done = false;
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
