@@ -21,9 +21,15 @@ describe("error messages", () => {
     await i18next.changeLanguage("en");
   });
 
-  it("falls back to the server's English text for an unknown code", () => {
-    const error = new ApiError(400, { error: "Something new went wrong", code: "brand_new_code" });
+  it("falls back to the server's English text for an unknown code, but never for refused input", async () => {
+    const error = new ApiError(409, { error: "Something new went wrong", code: "brand_new_code" });
     expect(errorMessage(i18next.t, error)).toBe("Something new went wrong");
+    // A 400 is worded from its issues' codes (api/validation.ts), so its own line is translated.
+    const refused = new ApiError(400, { error: "Invalid body: x: something new", code: "brand_new_code" });
+    await i18next.changeLanguage("de");
+    expect(errorMessage(i18next.t, refused)).toBe(de.errors.invalid_input);
+    await i18next.changeLanguage("en");
+    expect(errorMessage(i18next.t, refused)).toBe(en.errors.invalid_input);
   });
 
   it("uses the status when the body has no code, and the lockout time", () => {

@@ -1,5 +1,6 @@
 // API errors: every error body is `{ error, code, ...details }`. The UI shows the translation of
-// a known code and falls back to the server's English message.
+// a known code; a 400's field issues go through ./validation.ts. Only an unknown code of another
+// status falls back to the server's English message.
 import type { TFunction } from "i18next";
 import { ERROR_CODES } from "../../../src/contracts/constants";
 import type { ErrorBody, InputIssue } from "../../../src/contracts/schemas";
@@ -51,6 +52,8 @@ export function errorMessage(t: TFunction, error: unknown): string {
     details.seconds = error.retryAfterSeconds ?? error.body.retryAfterSeconds ?? "";
   }
   if (code) return t(`errors.${code}`, details);
+  // A refused input is worded from its issues' codes, never from the server's English.
+  if (error instanceof ApiError && error.status === 400) return t("errors.invalid_input");
   if (error instanceof Error && error.message) return error.message;
   return t("errors.internal");
 }

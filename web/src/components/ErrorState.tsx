@@ -2,6 +2,7 @@ import { Alert, Button, List } from "@mantine/core";
 import { IconAlertCircle } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { errorIssues, errorMessage } from "../api/errors";
+import { issueText } from "../api/validation";
 
 /** An API error as an alert: the translated message, field problems, and a retry button. */
 export function ErrorState({
@@ -29,7 +30,7 @@ export function ErrorState({
         <List size="sm" mt="xs">
           {issues.map((issue) => (
             <List.Item key={`${issue.field}:${issue.message}`}>
-              {t("errors.issue", { field: issue.field, message: issue.message })}
+              {t("errors.issue", { field: issue.field, message: issueText(t, issue) })}
             </List.Item>
           ))}
         </List>

@@ -28,6 +28,7 @@ import {
   type ImportSummaryView,
 } from "../../../../src/contracts/import";
 import { ApiError, errorMessage } from "../../api/errors";
+import { issueText } from "../../api/validation";
 import { ConfirmModal } from "../../components/ConfirmModal";
 import { PageTitle } from "../../components/PageTitle";
 import { formatNumber } from "../../lib/format";
@@ -105,8 +106,10 @@ export default function ImportPage() {
         {reason !== "too_large" &&
           reason !== "empty" &&
           issues.map((issue) => (
-            <Text key={issue.message} component="span" display="block" size="xs">
-              {issue.message}
+            <Text key={`${issue.field}:${issue.message}`} component="span" display="block" size="xs">
+              {/* A coded issue goes through the one map; the importer's uncoded detail (a parser's
+                  line and column) is shown as it came. */}
+              {issue.code ? issueText(t, issue) : issue.message}
             </Text>
           ))}
       </>

@@ -16,7 +16,7 @@ export function AppearanceSection({ settings }: { settings: AppearanceSettings }
   const save = useSaveSettings();
   const form = useDraft<AppearanceSettings>(settings);
   const narrow = useMediaQuery("(max-width: 30em)");
-  const error = (key: keyof AppearanceSettings) => fieldError(save.error, `appearance.${key}`);
+  const error = (key: keyof AppearanceSettings) => fieldError(t, save.error, `appearance.${key}`);
   return (
     <SettingsSection
       id="appearance"

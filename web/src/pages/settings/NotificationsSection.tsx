@@ -39,7 +39,7 @@ export function NotificationsSection({ settings }: { settings: NotificationsDraf
   const d = form.draft;
   const set = <A extends Agent>(agent: A, patch: Partial<NotificationsDraft[A]>) =>
     form.setDraft((old) => ({ ...old, [agent]: { ...old[agent], ...patch } }));
-  const err = (path: string) => fieldError(save.error, `notifications.${path}`);
+  const err = (path: string) => fieldError(t, save.error, `notifications.${path}`);
   const text = (
     agent: Agent,
     field: string,

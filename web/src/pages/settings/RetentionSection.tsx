@@ -88,7 +88,7 @@ export function RetentionSection({ settings }: { settings: RetentionSettings }) 
                   </Badge>
                 ) : undefined
               }
-              error={fieldError(save.error, `retention.${key}`)}
+              error={fieldError(t, save.error, `retention.${key}`)}
               onChange={(v) => form.update({ [key]: typeof v === "number" ? v : Number(v) || 0 })}
             />
           );

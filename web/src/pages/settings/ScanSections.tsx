@@ -90,7 +90,7 @@ export function ScanSection({ settings }: { settings: ScanDraft }) {
     max: BOUNDS[key][1],
     value: d[key],
     allowDecimal: key === "backoffHours",
-    error: fieldError(save.error, key),
+    error: fieldError(t, save.error, key),
     onChange: (v: number | string) => form.update({ [key]: typeof v === "number" ? v : Number(v) || 0 }),
   });
   return (
@@ -199,13 +199,13 @@ export function ScheduleSection({ settings }: { settings: ScheduleDraft }) {
   // The preview follows the draft, a moment after the last keystroke.
   const { preview, previewError } = useSchedulePreview({ ...d, timezone: d.timezone || null });
 
-  const problem = (field: string) => fieldError(save.error, field) ?? fieldError(previewError, field);
+  const problem = (field: string) => fieldError(t, save.error, field) ?? fieldError(t, previewError, field);
   const cronProblem = problem("schedule.cron");
   const otherPreviewError =
     previewError instanceof ApiError &&
-    !fieldError(previewError, "schedule.cron") &&
-    !fieldError(previewError, "schedule.time") &&
-    !fieldError(previewError, "schedule.timezone");
+    !fieldError(t, previewError, "schedule.cron") &&
+    !fieldError(t, previewError, "schedule.time") &&
+    !fieldError(t, previewError, "schedule.timezone");
   const format = (iso: string, zone: string) =>
     new Intl.DateTimeFormat(i18n.language, {
       dateStyle: "full",

@@ -39,7 +39,7 @@ export function WatchSection({ settings }: { settings: WatchDraft }) {
           onChange={(e) => form.update({ enabled: e.currentTarget.checked })}
           label={t("settings.watch.enabled")}
           description={t("settings.watch.enabledHint")}
-          error={fieldError(save.error, "watch.enabled")}
+          error={fieldError(t, save.error, "watch.enabled")}
         />
         <NumberInput
           label={t("settings.watch.settleSeconds")}
@@ -49,7 +49,7 @@ export function WatchSection({ settings }: { settings: WatchDraft }) {
           allowDecimal={false}
           value={d.settleSeconds}
           disabled={!d.enabled}
-          error={fieldError(save.error, "watch.settleSeconds")}
+          error={fieldError(t, save.error, "watch.settleSeconds")}
           onChange={(v) => form.update({ settleSeconds: typeof v === "number" ? v : Number(v) || 0 })}
           maw={320}
         />

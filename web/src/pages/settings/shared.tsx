@@ -2,10 +2,12 @@
 // against leaving with unsaved changes, and field errors from the server's 400s.
 import { Alert, Badge, Button, Card, Group, Stack, Text, Title } from "@mantine/core";
 import { IconAlertCircle, IconCheck } from "@tabler/icons-react";
+import type { TFunction } from "i18next";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { SettingsResponse } from "../../../../src/contracts/schemas";
 import { ApiError, errorMessage } from "../../api/errors";
+import { issueText } from "../../api/validation";
 import type { useSaveSettings } from "./api";
 
 /** Sections report whether they have unsaved changes; the page guards leaving while any has. */
@@ -60,12 +62,15 @@ export function useUnsavedGuard(): (id: string, dirty: boolean) => void {
   return report;
 }
 
-/** The server's message for one field of a 400 (`field` or an issue naming it), if any. */
-export function fieldError(error: unknown, field: string): string | undefined {
+/**
+ * The problem of one field of a 400 (an issue naming it, or the body's `field`), in the reader's
+ * language: the issue's code through the one map, never the server's English.
+ */
+export function fieldError(t: TFunction, error: unknown, field: string): string | undefined {
   if (!(error instanceof ApiError) || error.status !== 400) return undefined;
   const issue = error.body.issues?.find((i) => i.field === field);
-  if (issue) return issue.message;
-  return error.body.field === field ? error.body.error.replace(/^Invalid body: [^:]+: /, "") : undefined;
+  if (issue) return issueText(t, issue);
+  return error.body.field === field ? errorMessage(t, error) : undefined;
 }
 
 export interface SectionProps {

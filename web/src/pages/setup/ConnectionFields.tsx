@@ -12,7 +12,6 @@ import {
   type PlexConnectionView,
   sameOrigin,
 } from "../../../../src/contracts/setup";
-import { ApiError } from "../../api/errors";
 import { ErrorState } from "../../components/ErrorState";
 import { fieldError } from "../settings/shared";
 
@@ -68,12 +67,8 @@ export function ConnectionFields({
   const { t } = useTranslation();
   const env = view.fromEnvironment;
   const newAddress = tokenNeededAgain(view, draft);
-  // The server's 400 names the field; the message is ours, in the user's language.
-  const problem = (field: "url" | "token" | "timeoutSeconds") => {
-    if (fieldError(error, field) === undefined) return undefined;
-    if (error instanceof ApiError && error.code === "token_required") return t("errors.token_required");
-    return t(`setup.invalid.${field}`);
-  };
+  // The server's 400 names the field and the problem as a code, worded in the user's language.
+  const problem = (field: "url" | "token" | "timeoutSeconds") => fieldError(t, error, field);
   return (
     <Stack gap="md">
       <TextInput

@@ -188,6 +188,9 @@ const missingTokenError = new ApiError(400, {
   error: "Invalid body: token: required",
   code: "invalid_input",
   field: "token",
+  issues: [
+    { field: "token", code: "too_small", params: { minimum: 1, origin: "string" }, message: "required" },
+  ],
 });
 
 export function LibrariesStep({
@@ -212,7 +215,7 @@ export function LibrariesStep({
       error={save.error}
     >
       <LibraryChoices value={draft} onChange={(p) => setDraft((d) => ({ ...d, ...p }))} />
-      {fieldError(save.error, "libraries") !== undefined && (
+      {fieldError(t, save.error, "libraries") !== undefined && (
         <Text size="sm" c="red" role="alert">
           {t("setup.invalid.libraries")}
         </Text>
@@ -261,9 +264,10 @@ export function ScheduleStep({
         : { enabled: true, mode: "cron", cron: choice.cron.trim() || null },
   );
 
-  const cronReason = fieldError(save.error, "cron") ?? fieldError(previewError, "schedule.cron");
+  const cronReason = fieldError(t, save.error, "cron") ?? fieldError(t, previewError, "schedule.cron");
   const timeProblem =
-    fieldError(save.error, "time") !== undefined || fieldError(previewError, "schedule.time") !== undefined;
+    fieldError(t, save.error, "time") !== undefined ||
+    fieldError(t, previewError, "schedule.time") !== undefined;
   const format = (iso: string, zone: string) =>
     new Intl.DateTimeFormat(i18n.language, { dateStyle: "full", timeStyle: "short", timeZone: zone }).format(
       new Date(iso),
