@@ -48,15 +48,20 @@ export function useMatchSearch(
   });
 }
 
-/** After an action the item, the list and the counts may all have changed. */
+/**
+ * After an action the item (its title, poster version, evidence), the list and the counts may all
+ * have changed; a search answered before it names the old match as the current one.
+ */
 function useInvalidate(ratingKey: string) {
   const client = useQueryClient();
-  return () =>
-    Promise.all([
+  return () => {
+    client.removeQueries({ queryKey: ["matches", ratingKey] });
+    return Promise.all([
       client.invalidateQueries({ queryKey: itemKeys.detail(ratingKey) }),
       client.invalidateQueries({ queryKey: ["items"] }),
       client.invalidateQueries({ queryKey: ["stats"] }),
     ]);
+  };
 }
 
 export function useRefreshItem(ratingKey: string) {
@@ -87,6 +92,16 @@ export function useSetIgnored(ratingKey: string) {
             body: ignore.reason ? { reason: ignore.reason } : {},
           })
         : api<ItemResource>(`${path(ratingKey)}/ignore`, { method: "DELETE" }),
+    onSettled: invalidate,
+  });
+}
+
+/** POST …/undo-match: restores what the app's last match replaced, verified by the server. */
+export function useUndoMatch(ratingKey: string) {
+  const invalidate = useInvalidate(ratingKey);
+  return useMutation({
+    mutationKey: ["undo-match", ratingKey],
+    mutationFn: () => api<ActionResult>(`${path(ratingKey)}/undo-match`, { method: "POST" }),
     onSettled: invalidate,
   });
 }

@@ -20,27 +20,28 @@ import { notifications } from "@mantine/notifications";
 import {
   IconAlertTriangle,
   IconArrowBackUp,
+  IconCheck,
+  IconDeviceTv,
   IconExternalLink,
   IconEye,
   IconEyeOff,
   IconHistory,
+  IconLock,
   IconRefresh,
   IconSearch,
 } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { ItemState } from "../../../../src/contracts/constants";
-import type { ItemDetail } from "../../../../src/contracts/schemas";
-import { api } from "../../api/client";
+import type { ItemDetail, MatchCandidate } from "../../../../src/contracts/schemas";
 import { errorMessage } from "../../api/errors";
 import {
   type ActionResult,
-  itemKeys,
   useItemDetail,
   useRefreshItem,
   useSetIgnored,
+  useUndoMatch,
 } from "../../api/itemActions";
 import { ItemStateBadge, ScanStatusBadge } from "../../components/badges";
 import { ConfirmModal } from "../../components/ConfirmModal";
@@ -49,10 +50,13 @@ import { RelativeTime } from "../../components/RelativeTime";
 import { PlexText, TitleYear } from "../../components/TitleYear";
 import { useReasonText } from "../../components/useReasonText";
 import { formatNumber } from "../../lib/format";
+import { CandidateIds, CurrentBadge } from "./CandidateFacts";
+import { Evidence } from "./Evidence";
 import { IgnoreReasonField } from "./IgnoreReasonField";
 import { MatchPicker } from "./MatchPicker";
 import { PosterImage } from "./PosterImage";
 import { candidatePosterSrc, itemPosterSrc } from "./posterSrc";
+import { primaryAction } from "./primaryAction";
 import { useElapsedSeconds } from "./useElapsed";
 
 export function ItemDrawer({ ratingKey, onClose }: { ratingKey: string | null; onClose: () => void }) {
@@ -98,6 +102,12 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
   const reasonOf = useReasonText();
   const { item } = detail;
   const [pickerOpen, setPickerOpen] = useState(false);
+  // A candidate picked in the drawer opens the picker on its confirmation.
+  const [choice, setChoice] = useState<MatchCandidate | null>(null);
+  const pick = (c: MatchCandidate | null) => {
+    setChoice(c);
+    setPickerOpen(true);
+  };
   const [ignoreOpen, setIgnoreOpen] = useState(false);
   const [undoOpen, setUndoOpen] = useState(false);
   useEffect(() => {
@@ -115,6 +125,8 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
   const ignored = item.state === "ignored";
   const previous = detail.previousMatch ?? null;
   const wrongMatch = item.problems.includes("wrong_match");
+  const primary = primaryAction(detail);
+  const current = detail.candidates.find((c) => c.current);
 
   const showResult = (kind: ResultKind, r: ActionResult) => {
     setResult({ kind, result: r });
@@ -197,42 +209,70 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
         </Alert>
       )}
 
-      <Group gap="xs" role="group" aria-label={t("itemActions.actions")}>
-        <Button
-          leftSection={<IconRefresh size={16} aria-hidden />}
-          loading={refresh.isPending}
-          disabled={busy}
-          onClick={() => {
-            // The button is disabled while a refresh runs; the server also joins repeats.
-            if (refresh.isPending) return;
-            setResult(null);
-            refresh.mutate(undefined, { onSuccess: (r) => showResult("refresh", r), onError: failed });
-          }}
-        >
-          {t("itemActions.refresh")}
-        </Button>
-        <Button
+      {primary.kind === "locked" && (
+        <Alert
           variant="light"
-          leftSection={<IconSearch size={16} aria-hidden />}
-          disabled={busy}
-          onClick={() => setPickerOpen(true)}
+          color="gray"
+          icon={<IconLock aria-hidden />}
+          title={t("itemActions.locked.title")}
         >
-          {t("itemActions.findMatch")}
-        </Button>
-        {previous && (
+          <Text size="sm">
+            {primary.fields.length > 0
+              ? t("itemActions.locked.text", {
+                  fields: primary.fields.map((f) => t(`problem.${f}`, { defaultValue: f })).join(", "),
+                })
+              : t("itemActions.locked.textPlain")}
+          </Text>
+        </Alert>
+      )}
+
+      <Group gap="xs" role="group" aria-label={t("itemActions.actions")}>
+        {primary.kind === "use_candidate" && (
           <Button
-            variant="light"
-            leftSection={<IconArrowBackUp size={16} aria-hidden />}
-            loading={undo.isPending}
+            leftSection={<IconCheck size={16} aria-hidden />}
             disabled={busy}
-            onClick={() => setUndoOpen(true)}
+            onClick={() => pick(primary.candidate)}
           >
-            {t("itemActions.undo.button")}
+            {t("itemActions.useCandidate", {
+              title: primary.candidate.year
+                ? `${primary.candidate.name} (${primary.candidate.year})`
+                : primary.candidate.name,
+            })}
           </Button>
         )}
-        {ignored ? (
+        {primary.kind === "go_to_show" && (
           <Button
-            variant="default"
+            component={Link}
+            to={`/items?q=${primary.showRatingKey}&item=${primary.showRatingKey}`}
+            leftSection={<IconDeviceTv size={16} aria-hidden />}
+          >
+            {t("itemActions.goToShow")}
+          </Button>
+        )}
+        {primary.kind === "locked" && detail.plexLink && (
+          <Button
+            component="a"
+            href={detail.plexLink}
+            target="_blank"
+            rel="noopener noreferrer"
+            leftSection={<IconExternalLink size={16} aria-hidden />}
+          >
+            {t("itemActions.openInPlex")}
+            <span className="visually-hidden"> ({t("itemActions.openInPlexHint")})</span>
+          </Button>
+        )}
+        {primary.kind === "find_match" && (
+          <Button
+            leftSection={<IconSearch size={16} aria-hidden />}
+            disabled={busy}
+            onClick={() => pick(null)}
+          >
+            {t("itemActions.findMatch")}
+          </Button>
+        )}
+        {ignored && (
+          <Button
+            variant={primary.kind === "unignore" ? "filled" : "default"}
             leftSection={<IconEye size={16} aria-hidden />}
             loading={ignore.isPending}
             disabled={busy}
@@ -246,7 +286,43 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
           >
             {t("itemActions.unignore")}
           </Button>
-        ) : (
+        )}
+        <Button
+          variant={primary.kind === "refresh" ? "filled" : "light"}
+          leftSection={<IconRefresh size={16} aria-hidden />}
+          loading={refresh.isPending}
+          disabled={busy}
+          onClick={() => {
+            // The button is disabled while a refresh runs; the server also joins repeats.
+            if (refresh.isPending) return;
+            setResult(null);
+            refresh.mutate(undefined, { onSuccess: (r) => showResult("refresh", r), onError: failed });
+          }}
+        >
+          {t("itemActions.refresh")}
+        </Button>
+        {primary.kind !== "find_match" && (
+          <Button
+            variant="light"
+            leftSection={<IconSearch size={16} aria-hidden />}
+            disabled={busy}
+            onClick={() => pick(null)}
+          >
+            {t("itemActions.findMatch")}
+          </Button>
+        )}
+        {previous && (
+          <Button
+            variant="light"
+            leftSection={<IconArrowBackUp size={16} aria-hidden />}
+            loading={undo.isPending}
+            disabled={busy}
+            onClick={() => setUndoOpen(true)}
+          >
+            {t("itemActions.undo.button")}
+          </Button>
+        )}
+        {!ignored && (
           <Button
             variant="default"
             leftSection={<IconEyeOff size={16} aria-hidden />}
@@ -313,35 +389,48 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
         )}
       </Section>
 
+      <Section title={t("itemActions.evidence.title")}>
+        <Evidence plex={detail.plex} />
+      </Section>
+
       <Section title={t("itemActions.candidates")}>
-        {item.candidates && item.candidates.length > 0 ? (
+        {detail.candidates.length > 0 ? (
           <Stack gap="xs">
-            {item.candidates.map((c) => {
-              const name = typeof c.name === "string" ? c.name : String(c.guid ?? "");
-              const year = typeof c.year === "number" ? c.year : null;
-              const score = typeof c.score === "number" ? c.score : null;
-              return (
-                <Group key={String(c.guid)} gap="sm" wrap="nowrap" align="flex-start">
-                  <PosterImage
-                    src={candidatePosterSrc(item.ratingKey, String(c.guid), { width: 80 })}
-                    alt={t("itemActions.picker.posterOf", { name })}
-                    missingLabel={t("itemActions.noPoster")}
-                    width={40}
-                    height={60}
-                  />
-                  <Stack gap={2} miw={0}>
-                    <Text size="sm" fw={600} style={{ overflowWrap: "anywhere" }}>
-                      <TitleYear title={name} year={year} />
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      {score === null
-                        ? t("itemActions.picker.noScore")
-                        : t("itemActions.picker.score", { score: formatNumber(score, i18n.language) })}
-                    </Text>
-                  </Stack>
-                </Group>
-              );
-            })}
+            {detail.candidates.map((c) => (
+              <Group key={c.guid} gap="sm" wrap="nowrap" align="flex-start">
+                <PosterImage
+                  src={c.hasPoster ? candidatePosterSrc(item.ratingKey, c.guid, { width: 80 }) : null}
+                  alt={t("itemActions.picker.posterOf", { name: c.name })}
+                  missingLabel={t("itemActions.noPoster")}
+                  width={40}
+                  height={60}
+                />
+                <Stack gap={2} miw={0} style={{ flex: 1 }}>
+                  <Text size="sm" fw={600} style={{ overflowWrap: "anywhere" }}>
+                    <TitleYear title={c.name} year={c.year} />
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {c.score === null
+                      ? t("itemActions.picker.noScore")
+                      : t("itemActions.picker.score", { score: formatNumber(c.score, i18n.language) })}
+                  </Text>
+                  <CandidateIds ids={c.ids} />
+                </Stack>
+                {c.current ? (
+                  <CurrentBadge />
+                ) : (
+                  <Button
+                    size="xs"
+                    variant="light"
+                    disabled={busy}
+                    onClick={() => pick(c)}
+                    aria-label={t("itemActions.picker.chooseNamed", { name: c.name })}
+                  >
+                    {t("itemActions.useShort")}
+                  </Button>
+                )}
+              </Group>
+            ))}
           </Stack>
         ) : (
           <Text size="sm" c="dimmed">
@@ -420,6 +509,14 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
         ratingKey={item.ratingKey}
         title={item.title}
         opened={pickerOpen}
+        firstYear={detail.plex?.pathYear ?? null}
+        choice={choice}
+        current={{
+          // The recorded title already carries the year ("Title (Year)").
+          title: current?.name ?? item.title,
+          year: current ? current.year : null,
+          guid: detail.plex?.guid ?? null,
+        }}
         onClose={() => setPickerOpen(false)}
         onApplied={(r) => {
           setPickerOpen(false);
@@ -497,22 +594,6 @@ const RESULT_TITLE: Record<ResultKind, string> = {
   match: "itemActions.result.matchTitle",
   undo: "itemActions.undo.resultTitle",
 };
-
-/** POST …/undo-match: restores what the app's last match replaced, verified by the server. */
-function useUndoMatch(ratingKey: string) {
-  const client = useQueryClient();
-  return useMutation({
-    mutationKey: ["undo-match", ratingKey],
-    mutationFn: () =>
-      api<ActionResult>(`/api/items/${encodeURIComponent(ratingKey)}/undo-match`, { method: "POST" }),
-    onSettled: () =>
-      Promise.all([
-        client.invalidateQueries({ queryKey: itemKeys.detail(ratingKey) }),
-        client.invalidateQueries({ queryKey: ["items"] }),
-        client.invalidateQueries({ queryKey: ["stats"] }),
-      ]),
-  });
-}
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (

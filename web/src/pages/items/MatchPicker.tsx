@@ -23,6 +23,7 @@ import { type ActionResult, useApplyMatch, useMatchSearch } from "../../api/item
 import { ErrorState } from "../../components/ErrorState";
 import { TitleYear } from "../../components/TitleYear";
 import { formatNumber } from "../../lib/format";
+import { CandidateIds, CurrentBadge } from "./CandidateFacts";
 import { PosterImage } from "./PosterImage";
 import { candidatePosterSrc } from "./posterSrc";
 import { useElapsedSeconds } from "./useElapsed";
@@ -34,34 +35,53 @@ interface Query {
 
 const YEAR = /^\d{4}$/;
 
+/** The item's match now, as the confirmation names it. */
+export interface CurrentMatch {
+  title: string;
+  year: number | null;
+  guid: string | null;
+}
+
 export function MatchPicker({
   ratingKey,
   title,
   opened,
   onClose,
   onApplied,
+  firstYear,
+  choice,
+  current,
 }: {
   ratingKey: string;
   title: string;
   opened: boolean;
   onClose: () => void;
   onApplied: (result: ActionResult) => void;
+  /** The year of the first search (the year the item's path gives); else the item's own. */
+  firstYear?: number | null;
+  /** A candidate picked in the drawer: the picker opens on its confirmation. */
+  choice?: MatchCandidate | null;
+  /** The match now, for a confirmation opened before any search answered. */
+  current?: CurrentMatch | null;
 }) {
   const { t } = useTranslation();
   const phone = useMediaQuery("(max-width: 48em)");
-  // The first search is the scan's own (the item's title and year); then whatever was typed.
-  const [query, setQuery] = useState<Query>({});
+  // The first search is the scan's own (the item's title, the path's or the item's year); then
+  // whatever was typed.
+  const first: Query = firstYear ? { year: firstYear } : {};
+  const [query, setQuery] = useState<Query>(first);
   const [form, setForm] = useState<{ title: string; year: string } | null>(null);
   const [chosen, setChosen] = useState<MatchCandidate | null>(null);
   const search = useMatchSearch(ratingKey, query, opened);
   const apply = useApplyMatch(ratingKey);
   const applying = useElapsedSeconds(apply.isPending);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset on opening and closing only; `first` is derived from props each render
   useEffect(() => {
+    setChosen(opened ? (choice ?? null) : null);
     if (opened) return;
-    setQuery({});
+    setQuery(first);
     setForm(null);
-    setChosen(null);
     apply.reset();
   }, [opened, apply.reset]);
 
@@ -95,9 +115,9 @@ export function MatchPicker({
       fullScreen={!!phone}
       closeButtonProps={{ "aria-label": t("itemActions.close") }}
     >
-      {chosen && search.data ? (
+      {chosen && (search.data?.item ?? current) ? (
         <Confirm
-          found={search.data}
+          current={(search.data?.item ?? current) as CurrentMatch}
           chosen={chosen}
           pending={apply.isPending}
           seconds={applying}
@@ -222,19 +242,24 @@ function Candidates({
                     ? t("itemActions.picker.noScore")
                     : t("itemActions.picker.score", { score: formatNumber(c.score, i18n.language) })}
                 </Badge>
+                <CandidateIds ids={c.ids} />
                 <Text size="xs" c="dimmed" lineClamp={3}>
                   {c.summary ?? t("itemActions.picker.noSummary")}
                 </Text>
-                <Button
-                  size="xs"
-                  variant="light"
-                  mt={4}
-                  style={{ alignSelf: "flex-start" }}
-                  onClick={() => onChoose(c)}
-                  aria-label={t("itemActions.picker.chooseNamed", { name: c.name })}
-                >
-                  {t("itemActions.picker.choose")}
-                </Button>
+                {c.current ? (
+                  <CurrentBadge />
+                ) : (
+                  <Button
+                    size="xs"
+                    variant="light"
+                    mt={4}
+                    style={{ alignSelf: "flex-start" }}
+                    onClick={() => onChoose(c)}
+                    aria-label={t("itemActions.picker.chooseNamed", { name: c.name })}
+                  >
+                    {t("itemActions.picker.choose")}
+                  </Button>
+                )}
               </Stack>
             </Group>
           </Card>
@@ -245,7 +270,7 @@ function Candidates({
 }
 
 function Confirm({
-  found,
+  current,
   chosen,
   pending,
   seconds,
@@ -253,7 +278,7 @@ function Confirm({
   onBack,
   onConfirm,
 }: {
-  found: MatchesResponse;
+  current: CurrentMatch;
   chosen: MatchCandidate;
   pending: boolean;
   seconds: number;
@@ -262,7 +287,6 @@ function Confirm({
   onConfirm: () => void;
 }) {
   const { t } = useTranslation();
-  const current = found.item;
   const unmatched = !current.guid || current.guid.startsWith("local://");
   return (
     <Stack gap="md">
