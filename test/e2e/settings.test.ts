@@ -146,6 +146,31 @@ describe("settings page", () => {
     await section("scans").getByRole("button", { name: "Discard changes" }).click();
   });
 
+  it("words a refused schedule in German, with none of the server's English", E2E_TIMEOUT, async () => {
+    await open("light", "de");
+    const schedule = section("schedule");
+    await choose(schedule, "Cron-Ausdruck");
+    const cron = schedule.getByRole("textbox", { name: "Cron-Ausdruck" });
+    // The server refuses both: its English sentences must not reach the page.
+    const cases = [
+      [
+        "*/5 * * * *",
+        "Läuft alle 5 Minuten: Ein Zeitplan darf höchstens einmal pro Stunde laufen.",
+        "at most once an hour",
+      ],
+      ["0 0 3 * * *", "Ein Sekundenfeld wird nicht unterstützt.", "seconds field is not supported"],
+    ] as const;
+    for (const [expression, german, english] of cases) {
+      await cron.fill(expression);
+      await schedule.getByText(german, { exact: false }).first().waitFor();
+      const text = await page.locator("main").innerText();
+      expect(text).toContain("Dieser Cron-Ausdruck ist nicht verwendbar");
+      expect(text).not.toContain(english);
+      expect(text).not.toMatch(/Invalid body|schedules may run/);
+    }
+    await schedule.getByRole("button", { name: "Änderungen verwerfen" }).click();
+  });
+
   it("explains an invalid cron expression and previews a valid one", E2E_TIMEOUT, async () => {
     await open();
     const schedule = section("schedule");
@@ -215,8 +240,8 @@ describe("settings page", () => {
       await logs.fill("0");
       await history.fill("365");
       await retention.getByRole("button", { name: "Save Retention" }).click();
-      // The server's message, on the field it names.
-      await retention.getByText("must be at least 1").waitFor();
+      // The server's issue (too_small, minimum 1), worded by the SPA, on the field it names.
+      await retention.getByText("Must be at least 1.", { exact: true }).waitFor();
       expect(await logs.getAttribute("aria-invalid")).toBe("true");
       // Tied to the field for assistive technology too.
       const errorText = await logs.evaluate((el) =>
@@ -224,7 +249,7 @@ describe("settings page", () => {
           .split(" ")
           .map((id: string) => el.ownerDocument.getElementById(id)?.textContent ?? ""),
       );
-      expect(errorText.join(" ")).toContain("must be at least 1");
+      expect(errorText.join(" ")).toContain("Must be at least 1.");
       expect(await history.getAttribute("aria-invalid")).not.toBe("true");
       await screenshot(page, "settings-retention-invalid");
       const refused = await stack.api<{ stored: Record<string, number> }>("GET", "/api/retention");
