@@ -1,6 +1,8 @@
 // Scan jobs as rows: every scan (UI, API, CLI, scheduler) is recorded the same way. The
 // database's partial unique index guarantees one queued-or-running scan across processes.
+
 import type { Kysely, Selectable } from "kysely";
+import { BULK_SOURCE } from "../contracts/bulk-constants.js";
 import { ACTIVE_SCAN_STATUSES } from "../contracts/constants.js";
 import { readJsonColumn } from "../db/json-column.js";
 import type { Database, ScanRunsTable, ScanStatus } from "../db/schema.js";
@@ -166,6 +168,18 @@ export class JobStore {
       })
       .where("id", "=", id)
       .execute();
+  }
+
+  /** Whether any scan (not a bulk job) has ever finished successfully, dry or real. */
+  async anyScanSucceeded(): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("scan_runs")
+      .select("id")
+      .where("status", "=", "success")
+      .where("source", "!=", BULK_SOURCE)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   async list(options: { limit: number; offset: number }): Promise<{ jobs: Job[]; total: number }> {

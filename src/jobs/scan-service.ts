@@ -44,7 +44,17 @@ export class ScanService {
   /** Starts a scan in the background; throws ScanAlreadyRunningError when a job is active. */
   async start(source: string, overrides: ScanOverrides = {}): Promise<Job> {
     const stored = scanSettingsOf(await loadSettings(this.deps.db));
-    const settings = scanSettingsSchema.parse({ ...stored, ...overrides });
+    // The first scan ever is a dry run unless the caller says otherwise (the start dialog's
+    // switch, --dry-run=false through the API): nothing is written to Plex before the person
+    // has seen what the app would do. That holds for the scheduler's first night too.
+    const firstDry = overrides.dryRun === undefined && !(await this.deps.jobs.anyScanSucceeded());
+    const settings = scanSettingsSchema.parse({
+      ...stored,
+      ...overrides,
+      ...(firstDry ? { dryRun: true } : {}),
+    });
+    if (firstDry && !stored.dryRun)
+      this.deps.log("info", "First scan: a dry run, so nothing changes in Plex yet");
     // Libraries named for this run are bad input when Plex has no such library: refused before
     // any job is recorded (LibrarySelectionError), as the CLI does.
     if (overrides.libraries !== undefined && overrides.libraries.length > 0) {

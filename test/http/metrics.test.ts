@@ -138,7 +138,7 @@ describe("metrics with a token", () => {
     const start = await fetch(`${base}/api/scans`, {
       method: "POST",
       headers: { "X-Api-Key": API_KEY, "Content-Type": "application/json" },
-      body: JSON.stringify({ all: true }),
+      body: JSON.stringify({ all: true, dryRun: false }),
     });
     expect(start.status).toBe(202);
     const { id } = (await start.json()) as { id: number };

@@ -62,7 +62,7 @@ describe("notifications through the server", () => {
     const masked = put.body.settings.notifications;
     expect((await api("PUT", "/api/settings", { notifications: masked })).status).toBe(200);
 
-    const start = await api("POST", "/api/scans", { all: true });
+    const start = await api("POST", "/api/scans", { all: true, dryRun: false });
     expect(start.status).toBe(202);
     await server.scans.idle();
     const deadline = Date.now() + 5000;

@@ -37,7 +37,7 @@ beforeAll(async () => {
     },
     { PSR_API_KEY: KEY },
   );
-  const started = await api("POST", "/api/scans", { all: true });
+  const started = await api("POST", "/api/scans", { all: true, dryRun: false });
   expect(started.status).toBe(202);
   for (let i = 0; i < 600; i++) {
     const scan = await api("GET", `/api/scans/${started.body.id}`);

@@ -83,7 +83,7 @@ beforeAll(async () => {
   const start = await fetch(`${t.server.url}/api/scans`, {
     method: "POST",
     headers: { "X-Api-Key": "grafana-test-api-key-0123456789", "Content-Type": "application/json" },
-    body: JSON.stringify({ all: true }),
+    body: JSON.stringify({ all: true, dryRun: false }),
   });
   expect(start.status).toBe(202);
   const { id } = (await start.json()) as { id: number };
