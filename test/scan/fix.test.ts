@@ -1,11 +1,27 @@
-import { describe, expect, it } from "vitest";
-import { type PlexItem, PlexNotFoundError } from "../../src/plex/index.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type EmulatorHandle, startEmulator } from "../../emulator/index.js";
+import {
+  PlexAuthError,
+  PlexClient,
+  PlexError,
+  PlexHttpError,
+  type PlexItem,
+  PlexNotFoundError,
+  PlexResponseError,
+  PlexUnreachableError,
+} from "../../src/plex/index.js";
+import { CompletionTracker } from "../../src/scan/completion.js";
 import { detectProblems } from "../../src/scan/detect.js";
 import {
+  type FixRequest,
+  fixAndVerify,
   ItemNotFoundError,
   matchDecision,
+  matchRefLabel,
+  matchRefOf,
   outcomeAfterFix,
   outcomeOfError,
+  plexErrorReason,
   refreshIntent,
 } from "../../src/scan/fix.js";
 import type { Candidate, MatchChoice } from "../../src/scan/match-choice.js";
@@ -48,6 +64,12 @@ describe("outcomeAfterFix", () => {
     expect([o.state, o.action, o.note]).toEqual([state, "refresh", note]);
     expect(o.item).toBe(after);
     expect(o.matched).toBeUndefined();
+    // The job log's line: what happened first, warned only when the item is still broken.
+    const label = { fixed: "Fixed", failed: "Still broken", locked: "Locked" }[state];
+    expect(o.log).toEqual({
+      level: state === "failed" ? "warn" : "info",
+      message: `${label}: Heat (1995) — ${note}`,
+    });
   });
 
   it.each<[string, PlexItem, "event" | "timeout", string, boolean, string]>([
@@ -85,9 +107,12 @@ describe("outcomeAfterFix", () => {
     );
     expect([o.state, o.action, o.note, !!o.matched]).toEqual([state, "match", note, matched]);
     expect(o.candidates).toEqual([heat]);
-    expect(o.log?.message).toMatch(
-      matched ? /^Matched: heat\.1995\.1080p — / : /^Match failed: heat\.1995\.1080p — /,
-    );
+    expect(o.log).toEqual({
+      level: state === "fixed" ? "info" : "warn",
+      message: `${matched ? "Matched" : "Match failed"}: heat.1995.1080p — ${note}`,
+    });
+    // What the match replaced, for an undo: only when the guid really changed.
+    expect(o.matchedFrom).toEqual(matched ? { guid: null, title: "heat.1995.1080p", year: null } : undefined);
   });
 
   it("a match by hand says so", () => {
@@ -137,6 +162,18 @@ describe("matchDecision and refreshIntent", () => {
     ]);
     if ("request" in decided)
       expect(decided.request).toEqual({ kind: "match", target: heat, reason: choice.reason });
+    const log = {
+      failed: { level: "warn", message: "No match: heat.1995.1080p — Plex found no match candidates" },
+      needs_review: {
+        level: "warn",
+        message: "Needs review: heat.1995.1080p — 2 candidates share title and year",
+      },
+      would_fix: {
+        level: "info",
+        message: "Would match: heat.1995.1080p → Heat (1995) (exact title, year within ±1)",
+      },
+    }[state];
+    expect(o.log).toEqual(log);
   });
 
   it("a refresh intent names the problems", () => {
@@ -149,6 +186,7 @@ describe("matchDecision and refreshIntent", () => {
       "refresh",
       "would refresh: no poster, no summary",
     ]);
+    expect(o.log).toEqual({ level: "info", message: "Would refresh: Heat (1995) (no poster, no summary)" });
   });
 });
 
@@ -172,6 +210,14 @@ describe("outcomeOfError", () => {
   ])("%s", (_name, error, state, note) => {
     const o = outcomeOfError(item({ thumb: undefined }), d, error);
     expect([o.state, o.note]).toEqual([state, note]);
+    expect(o.problems).toEqual(["no_poster"]);
+    // A skip is not Plex's error: no log line; an error is logged with Plex's message.
+    if (state === "skipped") expect([o.action, o.log]).toEqual(["skip", null]);
+    else
+      expect([o.action, o.log]).toEqual([
+        "refresh",
+        { level: "error", message: `Error: Heat (1995): ${note.replace("Plex error: ", "")}` },
+      ]);
   });
 });
 
@@ -239,5 +285,258 @@ describe("match search", () => {
     [{ name: "Heat" }, "Heat"],
   ])("labels %o as %s", (c, label) => {
     expect(candidateLabel(c)).toBe(label);
+  });
+});
+
+describe("plexErrorReason", () => {
+  const at = { url: "http://plex:32400/library/metadata/7", method: "PUT" };
+  it.each([
+    { name: "a rejected token", error: new PlexAuthError(at), kind: "auth", status: undefined },
+    {
+      name: "no answer",
+      error: new PlexUnreachableError("http://plex:32400", "connect ECONNREFUSED", {
+        ...at,
+        code: "ECONNREFUSED",
+      }),
+      kind: "unreachable",
+      status: undefined,
+    },
+    {
+      name: "an HTTP status",
+      error: new PlexHttpError(500, "Internal Server Error", at),
+      kind: "http",
+      status: 500,
+    },
+    {
+      name: "any other Plex error",
+      error: new PlexResponseError("not XML", at),
+      kind: "plex",
+      status: undefined,
+    },
+    { name: "the base Plex error", error: new PlexError("odd", at), kind: "plex", status: undefined },
+    { name: "not Plex's at all", error: new Error("disk full"), kind: "other", status: undefined },
+  ])("$name → $kind", ({ error, kind, status }) => {
+    expect(plexErrorReason(error)).toEqual({
+      code: "plex_error",
+      params: { kind, ...(status === undefined ? {} : { status }), message: error.message },
+    });
+  });
+});
+
+describe("matchRefOf and matchRefLabel", () => {
+  it.each([
+    {
+      name: "a matched item",
+      item: item({ guid: "plex://movie/heat", title: "Heat", year: 1995 }),
+      ref: { guid: "plex://movie/heat", title: "Heat", year: 1995 },
+      label: "Heat (1995)",
+    },
+    {
+      name: "a legacy match without a year",
+      item: item({ guid: "com.plexapp.agents.imdb://tt1?lang=de", title: "Heat", year: undefined }),
+      ref: { guid: "com.plexapp.agents.imdb://tt1?lang=de", title: "Heat", year: null },
+      label: "Heat",
+    },
+    {
+      name: "an unmatched item (local://)",
+      item: item({ guid: "local://7", title: "heat.1995", year: 1995 }),
+      ref: { guid: null, title: "heat.1995", year: 1995 },
+      label: "unmatched",
+    },
+    {
+      name: "an item without a guid",
+      item: item({ guid: undefined, title: "x", year: undefined }),
+      ref: { guid: null, title: "x", year: null },
+      label: "unmatched",
+    },
+  ])("$name", ({ item: it, ref, label }) => {
+    expect(matchRefOf(it)).toEqual(ref);
+    expect(matchRefLabel(ref)).toBe(label);
+  });
+});
+
+describe("outcomeAfterFix: undo", () => {
+  const matched = item({ guid: "com.plexapp.agents.imdb://tt0113277?lang=en", title: "Heat", year: 1995 });
+  const wrong = item({ guid: "plex://movie/other", title: "Heat", year: 1986 });
+  const local = item({ guid: "local://1", title: "heat.1995", year: undefined, guids: [] });
+  const toMatched = { guid: "com.plexapp.agents.imdb://tt0113277?lang=de", title: "Heat", year: 1995 };
+  it.each([
+    {
+      name: "back on the guid it had (another ?lang=), healthy",
+      before: wrong,
+      after: matched,
+      to: toMatched,
+      how: "event" as const,
+      state: "fixed",
+      reason: { code: "undo_done", params: { to: "Heat (1995)", was: "Heat (1986)" } },
+    },
+    {
+      name: "unmatched again, as it was: the problem is the person's to decide",
+      before: matched,
+      after: local,
+      to: { guid: null, title: "heat.1995", year: null },
+      how: "event" as const,
+      state: "needs_review",
+      reason: {
+        code: "undo_done",
+        params: { to: null, was: "Heat (1995)", problems: ["unmatched", "no_poster"] },
+      },
+    },
+    {
+      name: "still on the other guid",
+      before: wrong,
+      after: wrong,
+      to: toMatched,
+      how: "event" as const,
+      state: "failed",
+      reason: { code: "undo_not_taken", params: { still: "Heat (1986)", late: false } },
+    },
+    {
+      name: "an unmatch that did not take, late",
+      before: matched,
+      after: matched,
+      to: { guid: null, title: "Heat", year: null },
+      how: "timeout" as const,
+      state: "failed",
+      reason: { code: "undo_not_taken", params: { still: "Heat (1995)", late: true } },
+    },
+    {
+      name: "restored to a guid whose files name another ID: the evidence is kept",
+      before: wrong,
+      after: item({
+        guid: "plex://movie/heat",
+        guids: ["tmdb://949"],
+        files: ["/movies/Heat (1995) {tmdb-111}/Heat (1995).mkv"],
+      }),
+      to: { guid: "plex://movie/heat", title: "Heat", year: 1995 },
+      how: "event" as const,
+      state: "needs_review",
+      reason: {
+        code: "undo_done",
+        params: {
+          to: "Heat (1995)",
+          was: "Heat (1986)",
+          evidence: { code: "id_conflict", params: { pathId: "tmdb-111", matchedId: "tmdb-949" } },
+        },
+      },
+    },
+  ])("$name", ({ before, after, to, how, state, reason }) => {
+    const o = outcomeAfterFix(before, after, { kind: "undo", to }, how);
+    const restored = reason.code === "undo_done";
+    expect([o.state, o.action, o.reason, o.undone]).toEqual([state, "undo_match", reason, restored]);
+    expect(o.item).toBe(after);
+    expect(o.problems).toEqual(detectProblems(after).problems);
+    expect(o.matchedFrom).toEqual(restored ? matchRefOf(before) : undefined);
+    expect(o.log).toEqual({
+      level: restored ? "info" : "warn",
+      message: `Undo match: ${before.year ? `${before.title} (${before.year})` : before.title} — ${o.note}`,
+    });
+  });
+
+  it("a match onto the same work (only ?lang= differs) records nothing to undo", () => {
+    const before = item({ guid: "com.plexapp.agents.imdb://tt0113277?lang=en" });
+    const after = item({ guid: "com.plexapp.agents.imdb://tt0113277?lang=de" });
+    const target = { guid: "com.plexapp.agents.imdb://tt0113277?lang=de", name: "Heat", year: 1995 };
+    const o = outcomeAfterFix(
+      before,
+      after,
+      { kind: "match", target, reason: { code: "chosen_by_hand" } },
+      "event",
+    );
+    expect(o.matchedFrom).toBeUndefined();
+    const moved = outcomeAfterFix(
+      item({ guid: "plex://movie/other" }),
+      after,
+      { kind: "match", target, reason: { code: "chosen_by_hand" } },
+      "event",
+    );
+    expect(moved.matchedFrom).toEqual({ guid: "plex://movie/other", title: "Heat", year: 1995 });
+  });
+});
+
+describe("fixAndVerify against the emulator", () => {
+  let emulator: EmulatorHandle;
+  let plex: PlexClient;
+  let tracker: CompletionTracker;
+  beforeAll(async () => {
+    emulator = await startEmulator({
+      seed: 11,
+      items: 120,
+      brokenShare: 0.3,
+      refresh: { workers: 2, minMs: 5, maxMs: 20 },
+    });
+    plex = new PlexClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 5000, retryBaseMs: 50 });
+    tracker = new CompletionTracker(undefined, (keys) => plex.metadata(keys), 50);
+  });
+  afterAll(async () => {
+    await emulator?.close();
+  });
+  const deps = (extra: object = {}) => ({
+    plex,
+    tracker,
+    signal: new AbortController().signal,
+    timeoutMs: 5000,
+    ...extra,
+  });
+  const read = async (key: string) => (await plex.metadata([key]))[0] as PlexItem;
+
+  it("a refresh: the write goes through `call` after beforeSend, the item is re-read and judged", async () => {
+    const t = emulator.truth().broken.find((b) => b.type === "movie" && b.fixableByRefresh && !b.locked);
+    const before = await read(t?.ratingKey ?? "");
+    const events: string[] = [];
+    const result = await fixAndVerify(
+      deps({
+        call: <T>(fn: () => Promise<T>) => {
+          events.push("call");
+          return fn();
+        },
+        beforeSend: async () => {
+          events.push(`beforeSend (refreshes so far: ${emulator.stats().refreshes})`);
+        },
+      }),
+      before,
+      { kind: "refresh" },
+    );
+    const refreshes = emulator.stats().refreshes;
+    expect(events).toEqual([`beforeSend (refreshes so far: ${refreshes - 1})`, "call", "call"]);
+    expect(result.completion).toBe("poll");
+    expect(result.outcome).toMatchObject({ state: "fixed", action: "refresh", problems: [] });
+    expect(result.outcome.item?.ratingKey).toBe(before.ratingKey);
+  });
+
+  it("a match, an undo back to unmatched, and an undo to the match again", async () => {
+    const t = emulator.truth().broken.find((b) => b.type === "movie" && b.matchGuid && !b.ambiguous);
+    const before = await read(t?.ratingKey ?? "");
+    const target = { guid: t?.matchGuid ?? "", name: t?.matchTitle ?? "", year: t?.matchYear };
+    const match: FixRequest = { kind: "match", target, reason: { code: "chosen_by_hand" } };
+    const matched = await fixAndVerify(deps(), before, match);
+    expect(matched.outcome).toMatchObject({ state: "fixed", action: "match", matched: true });
+    expect(matched.outcome.item?.guid).toBe(target.guid);
+
+    const now = matched.outcome.item as PlexItem;
+    const unmatch = await fixAndVerify(deps(), now, {
+      kind: "undo",
+      to: { guid: null, title: before.title, year: null },
+    });
+    expect(unmatch.outcome).toMatchObject({ action: "undo_match", undone: true });
+    expect(unmatch.outcome.item?.guid).toMatch(/^local:\/\//);
+
+    const again = await fixAndVerify(deps(), unmatch.outcome.item as PlexItem, {
+      kind: "undo",
+      to: { guid: target.guid, title: target.name, year: target.year ?? null },
+    });
+    expect(again.outcome).toMatchObject({ state: "fixed", action: "undo_match", undone: true });
+    expect(again.outcome.item?.guid).toBe(target.guid);
+  });
+
+  it("an item gone when re-read is ItemNotFoundError", async () => {
+    const before = await read(emulator.truth().broken[0]?.ratingKey ?? "");
+    const gone = fixAndVerify(deps({ reread: async () => undefined }), before, { kind: "refresh" });
+    await expect(gone).rejects.toBeInstanceOf(ItemNotFoundError);
+    await expect(gone).rejects.toMatchObject({
+      name: "ItemNotFoundError",
+      ratingKey: before.ratingKey,
+      message: `No item ${before.ratingKey} in Plex`,
+    });
   });
 });
