@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Detection } from "../../src/scan/detect.js";
 import {
+  describeProblems,
   HOUR_MS,
   inBackoff,
   inRetryPool,
@@ -24,6 +25,19 @@ describe("inBackoff", () => {
     ["fixed earlier", { state: "fixed", lastFailedAt: null }, false],
   ])("%s", (_name, known, expected) => {
     expect(inBackoff(known, NOW, 24)).toBe(expected);
+  });
+
+  it("a failure without a time is never in back-off, even early in the clock", () => {
+    expect(inBackoff({ state: "failed", lastFailedAt: null }, 1000, 24)).toBe(false);
+    expect(retryAt({ state: "failed", lastFailedAt: null }, 24)).toBeUndefined();
+  });
+
+  it.each<[string, KnownItem, number | undefined]>([
+    ["failed: after the back-off", { state: "failed", lastFailedAt: NOW }, NOW + 24 * HOUR_MS],
+    ["an error has no back-off", { state: "error", lastFailedAt: NOW }, undefined],
+    ["fixed has none", { state: "fixed", lastFailedAt: NOW }, undefined],
+  ])("retryAt: %s", (_name, known, expected) => {
+    expect(retryAt(known, 24)).toBe(expected);
   });
 
   it("honours a configured back-off", () => {
@@ -65,6 +79,13 @@ describe("verdictAfterFix", () => {
     ],
     ["nothing changed", d(["no_poster"]), d(["no_poster"]), "failed", "still no poster after refresh"],
     [
+      "a problem left beside a locked one",
+      d(["no_poster", "no_summary"]),
+      d(["no_poster", "no_summary"], ["no_poster"]),
+      "failed",
+      "still no summary after refresh",
+    ],
+    [
       "only a locked problem left",
       d(["no_poster", "no_summary"]),
       d(["no_poster"], ["no_poster"]),
@@ -75,5 +96,15 @@ describe("verdictAfterFix", () => {
     const v = verdictAfterFix(before, after);
     expect(v.state).toBe(state);
     expect(reasonText(v.reason)).toBe(note);
+  });
+});
+
+describe("describeProblems", () => {
+  it.each<[Detection["problems"], string]>([
+    [[], ""],
+    [["no_poster"], "no poster"],
+    [["no_poster", "no_summary"], "no poster, no summary"],
+  ])("%j → %s", (codes, text) => {
+    expect(describeProblems(codes)).toBe(text);
   });
 });

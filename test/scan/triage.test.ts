@@ -140,6 +140,13 @@ describe("triage", () => {
       { ...failedAgo(25), ignored: false },
       "fix",
     ],
+    [
+      // No problem yet, but the file names a year far from the match: a title search decides.
+      "healthy fields but a year suspicion: not closed as healthy",
+      { year: 1986, files: ["/movies/Heat (1995)/Heat (1995).mkv"] },
+      undefined,
+      "fix",
+    ],
   ])("%s", (_name, fields, prior, expected) => {
     const it = item(fields);
     const got = triage({
@@ -155,6 +162,8 @@ describe("triage", () => {
     const [state, action, note, record, waitsForShow] = expected;
     expect([o.state, o.action, o.record, o.waitsForShow]).toEqual([state, action, record, waitsForShow]);
     expect(o.note.startsWith(note), o.note).toBe(true);
+    // Closing a case clears its problems; a healthy item has none to carry.
+    if (state === "fixed" || state === "healthy") expect(o.problems).toEqual([]);
   });
 
   // [name, item fields, prior, show ignored, expected state or "fix"]
