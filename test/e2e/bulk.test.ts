@@ -158,7 +158,8 @@ describe("bulk actions", () => {
         await page.evaluate(
           `localStorage.setItem("psr-color-scheme", "${scheme}"); localStorage.setItem("psr-language", "${language}")`,
         );
-        await openLoggedIn(page, "/items");
+        // Every item (the page opens on what needs attention).
+        await openLoggedIn(page, "/items?state=all");
         const en = language === "en";
         await page
           .getByRole("checkbox", { name: en ? "Select all on this page" : "Alle auf dieser Seite auswählen" })

@@ -57,7 +57,7 @@ beforeAll(async () => {
     .execute();
   // A scan, then a later bulk job: "last scan" is the scan.
   const run = (source: string, stats: object) => ({
-    status: "success",
+    status: "success" as const,
     source,
     stats_json: JSON.stringify(stats),
     created_at: now - 60_000,

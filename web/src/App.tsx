@@ -8,6 +8,7 @@ import { ApiError } from "./api/errors";
 import { keys } from "./api/queries";
 import { RequireAuth } from "./auth/RequireAuth";
 import { AppLayout } from "./components/AppLayout";
+import { PageErrorBoundary } from "./components/PageErrorBoundary";
 import { LiveProvider } from "./events/LiveProvider";
 import { Dashboard } from "./pages/Dashboard";
 import { BulkSummary } from "./pages/items/BulkSummary";
@@ -57,44 +58,47 @@ export function App() {
       {/* Bottom right: at the top they would cover the header's live indicator and buttons. */}
       <Notifications position="bottom-right" />
       <QueryClientProvider client={client}>
-        <BrowserRouter>
-          <Routes>
-            <Route path="/login" element={<LoginPage />} />
-            <Route
-              path="/setup"
-              element={
-                <RequireAuth>
-                  <Suspense fallback={null}>
-                    <SetupPage />
-                  </Suspense>
-                </RequireAuth>
-              }
-            />
-            <Route
-              element={
-                <RequireAuth>
-                  <AppearanceDefaults colorSchemeKey={COLOR_SCHEME_KEY} />
-                  {/* The first-run setup comes before the dashboard while Plex is not connected. */}
-                  <SetupGate>
-                    <LiveProvider>
-                      <AppLayout />
-                      <BulkSummary />
-                    </LiveProvider>
-                  </SetupGate>
-                </RequireAuth>
-              }
-            >
-              <Route index element={<Dashboard />} />
-              <Route path="jobs" element={<JobsPage />} />
-              <Route path="jobs/:id" element={<JobDetailPage />} />
-              <Route path="items" element={<ItemsPage />} />
-              <Route path="statistics" element={<StatisticsPage />} />
-              <Route path="settings" element={<SettingsPage />} />
-              <Route path="settings/import" element={<ImportPage />} />
-              <Route path="*" element={<NotFound />} />
-            </Route>
-          </Routes>
-        </BrowserRouter>
+        {/* The last net under the pages' own boundary: the login, the setup, the layout itself. */}
+        <PageErrorBoundary>
+          <BrowserRouter>
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
+              <Route
+                path="/setup"
+                element={
+                  <RequireAuth>
+                    <Suspense fallback={null}>
+                      <SetupPage />
+                    </Suspense>
+                  </RequireAuth>
+                }
+              />
+              <Route
+                element={
+                  <RequireAuth>
+                    <AppearanceDefaults colorSchemeKey={COLOR_SCHEME_KEY} />
+                    {/* The first-run setup comes before the dashboard while Plex is not connected. */}
+                    <SetupGate>
+                      <LiveProvider>
+                        <AppLayout />
+                        <BulkSummary />
+                      </LiveProvider>
+                    </SetupGate>
+                  </RequireAuth>
+                }
+              >
+                <Route index element={<Dashboard />} />
+                <Route path="jobs" element={<JobsPage />} />
+                <Route path="jobs/:id" element={<JobDetailPage />} />
+                <Route path="items" element={<ItemsPage />} />
+                <Route path="statistics" element={<StatisticsPage />} />
+                <Route path="settings" element={<SettingsPage />} />
+                <Route path="settings/import" element={<ImportPage />} />
+                <Route path="*" element={<NotFound />} />
+              </Route>
+            </Routes>
+          </BrowserRouter>
+        </PageErrorBoundary>
       </QueryClientProvider>
     </MantineProvider>
   );

@@ -5,6 +5,7 @@ import { ApiError } from "./errors";
 
 let csrfToken: string | null = null;
 let onUnauthorized: ((error: ApiError) => void) | null = null;
+let onNetworkError: (() => void) | null = null;
 
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
@@ -12,6 +13,11 @@ export function setCsrfToken(token: string | null): void {
 
 export function setUnauthorizedHandler(handler: ((error: ApiError) => void) | null): void {
   onUnauthorized = handler;
+}
+
+/** Told when a request got no answer at all (the live store then checks whether the server is gone). */
+export function setNetworkErrorHandler(handler: (() => void) | null): void {
+  onNetworkError = handler;
 }
 
 export interface RequestOptions {
@@ -49,13 +55,20 @@ export async function request(path: string, options: RequestOptions = {}): Promi
   const headers: Record<string, string> = { Accept: "application/json" };
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
-  const response = await fetch(path, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    credentials: "same-origin",
-    signal: options.signal,
-  });
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      credentials: "same-origin",
+      signal: options.signal,
+    });
+  } catch (error) {
+    // A TypeError is "no answer"; an aborted request (AbortError) is not the server's fault.
+    if (error instanceof TypeError) onNetworkError?.();
+    throw error;
+  }
   if (!response.ok) {
     const error = await errorFrom(response);
     if (response.status === 401 && !options.quiet401) onUnauthorized?.(error);

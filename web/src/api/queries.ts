@@ -12,7 +12,7 @@ import type {
   StatsPeriod,
   StatsResponse,
 } from "../../../src/contracts/schemas";
-import type { ItemFilters } from "../lib/itemFilters";
+import { apiState, type ItemFilters } from "../lib/itemFilters";
 import { api, queryString } from "./client";
 
 export const ITEMS_PAGE_SIZE = 50;
@@ -39,9 +39,10 @@ export function useScans(page: number, live = false) {
   });
 }
 
-export function useScan(id: number) {
+export function useScan(id: number, enabled = true) {
   return useQuery({
     queryKey: keys.scan(id),
+    enabled,
     queryFn: ({ signal }) => api<ScanResource>(`/api/scans/${id}`, { signal }),
   });
 }
@@ -52,7 +53,8 @@ export function useItems(filters: ItemFilters) {
     queryFn: ({ signal }) =>
       api<ItemPage>(
         `/api/items${queryString({
-          state: filters.state,
+          state: apiState(filters.state),
+          problem: filters.problem,
           library: filters.library,
           q: filters.q,
           page: filters.page,

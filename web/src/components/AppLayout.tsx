@@ -11,10 +11,12 @@ import {
 import { type ComponentType, Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation } from "react-router";
-import { loadItems, loadJobs, loadSettings, loadStatistics } from "../pages/lazy";
+import { loadItems, loadJobs, loadSettings, loadStatistics, preload } from "../pages/lazy";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { LiveIndicator } from "./LiveIndicator";
 import { LogoutButton } from "./LogoutButton";
+import { OfflineBanner } from "./OfflineBanner";
+import { PageErrorBoundary } from "./PageErrorBoundary";
 import { ThemeSwitch } from "./ThemeSwitch";
 
 interface NavEntry {
@@ -99,22 +101,25 @@ export function AppLayout() {
               active={isActive(entry.to)}
               aria-current={isActive(entry.to) ? "page" : undefined}
               onClick={close}
-              onMouseEnter={entry.preload}
-              onFocus={entry.preload}
+              onMouseEnter={entry.preload && (() => preload(entry.preload!))}
+              onFocus={entry.preload && (() => preload(entry.preload!))}
             />
           );
         })}
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
-        <Suspense
-          fallback={
-            <Center py="xl">
-              <Loader role="status" aria-label={t("common.loading")} />
-            </Center>
-          }
-        >
-          <Outlet />
-        </Suspense>
+        <OfflineBanner />
+        <PageErrorBoundary resetKey={location.pathname}>
+          <Suspense
+            fallback={
+              <Center py="xl">
+                <Loader role="status" aria-label={t("common.loading")} />
+              </Center>
+            }
+          >
+            <Outlet />
+          </Suspense>
+        </PageErrorBoundary>
       </AppShell.Main>
     </AppShell>
   );

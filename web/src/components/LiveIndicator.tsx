@@ -1,15 +1,35 @@
 import { Badge, Loader, Text, Tooltip } from "@mantine/core";
-import { IconPlayerPause } from "@tabler/icons-react";
+import { IconPlayerPause, IconPlugConnectedX } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { BULK_SOURCE } from "../../../src/contracts/bulk-constants";
-import { useScanStatus } from "../events/hooks";
+import { useReachable, useScanStatus } from "../events/hooks";
 import { formatNumber } from "../lib/format";
 
-/** "Scan running 12 / 48" (or "Bulk job running …") linking to the job, or a quiet idle badge. */
+/**
+ * "Scan running 12 / 48" (or "Bulk job running …") linking to the job, or a quiet idle badge;
+ * "Offline — reconnecting…" while the server cannot be reached, since then nothing else is known.
+ */
 export function LiveIndicator() {
   const { t, i18n } = useTranslation();
   const { running } = useScanStatus();
+  const reachable = useReachable();
+  if (!reachable) {
+    return (
+      <Badge
+        variant="filled"
+        color="red.9"
+        size="lg"
+        leftSection={<IconPlugConnectedX size={14} aria-hidden />}
+        aria-label={t("offline.header")}
+        style={{ textTransform: "none" }}
+      >
+        <Text span fz="xs" fw={600} visibleFrom="md">
+          {t("offline.header")}
+        </Text>
+      </Badge>
+    );
+  }
   if (!running) {
     return (
       <Badge

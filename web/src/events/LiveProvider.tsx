@@ -1,5 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useState } from "react";
+import { setNetworkErrorHandler } from "../api/client";
 import { LiveContext } from "./hooks";
 import { LiveStore } from "./store";
 
@@ -8,18 +9,27 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const client = useQueryClient();
   const [store] = useState(
     () =>
-      new LiveStore(() => {
-        // A scan ended: lists, figures and items changed.
-        void client.invalidateQueries({ queryKey: ["scans"] });
-        void client.invalidateQueries({ queryKey: ["scan"] });
-        void client.invalidateQueries({ queryKey: ["stats"] });
-        void client.invalidateQueries({ queryKey: ["items"] });
-        void client.invalidateQueries({ queryKey: ["settings"] });
-      }),
+      new LiveStore(
+        () => {
+          // A scan ended: lists, figures and items changed.
+          void client.invalidateQueries({ queryKey: ["scans"] });
+          void client.invalidateQueries({ queryKey: ["scan"] });
+          void client.invalidateQueries({ queryKey: ["stats"] });
+          void client.invalidateQueries({ queryKey: ["items"] });
+          void client.invalidateQueries({ queryKey: ["settings"] });
+        },
+        // The server is back: whatever is on screen may have changed meanwhile, and failed
+        // queries get their data.
+        () => void client.invalidateQueries(),
+      ),
   );
   useEffect(() => {
     store.start();
-    return () => store.stop();
+    setNetworkErrorHandler(() => store.suspectOffline());
+    return () => {
+      setNetworkErrorHandler(null);
+      store.stop();
+    };
   }, [store]);
   return <LiveContext value={store}>{children}</LiveContext>;
 }

@@ -19,6 +19,11 @@ export function useLive<T>(select: (state: LiveState) => T): T {
 
 const selectStatus = (s: LiveState) => s;
 
+/** False while the server cannot be reached. */
+export function useReachable(): boolean {
+  return useLive((s) => s.reachable);
+}
+
 /** The running scan and the last finished one. */
 export function useScanStatus(): Pick<LiveState, "running" | "lastFinished" | "statusKnown" | "connected"> {
   return useLive(selectStatus);

@@ -4,6 +4,7 @@ import { isActiveStatus } from "../../../src/contracts/constants";
 import type { AppLogEvent, ScanResource, SchedulerStatus, StatusEvent } from "../../../src/contracts/schemas";
 import { api, queryString } from "../api/client";
 import { appendCapped, LIVE_LOG_CAP } from "../lib/log";
+import { type Probe, Reachability } from "./reachability";
 
 export interface LiveState {
   /** The running (or queued) scan, if any. */
@@ -15,6 +16,8 @@ export interface LiveState {
   /** Live log lines of one job (the running one), capped at LIVE_LOG_CAP. */
   log: { jobId: number | null; lines: string[] };
   connected: boolean;
+  /** False while the server cannot be reached (the header and a banner say so). */
+  reachable: boolean;
 }
 
 const INITIAL: LiveState = {
@@ -24,6 +27,7 @@ const INITIAL: LiveState = {
   scheduler: null,
   log: { jobId: null, lines: [] },
   connected: false,
+  reachable: true,
 };
 
 const RETRY_MS = 15_000;
@@ -53,9 +57,32 @@ export class LiveStore {
   private ends: number[] = [];
   private stopped = false;
   private readonly onFinished: () => void;
+  private readonly onReconnect: () => void;
+  private readonly reachability: Reachability;
 
-  constructor(onFinished: () => void = () => {}) {
+  /** `onReconnect` runs when the server answers again after it could not be reached. */
+  constructor(onFinished: () => void = () => {}, onReconnect: () => void = () => {}, probe?: Probe) {
     this.onFinished = onFinished;
+    this.onReconnect = onReconnect;
+    this.reachability = new Reachability((reachable) => {
+      this.set({ reachable });
+      if (reachable) this.regained();
+    }, probe);
+  }
+
+  /** A request failed for want of a server: check whether it is gone. */
+  suspectOffline(): void {
+    this.reachability.suspect();
+  }
+
+  private regained(): void {
+    void this.refreshFromRest();
+    // A stream the server refused waits 15 s to retry: with the server back, open it now.
+    if (this.source === null && !this.stopped) {
+      clearTimeout(this.retryTimer);
+      this.connect();
+    }
+    this.onReconnect();
   }
 
   getState = (): LiveState => this.state;
@@ -72,12 +99,14 @@ export class LiveStore {
 
   start(): void {
     this.stopped = false;
+    this.reachability.start();
     void this.refreshFromRest();
     this.connect();
   }
 
   stop(): void {
     this.stopped = true;
+    this.reachability.stop();
     this.source?.close();
     this.source = null;
     clearTimeout(this.retryTimer);
@@ -96,8 +125,9 @@ export class LiveStore {
       const running = page.items.find((s) => isActiveStatus(s.status)) ?? null;
       const lastFinished = page.items.find((s) => !isActiveStatus(s.status)) ?? null;
       this.applyStatus({ running, lastFinished });
-    } catch {
-      // Offline or logged out: the indicator stays as it is.
+    } catch (error) {
+      // Logged out: the indicator stays as it is. No answer at all: is the server gone?
+      if (error instanceof TypeError) this.reachability.suspect();
     }
   }
 
@@ -176,6 +206,7 @@ export class LiveStore {
     const source = new EventSource("/api/events");
     this.source = source;
     source.onopen = () => {
+      this.reachability.confirm();
       this.set({ connected: true });
       clearInterval(this.pollTimer);
       this.pollTimer = undefined;
@@ -193,6 +224,7 @@ export class LiveStore {
     });
     source.onerror = () => {
       if (this.state.connected) this.set({ connected: false });
+      this.reachability.suspect();
       this.startPolling();
       // EventSource reconnects by itself unless the server refused (no stream, 401, 404).
       if (source.readyState === EventSource.CLOSED) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatDuration, formatRelative } from "./format";
-import { hasActiveFilters, itemFiltersToParams, parseItemFilters } from "./itemFilters";
+import { apiState, hasActiveFilters, itemFiltersToParams, parseItemFilters } from "./itemFilters";
 import { appendCapped, LIVE_LOG_CAP, parseLogLine, splitLog } from "./log";
 import { rateBand, successRate } from "./rate";
 
@@ -55,15 +55,20 @@ describe("live log buffer", () => {
 });
 
 describe("item filters in the URL", () => {
-  it("reads known states, trims text and defaults the page", () => {
-    const f = parseItemFilters(new URLSearchParams("state=failed&library=%20Movies%20&q=alien"));
-    expect(f).toEqual({ state: "failed", library: "Movies", q: "alien", page: 1 });
+  it("reads known states and problems, trims text and defaults the page", () => {
+    const f = parseItemFilters(
+      new URLSearchParams("state=failed&problem=unmatched&library=%20Movies%20&q=alien"),
+    );
+    expect(f).toEqual({ state: "failed", problem: "unmatched", library: "Movies", q: "alien", page: 1 });
     expect(hasActiveFilters(f)).toBe(true);
   });
 
-  it("drops unknown states and bad pages", () => {
-    expect(parseItemFilters(new URLSearchParams("state=bogus&page=-3"))).toEqual({
-      state: undefined,
+  it("opens on what needs attention; unknown states and problems fall back, bad pages too", () => {
+    const empty = parseItemFilters(new URLSearchParams(""));
+    expect(empty.state).toBe("attention");
+    expect(parseItemFilters(new URLSearchParams("state=bogus&problem=bogus&page=-3"))).toEqual({
+      state: "attention",
+      problem: undefined,
       library: undefined,
       q: undefined,
       page: 1,
@@ -72,11 +77,22 @@ describe("item filters in the URL", () => {
     expect(parseItemFilters(new URLSearchParams("page=4")).page).toBe(4);
   });
 
+  it("keeps every item reachable: state=all asks the API for no state", () => {
+    const all = parseItemFilters(new URLSearchParams("state=all"));
+    expect(all.state).toBe("all");
+    expect(apiState(all.state)).toBeUndefined();
+    expect(hasActiveFilters(all)).toBe(false);
+    expect(apiState("attention")).toBe("attention");
+    expect(itemFiltersToParams(all).toString()).toBe("state=all");
+  });
+
   it("round-trips and leaves defaults out", () => {
-    const params = itemFiltersToParams({ state: "needs_review", page: 1 });
-    expect(params.toString()).toBe("state=needs_review");
-    expect(parseItemFilters(itemFiltersToParams({ q: "x y", page: 3 }))).toEqual({
-      state: undefined,
+    const params = itemFiltersToParams({ state: "needs_review", problem: "wrong_match", page: 1 });
+    expect(params.toString()).toBe("state=needs_review&problem=wrong_match");
+    expect(itemFiltersToParams({ state: "attention", page: 1 }).toString()).toBe("");
+    expect(parseItemFilters(itemFiltersToParams({ state: "attention", q: "x y", page: 3 }))).toEqual({
+      state: "attention",
+      problem: undefined,
       library: undefined,
       q: "x y",
       page: 3,

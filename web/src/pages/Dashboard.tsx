@@ -20,9 +20,15 @@ import { IconCalendarOff, IconCalendarTime, IconPlayerPlay, IconPlayerStop } fro
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import type { ScanResource, SchedulerStatus, SettingsResponse } from "../../../src/contracts/schemas";
+import { BULK_SOURCE } from "../../../src/contracts/bulk-constants";
+import type {
+  ScanResource,
+  SchedulerStatus,
+  SettingsResponse,
+  StatsResponse,
+} from "../../../src/contracts/schemas";
 import { ApiError, errorMessage } from "../api/errors";
-import { useSettings, useStartScan } from "../api/queries";
+import { useScan, useSettings, useStartScan, useStats } from "../api/queries";
 import { DryRunBadge, ScanStatusBadge } from "../components/badges";
 import { CancelScanDialog } from "../components/CancelScanDialog";
 import { ConfirmModal } from "../components/ConfirmModal";
@@ -40,6 +46,8 @@ export function Dashboard() {
   const { t } = useTranslation();
   const { running, lastFinished, statusKnown } = useScanStatus();
   const settings = useSettings();
+  const stats = useStats();
+  const lastScan = useLastScan(lastFinished, stats.data);
   return (
     <Stack gap="md">
       <PageTitle right={<ScanControls running={running} settings={settings.data} />}>
@@ -48,10 +56,136 @@ export function Dashboard() {
       <SchedulerCard fallback={settings.data?.scheduler ?? null} loading={settings.isPending} />
       <WatchCard />
       {running && <LiveProgress scan={running} />}
+      <TodoCard stats={stats.data} error={stats.error} onRetry={() => void stats.refetch()} />
       {/* The figures above the log, so they stay in view on a laptop screen during a scan. */}
-      {statusKnown ? <LastScanFigures scan={lastFinished} /> : <Skeleton h={120} />}
+      {statusKnown && lastScan !== undefined ? <LastScanFigures scan={lastScan} /> : <Skeleton h={120} />}
       <LiveLogCard jobId={running?.id ?? lastFinished?.id ?? null} live={running !== null} />
     </Stack>
+  );
+}
+
+/**
+ * The last finished scan. The live status names the last finished job, which may be a bulk
+ * job: that one belongs in Jobs, so the scan /api/stats names is read instead. Undefined while
+ * it loads.
+ */
+function useLastScan(
+  lastFinished: ScanResource | null,
+  stats: StatsResponse | undefined,
+): ScanResource | null | undefined {
+  const live = lastFinished && lastFinished.source !== BULK_SOURCE ? lastFinished : null;
+  const id = stats?.lastScan?.id ?? null;
+  const fetched = useScan(id ?? 0, live === null && id !== null);
+  if (live) return live;
+  if (!stats) return undefined;
+  if (id === null) return null;
+  return fetched.data ?? (fetched.isError ? null : undefined);
+}
+
+interface TodoEntry {
+  key: string;
+  label: string;
+  count: number;
+  to: string;
+}
+
+/** What needs the user after a scan, each count a link to the items behind it. */
+function TodoCard({
+  stats,
+  error,
+  onRetry,
+}: {
+  stats: StatsResponse | undefined;
+  error: unknown;
+  onRetry: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  if (!stats) return error ? <ErrorState error={error} onRetry={onRetry} /> : <Skeleton h={110} />;
+  const by = stats.items.byState;
+  const review = stats.needsReview;
+  const reviewTotal = by.needs_review ?? 0;
+  const entries: TodoEntry[] = [
+    { key: "failed", label: t("todo.failed"), count: by.failed ?? 0, to: "/items?state=failed" },
+    { key: "locked", label: t("todo.locked"), count: by.locked ?? 0, to: "/items?state=locked" },
+    { key: "error", label: t("todo.error"), count: by.error ?? 0, to: "/items?state=error" },
+  ];
+  const nothing = reviewTotal === 0 && entries.every((e) => e.count === 0);
+  return (
+    <section aria-labelledby="todo-title">
+      <Group justify="space-between" mb="xs" gap="xs">
+        <Title order={2} fz="h4" id="todo-title">
+          {t("todo.title")}
+        </Title>
+        {!nothing && (
+          <Anchor component={Link} to="/items" size="sm">
+            {t("todo.all")}
+          </Anchor>
+        )}
+      </Group>
+      {nothing ? (
+        <Paper withBorder p="md">
+          <Text>{stats.items.total === 0 ? t("todo.nothingScanned") : t("todo.nothing")}</Text>
+        </Paper>
+      ) : (
+        <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm">
+          <Paper withBorder p="sm">
+            <Anchor
+              component={Link}
+              to="/items?state=needs_review"
+              c="inherit"
+              underline="never"
+              display="block"
+            >
+              <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+                {t("todo.needsReview")}
+              </Text>
+              <Text fz="xl" fw={700}>
+                {formatNumber(reviewTotal, lang)}
+              </Text>
+              <span className="visually-hidden">{t("lastScan.showItems")}</span>
+            </Anchor>
+            <Stack gap={0} mt={4}>
+              <Anchor component={Link} to="/items?state=needs_review&problem=wrong_match" size="sm">
+                {t("todo.wrongMatch", {
+                  count: review.wrongMatch,
+                  formatted: formatNumber(review.wrongMatch, lang),
+                })}
+              </Anchor>
+              <Anchor component={Link} to="/items?state=needs_review&problem=unmatched" size="sm">
+                {t("todo.unmatched", {
+                  count: review.unmatched,
+                  formatted: formatNumber(review.unmatched, lang),
+                })}
+              </Anchor>
+              {review.other > 0 && (
+                <Text size="sm" c="dimmed">
+                  {t("todo.other", { count: review.other, formatted: formatNumber(review.other, lang) })}
+                </Text>
+              )}
+            </Stack>
+          </Paper>
+          {entries.map((e) => (
+            <Paper
+              key={e.key}
+              withBorder
+              p="sm"
+              component={Link}
+              to={e.to}
+              style={{ textDecoration: "none", color: "inherit" }}
+            >
+              <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+                {e.label}
+              </Text>
+              <Text fz="xl" fw={700}>
+                {formatNumber(e.count, lang)}
+              </Text>
+              <span className="visually-hidden">{t("lastScan.showItems")}</span>
+            </Paper>
+          ))}
+        </SimpleGrid>
+      )}
+    </section>
   );
 }
 
@@ -316,7 +450,7 @@ function LastScanFigures({ scan }: { scan: ScanResource | null }) {
   }
   const s = scan.stats;
   const figures: Figure[] = [
-    { key: "checked", label: t("lastScan.checked"), value: s?.checked, to: "/items" },
+    { key: "checked", label: t("lastScan.checked"), value: s?.checked, to: "/items?state=all" },
     { key: "fixed", label: t("lastScan.fixed"), value: s?.fixed, to: "/items?state=fixed" },
     { key: "wouldFix", label: t("lastScan.wouldFix"), value: s?.wouldFix, to: "/items?state=would_fix" },
     { key: "failed", label: t("lastScan.failed"), value: s?.failed, to: "/items?state=failed" },

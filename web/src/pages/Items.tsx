@@ -4,6 +4,8 @@ import {
   Card,
   Center,
   Checkbox,
+  Chip,
+  CloseButton,
   Group,
   Loader,
   Pagination,
@@ -22,8 +24,8 @@ import { IconFilterOff, IconSearch } from "@tabler/icons-react";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
-import { ITEM_STATES, type ItemState } from "../../../src/contracts/constants";
-import type { ItemResource } from "../../../src/contracts/schemas";
+import { ATTENTION_FILTER, ATTENTION_STATES, ITEM_STATES } from "../../../src/contracts/constants";
+import type { ItemResource, StatsResponse } from "../../../src/contracts/schemas";
 import { ITEMS_PAGE_SIZE, useItems, useStats } from "../api/queries";
 import { ItemStateBadge } from "../components/badges";
 import { ErrorState } from "../components/ErrorState";
@@ -34,10 +36,13 @@ import { TitleYear } from "../components/TitleYear";
 import { useReasonText } from "../components/useReasonText";
 import { formatNumber } from "../lib/format";
 import {
+  ALL_STATES,
+  apiState,
   hasActiveFilters,
   type ItemFilters,
   itemFiltersToParams,
   parseItemFilters,
+  type StateChoice,
 } from "../lib/itemFilters";
 import { BulkBar } from "./items/BulkBar";
 import { ItemDrawer } from "./items/ItemDrawer";
@@ -78,7 +83,7 @@ export default function ItemsPage() {
   // the server resolves. A new filter starts a new selection.
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [allMatching, setAllMatching] = useState(false);
-  const filterKey = JSON.stringify([filters.state, filters.library, filters.q]);
+  const filterKey = JSON.stringify([filters.state, filters.problem, filters.library, filters.q]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the selection resets when the filter (its key) changes
   useEffect(() => {
     setSelected(new Set());
@@ -122,7 +127,7 @@ export default function ItemsPage() {
     <Stack gap="md">
       <PageTitle>{t("items.title")}</PageTitle>
       <Paper withBorder p="sm" component="search" aria-label={t("items.filters")}>
-        <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="sm">
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
           <TextInput
             label={t("items.search")}
             placeholder={t("items.searchPlaceholder")}
@@ -133,16 +138,6 @@ export default function ItemsPage() {
               pushSearch(e.currentTarget.value);
             }}
             type="search"
-          />
-          <Select
-            label={t("items.state")}
-            placeholder={t("items.allStates")}
-            data={ITEM_STATES.map((s) => ({ value: s, label: t(`itemState.${s}`) }))}
-            value={filters.state ?? null}
-            onChange={(v) => update({ state: (v as ItemState | null) ?? undefined })}
-            clearable
-            clearButtonProps={{ "aria-label": t("items.clearState") }}
-            comboboxProps={{ withinPortal: true }}
           />
           <Select
             label={t("items.library")}
@@ -156,6 +151,21 @@ export default function ItemsPage() {
             nothingFoundMessage={t("items.noLibraries")}
           />
         </SimpleGrid>
+        <StateChips
+          value={filters.state}
+          stats={stats.data}
+          onChange={(state) => update({ state, problem: undefined })}
+        />
+        {filters.problem && (
+          <Group gap={4} mt="xs">
+            <Text size="sm">{t("items.problemFilter", { problem: t(`problem.${filters.problem}`) })}</Text>
+            <CloseButton
+              size="sm"
+              aria-label={t("items.clearProblem")}
+              onClick={() => update({ problem: undefined })}
+            />
+          </Group>
+        )}
       </Paper>
 
       {items.isError && <ErrorState error={items.error} onRetry={() => void items.refetch()} />}
@@ -166,7 +176,7 @@ export default function ItemsPage() {
       )}
       {data && data.total === 0 && (
         <Paper withBorder p="lg">
-          {nothingScanned && !hasActiveFilters(filters) ? (
+          {nothingScanned ? (
             <Stack gap="xs" align="flex-start">
               <Title order={2} fz="h4">
                 {t("items.emptyTitle")}
@@ -175,6 +185,16 @@ export default function ItemsPage() {
               <Anchor component={Link} to="/">
                 {t("items.toDashboard")}
               </Anchor>
+            </Stack>
+          ) : filters.state === ATTENTION_FILTER && !filters.problem && !filters.library && !filters.q ? (
+            <Stack gap="xs" align="flex-start">
+              <Title order={2} fz="h4">
+                {t("items.noAttentionTitle")}
+              </Title>
+              <Text c="dimmed">{t("items.noAttentionText")}</Text>
+              <Button variant="default" onClick={() => update({ state: ALL_STATES })}>
+                {t("items.showAll")}
+              </Button>
             </Stack>
           ) : (
             <Stack gap="xs" align="flex-start">
@@ -187,8 +207,9 @@ export default function ItemsPage() {
                 leftSection={<IconFilterOff size={16} aria-hidden />}
                 onClick={() => {
                   setSearch("");
-                  setParams(new URLSearchParams());
+                  setParams(itemFiltersToParams({ state: ALL_STATES, page: 1 }));
                 }}
+                disabled={!hasActiveFilters(filters)}
               >
                 {t("items.resetFilters")}
               </Button>
@@ -230,7 +251,8 @@ export default function ItemsPage() {
             allMatching
               ? {
                   filter: {
-                    ...(filters.state ? { state: filters.state } : {}),
+                    ...(apiState(filters.state) ? { state: apiState(filters.state) } : {}),
+                    ...(filters.problem ? { problem: filters.problem } : {}),
                     ...(filters.library ? { library: filters.library } : {}),
                     ...(filters.q ? { q: filters.q } : {}),
                   },
@@ -242,6 +264,59 @@ export default function ItemsPage() {
       )}
       <ItemDrawer ratingKey={openRatingKey} onClose={() => setOpenItem(null)} />
     </Stack>
+  );
+}
+
+/** The chips' order: what needs the user first, then the rest, then every item. */
+const CHIP_STATES: StateChoice[] = [
+  ATTENTION_FILTER,
+  ...ATTENTION_STATES,
+  ...ITEM_STATES.filter((s) => !(ATTENTION_STATES as readonly string[]).includes(s)),
+  ALL_STATES,
+];
+
+function chipCount(state: StateChoice, stats: StatsResponse | undefined): number | undefined {
+  if (!stats) return undefined;
+  const by = stats.items.byState;
+  if (state === ALL_STATES) return stats.items.total;
+  if (state === ATTENTION_FILTER) return ATTENTION_STATES.reduce((n, s) => n + (by[s] ?? 0), 0);
+  return by[state] ?? 0;
+}
+
+/** One chip per state with its count (over every library); choosing one starts at page 1. */
+function StateChips({
+  value,
+  stats,
+  onChange,
+}: {
+  value: StateChoice;
+  stats: StatsResponse | undefined;
+  onChange: (state: StateChoice) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  return (
+    <Chip.Group value={value} onChange={(v) => onChange(v as StateChoice)}>
+      <Group gap={6} mt="sm" role="radiogroup" aria-label={t("items.state")}>
+        {CHIP_STATES.map((state) => {
+          const count = chipCount(state, stats);
+          return (
+            <Chip key={state} value={state} size="sm" variant="light" type="radio">
+              {state === ATTENTION_FILTER
+                ? t("items.attention")
+                : state === ALL_STATES
+                  ? t("items.allStates")
+                  : t(`itemState.${state}`)}
+              {count !== undefined && " "}
+              {count !== undefined && (
+                <Text span size="xs" fw={700} ml={4}>
+                  {formatNumber(count, i18n.language)}
+                </Text>
+              )}
+            </Chip>
+          );
+        })}
+      </Group>
+    </Chip.Group>
   );
 }
 
