@@ -18,7 +18,10 @@ export function Evidence({ plex }: { plex: ItemEvidence | null }) {
   const none = t("itemActions.evidence.none");
   return (
     <Stack gap={6}>
-      <Paths label={t("itemActions.evidence.files", { count: plex.files.length })} paths={plex.files} />
+      {/* A show has folders and no file of its own. */}
+      {(plex.files.length > 0 || plex.folders.length === 0) && (
+        <Paths label={t("itemActions.evidence.files", { count: plex.files.length })} paths={plex.files} />
+      )}
       <Paths label={t("itemActions.evidence.folders", { count: plex.folders.length })} paths={plex.folders} />
       <Fact label={t("itemActions.evidence.pathIds")}>
         {plex.pathIds.length > 0 ? idText(plex.pathIds) : none}

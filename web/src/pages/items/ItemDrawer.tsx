@@ -229,6 +229,7 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
       <Group gap="xs" role="group" aria-label={t("itemActions.actions")}>
         {primary.kind === "use_candidate" && (
           <Button
+            variant="filled"
             leftSection={<IconCheck size={16} aria-hidden />}
             disabled={busy}
             onClick={() => pick(primary.candidate)}
@@ -242,6 +243,7 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
         )}
         {primary.kind === "go_to_show" && (
           <Button
+            variant="filled"
             component={Link}
             to={`/items?q=${primary.showRatingKey}&item=${primary.showRatingKey}`}
             leftSection={<IconDeviceTv size={16} aria-hidden />}
@@ -251,6 +253,7 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
         )}
         {primary.kind === "locked" && detail.plexLink && (
           <Button
+            variant="filled"
             component="a"
             href={detail.plexLink}
             target="_blank"
@@ -263,6 +266,7 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
         )}
         {primary.kind === "find_match" && (
           <Button
+            variant="filled"
             leftSection={<IconSearch size={16} aria-hidden />}
             disabled={busy}
             onClick={() => pick(null)}
