@@ -13,3 +13,6 @@ export const BULK_SOURCE = "bulk";
 
 /** Failures listed by title in a finished job's stats; the rest are counted. */
 export const BULK_MAX_LISTED_FAILURES = 50;
+
+/** The job source of "Apply these N fixes": a dry run's proposals run as real fixes. */
+export const APPLY_SOURCE = "apply";

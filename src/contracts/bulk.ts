@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { BULK_ACTIONS, BULK_MAX_ITEMS } from "./bulk-constants.js";
 import { IGNORE_REASON_MAX, ITEM_STATE_FILTERS, PROBLEM_CODES } from "./constants.js";
+import { reasonSchema } from "./schemas.js";
 
 export * from "./bulk-constants.js";
 
@@ -62,7 +63,10 @@ export const bulkJobSettingsSchema = z.object({
 });
 export type BulkJobSettings = z.infer<typeof bulkJobSettingsSchema>;
 
-/** `stats.bulk` of a bulk job: per-item outcomes, and the failures by title. */
+/**
+ * `stats.bulk` of a bulk job: per-item outcomes, and the failures by title with why, as a code
+ * the SPA words (`reason`) and in English (`note`, for logs and jobs recorded before codes).
+ */
 export const bulkJobStatsSchema = z.object({
   action: z.enum(BULK_ACTIONS),
   total: z.number(),
@@ -70,6 +74,25 @@ export const bulkJobStatsSchema = z.object({
   succeeded: z.number(),
   failed: z.number(),
   skipped: z.number(),
-  failures: z.array(z.object({ ratingKey: z.string(), title: z.string(), note: z.string() })),
+  failures: z.array(
+    z.object({ ratingKey: z.string(), title: z.string(), note: z.string(), reason: reasonSchema.optional() }),
+  ),
 });
 export type BulkJobStats = z.infer<typeof bulkJobStatsSchema>;
+
+/** `POST /api/scans/:id/apply`'s answer: the job that applies what dry run `fromJobId` proposed. */
+export const applyStartedSchema = z.object({ id: z.number(), fromJobId: z.number(), total: z.number() });
+export type ApplyStarted = z.infer<typeof applyStartedSchema>;
+
+/**
+ * `stats.apply` of an apply job: every proposed item is re-read and re-checked first, so some
+ * are healthy by now (left alone) and some are gone from Plex.
+ */
+export const applyJobStatsSchema = z.object({
+  fromJobId: z.number(),
+  total: z.number(),
+  done: z.number(),
+  healthyNow: z.number(),
+  gone: z.number(),
+});
+export type ApplyJobStats = z.infer<typeof applyJobStatsSchema>;

@@ -1,15 +1,16 @@
-// Background jobs for the server: starts a scan or a bulk action (one job at a time, enforced by
+// Background jobs for the server: starts a scan, a bulk action or a dry run's fixes (one job at a time, enforced by
 // the database), runs it without blocking the request, cancels it, and stops it cleanly at
 // shutdown.
 
 import type { Kysely } from "kysely";
 import { type ScanSettings, scanSettingsOf, scanSettingsSchema } from "../config/settings.js";
-import { BULK_SOURCE, type BulkBody } from "../contracts/bulk.js";
+import { APPLY_SOURCE, BULK_SOURCE, type BulkBody } from "../contracts/bulk.js";
 import type { Database } from "../db/schema.js";
 import { loadSettings } from "../db/settings-repo.js";
 import { errorMessage } from "../error-message.js";
 import type { PlexClient } from "../plex/index.js";
 import { selectSections } from "../scan/collect.js";
+import { type ApplyJobSettings, dryRunProposals, runApplyJob } from "./apply-job.js";
 import { bulkJobSettings, resolveBulkSelection, runBulkJob } from "./bulk-job.js";
 import type { Job, JobStore } from "./job-store.js";
 import { type JobOutcome, runJob, shutdownReason } from "./runner.js";
@@ -90,6 +91,30 @@ export class ScanService {
       }),
     );
     return { job, total: items.length };
+  }
+
+  /**
+   * Applies what a finished dry run proposed, as a real run that re-checks each item first,
+   * under the same one-job-at-a-time rule. A job that is not a finished dry run, or proposed
+   * nothing, is refused (ApplyRefusedError) and records no job.
+   */
+  async startApply(dryRun: Job): Promise<{ job: Job; total: number }> {
+    const ratingKeys = await dryRunProposals(this.deps.db, dryRun);
+    const scan = scanSettingsOf(await loadSettings(this.deps.db));
+    const settings: ApplyJobSettings = {
+      ...scan,
+      dryRun: false,
+      apply: { fromJobId: dryRun.id, total: ratingKeys.length },
+    };
+    const job = await this.create(APPLY_SOURCE, settings);
+    this.launch(job, "Apply job", (signal) =>
+      runApplyJob(job, settings, ratingKeys, {
+        ...this.wrapperDeps(signal),
+        db: this.deps.db,
+        plex: this.deps.plex(),
+      }),
+    );
+    return { job, total: ratingKeys.length };
   }
 
   private create(source: string, settings: object): Promise<Job> {

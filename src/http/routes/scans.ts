@@ -1,6 +1,9 @@
 // /api/scans: start, list, show, cancel, log, and the live event stream (SSE).
 import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { ApplyStarted } from "../../contracts/bulk.js";
 import { isActiveStatus } from "../../contracts/constants.js";
+import { ApplyRefusedError } from "../../jobs/apply-job.js";
 import { type FollowSource, followJob } from "../../jobs/follow-job.js";
 import { jobLogPath } from "../../jobs/job-log.js";
 import { type Job, type JobStore, ScanAlreadyRunningError } from "../../jobs/job-store.js";
@@ -33,6 +36,7 @@ export function toScanResource(job: Job, detail = false): ScanResource {
     finishedAt: isoTime(job.finishedAt),
     stats: (job.stats as ScanResource["stats"]) ?? null,
     error: job.error,
+    errorReason: job.errorReason,
     progress: job.progress,
     cancelRequested: job.cancelRequested,
     settings: bulkKeysCounted(job.settings, detail),
@@ -45,6 +49,9 @@ function bulkKeysCounted(settings: Record<string, unknown>, keepKeys: boolean): 
   const { ratingKeys, ...rest } = bulk;
   return { ...settings, bulk: { ...rest, total: ratingKeys.length, ...(keepKeys ? { ratingKeys } : {}) } };
 }
+
+/** A call that takes no options: an empty body (or none) only. */
+const emptyBody = z.object({}).strict();
 
 export interface ScanRouteDeps {
   jobs: JobStore;
@@ -103,6 +110,23 @@ export async function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): Pro
     }
     const updated = await scans.cancel(job.id);
     return reply.status(202).send(toScanResource(updated ?? job));
+  });
+
+  // "Apply these N fixes": the dry run's proposals as a real job that re-checks each item first.
+  app.post("/api/scans/:id/apply", async (request, reply) => {
+    const dryRun = await loadJob(request.params);
+    parseInput(emptyBody, request.body, "body");
+    try {
+      const { job, total } = await scans.startApply(dryRun);
+      const started: ApplyStarted = { id: job.id, fromJobId: dryRun.id, total };
+      return reply.status(202).send(started);
+    } catch (error) {
+      if (error instanceof ScanAlreadyRunningError)
+        throw new HttpError(409, error.message, { code: "scan_running", runningJobId: error.runningJobId });
+      if (error instanceof ApplyRefusedError)
+        throw new HttpError(error.code === "not_a_dry_run" ? 400 : 409, error.message, { code: error.code });
+      throw error;
+    }
   });
 
   app.get("/api/scans/:id/log", async (request, reply) => {
