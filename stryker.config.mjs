@@ -8,13 +8,21 @@
 export const mutationGroups = [
   {
     name: "scan",
-    mutate: ["src/scan/triage.ts", "src/scan/policy.ts", "src/scan/fix.ts"],
+    mutate: [
+      "src/scan/triage.ts",
+      "src/scan/policy.ts",
+      "src/scan/fix.ts",
+      "src/scan/detect.ts",
+      "src/scan/wrong-match.ts",
+      "src/scan/match-choice.ts",
+    ],
     testFiles: [
       "test/scan/triage.test.ts",
       "test/scan/policy.test.ts",
       "test/scan/fix.test.ts",
       "test/scan/detect.test.ts",
       "test/scan/wrong-match.test.ts",
+      "test/scan/match-choice.test.ts",
     ],
   },
   {
@@ -28,7 +36,12 @@ export const mutationGroups = [
     mutate: ["src/jobs/retention.ts", "src/jobs/recovery.ts", "src/jobs/job-store.ts"],
     testFiles: ["test/jobs/retention*.test.ts", "test/jobs/recovery.test.ts", "test/jobs/job-store*.test.ts"],
   },
-  { name: "import", mutate: ["src/import/read.ts"], testFiles: ["test/import/*.test.ts"] },
+  // The reader and the limits it reads within (crafted files, the read budget).
+  {
+    name: "import",
+    mutate: ["src/import/read.ts", "src/import/db-guard.ts"],
+    testFiles: ["test/import/*.test.ts"],
+  },
   {
     name: "plex",
     mutate: ["src/plex/pager.ts", "src/plex/parse.ts"],

@@ -12,6 +12,7 @@ export default defineConfig({
       "test/scan/policy.test.ts",
       "test/scan/detect.test.ts",
       "test/scan/wrong-match.test.ts",
+      "test/scan/match-choice.test.ts",
       "test/auth/*.test.ts",
       "test/security/auth.test.ts",
       "test/security/passwd.test.ts",

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { RETENTION_DEFAULTS, type RetentionSettings } from "../../src/contracts/retention.js";
 import { openDatabase } from "../../src/db/connection.js";
-import { saveSettings } from "../../src/db/settings-repo.js";
+import { readState, saveSettings } from "../../src/db/settings-repo.js";
 import {
   effectiveRetention,
   type RetentionFromEnvironment,
@@ -69,6 +69,13 @@ describe("runRetention", () => {
       stored: { ...RETENTION_DEFAULTS, runDays: 30, historyDays: 365, runCount: 100 },
       effective: { runCount: 1 },
       lastRun: { at: new Date(NOW).toISOString(), runsDeleted: 0 },
+    });
+    // The pass is kept under its own state key, so it outlives restarts and upgrades.
+    expect(await readState(db.kysely, "retention.lastRun")).toEqual({
+      at: new Date(NOW).toISOString(),
+      logsDeleted: 0,
+      runsDeleted: 0,
+      historyDeleted: 0,
     });
   });
 });

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/connection.js";
 import { jobLogPath, logsDir } from "../../src/jobs/job-log.js";
-import { applyRetention } from "../../src/jobs/retention.js";
+import { applyRetention, MAX_HISTORY_ROWS } from "../../src/jobs/retention.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const DAY = 86_400_000;
@@ -155,5 +155,106 @@ describe("applyRetention never touches an active run", () => {
     );
     expect(existsSync(log)).toBe(true);
     expect(result).toEqual({ logsDeleted: 0, runsDeleted: 0, historyDeleted: 0 });
+  });
+});
+
+describe("applyRetention edges", () => {
+  async function fresh() {
+    const dir = tempDir();
+    const db = await openDatabase(dir.dir);
+    cleanups.push(dir.cleanup, () => db.close());
+    mkdirSync(logsDir(dir.dir), { recursive: true });
+    return { dir: dir.dir, db };
+  }
+  const policy = { logRetentionDays: 7, runRetentionDays: 90, runRetentionCount: 10 };
+  const oldLog = (path: string, at: number) => {
+    writeFileSync(path, "line\n");
+    utimesSync(path, new Date(at), new Date(at));
+  };
+
+  it("a run exactly at the age limit stays; one millisecond older goes", async () => {
+    const { dir, db } = await fresh();
+    const ids: number[] = [];
+    for (const created of [NOW - 90 * DAY, NOW - 90 * DAY - 1]) {
+      const { id } = await db.kysely
+        .insertInto("scan_runs")
+        .values({ status: "success", source: "test", created_at: created })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      ids.push(id);
+    }
+    const result = await applyRetention(db.kysely, dir, policy, NOW);
+    expect(result.runsDeleted).toBe(1);
+    expect((await db.kysely.selectFrom("scan_runs").select("id").execute()).map((r) => r.id)).toEqual([
+      ids[0],
+    ]);
+  });
+
+  it("a run beyond the count goes with its log, however young the log", async () => {
+    const { dir, db } = await fresh();
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { id } = await db.kysely
+        .insertInto("scan_runs")
+        .values({ status: "success", source: "test", created_at: NOW - DAY })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      ids.push(id);
+      oldLog(jobLogPath(dir, id), NOW);
+    }
+    const result = await applyRetention(db.kysely, dir, { ...policy, runRetentionCount: 2 }, NOW);
+    expect(result).toMatchObject({ runsDeleted: 1, logsDeleted: 1 });
+    expect(ids.map((id) => existsSync(jobLogPath(dir, id)))).toEqual([false, true, true]);
+  });
+
+  it("logs: any job number, and one exactly at the log limit stays", async () => {
+    const { dir, db } = await fresh();
+    const names = { twoDigits: "scan_12.log", atLimit: "scan_3.log", justOver: "scan_4.log" };
+    oldLog(join(logsDir(dir), names.twoDigits), NOW - 10 * DAY);
+    oldLog(join(logsDir(dir), names.atLimit), NOW - 7 * DAY);
+    oldLog(join(logsDir(dir), names.justOver), NOW - 7 * DAY - 1);
+    const result = await applyRetention(db.kysely, dir, policy, NOW);
+    expect(result.logsDeleted).toBe(2);
+    expect(readdirSync(logsDir(dir))).toEqual([names.atLimit]);
+  });
+
+  it("no logs folder yet: nothing to delete, no error", async () => {
+    const dir = tempDir();
+    const db = await openDatabase(dir.dir);
+    cleanups.push(dir.cleanup, () => db.close());
+    expect(await applyRetention(db.kysely, dir.dir, policy, NOW)).toEqual({
+      logsDeleted: 0,
+      runsDeleted: 0,
+      historyDeleted: 0,
+    });
+  });
+
+  it("item history: by age, then capped at the newest MAX_HISTORY_ROWS; both counted", async () => {
+    const { dir, db } = await fresh();
+    // Three rows too old, then the cap plus five young rows (inserted in SQL: 200,000 rows).
+    const insert = db.sqlite.prepare(
+      `with recursive n(i) as (select 1 union all select i + 1 from n where i < ?)
+       insert into item_history (rating_key, at, action, outcome) select 'k' || i, ?, 'refresh', 'fixed' from n`,
+    );
+    insert.run(3, NOW - 400 * DAY);
+    insert.run(MAX_HISTORY_ROWS + 5, NOW - DAY);
+    const result = await applyRetention(db.kysely, dir, policy, NOW);
+    expect(result.historyDeleted).toBe(8);
+    const left = db.sqlite.prepare("select count(*) as n, min(rating_key) as first from item_history").get();
+    expect(left).toEqual({ n: MAX_HISTORY_ROWS, first: "k10" });
+  });
+
+  it("deletes more runs than SQLite takes variables in one statement", async () => {
+    const { dir, db } = await fresh();
+    const many = 33_000; // SQLite's limit is 32,766 variables per statement
+    db.sqlite
+      .prepare(
+        `with recursive n(i) as (select 1 union all select i + 1 from n where i < ?)
+         insert into scan_runs (status, source, created_at) select 'success', 'test', ? from n`,
+      )
+      .run(many, NOW - 400 * DAY);
+    const result = await applyRetention(db.kysely, dir, policy, NOW);
+    expect(result.runsDeleted).toBe(many);
+    expect(db.sqlite.prepare("select count(*) as n from scan_runs").get()).toEqual({ n: 0 });
   });
 });
