@@ -49,7 +49,8 @@ for (const [key, text] of en) {
 const FORMAL = /\b(Sie|Ihnen|Ihre?[mnrs]?)\b/;
 const NOT_OURS = /\b(Bibliothek\w*|Dashboard|Behoben|behoben\w*|Testlauf)\b/;
 for (const [key, text] of de) {
-  if (FORMAL.test(text)) problems.push(`i18n: de "${key}" addresses the reader as "Sie"; the glossary says "du"`);
+  if (FORMAL.test(text))
+    problems.push(`i18n: de "${key}" addresses the reader as "Sie"; the glossary says "du"`);
   const term = text.match(NOT_OURS);
   if (term) problems.push(`i18n: de "${key}" says "${term[0]}"; see web/src/i18n/GLOSSARY.md`);
 }
