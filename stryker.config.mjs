@@ -28,7 +28,12 @@ export const mutationGroups = [
   {
     name: "auth",
     mutate: ["src/auth/*.ts", "src/http/auth-guard.ts"],
-    testFiles: ["test/auth/*.test.ts", "test/security/auth.test.ts", "test/security/passwd.test.ts"],
+    testFiles: [
+      "test/auth/*.test.ts",
+      "test/http/auth-guard*.test.ts",
+      "test/security/auth.test.ts",
+      "test/security/passwd.test.ts",
+    ],
   },
   {
     name: "jobs",
