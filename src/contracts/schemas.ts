@@ -387,6 +387,8 @@ export const statsResponseSchema = z.object({
       stats: z.record(z.string(), z.unknown()).nullable(),
     })
     .nullable(),
+  /** No scan has succeeded yet: a scan started without `dryRun` is a dry run (the first-run rule). */
+  firstScanPending: z.boolean(),
 });
 export type StatsResponse = z.infer<typeof statsResponseSchema>;
 

@@ -12,6 +12,7 @@ import { isReason, type Reason } from "../contracts/reasons.js";
 import { readJsonArray, readJsonColumn } from "../db/json-column.js";
 import type { Database, ItemsTable } from "../db/schema.js";
 import type { ItemState } from "../scan/policy.js";
+import { JobStore } from "./job-store.js";
 
 export interface ItemRecord {
   ratingKey: string;
@@ -77,6 +78,8 @@ export interface ResultStats {
   /** Items waiting for a review (not ignored), by problem; see statsResponseSchema. */
   needsReview: { wrongMatch: number; unmatched: number; other: number };
   lastScan: { id: number; status: string; finishedAt: number | null; stats: unknown } | null;
+  /** No scan has succeeded yet, so the next one started without a dryRun is a dry run. */
+  firstScanPending: boolean;
 }
 
 export function toItemRecord(r: Selectable<ItemsTable>): ItemRecord {
@@ -217,6 +220,8 @@ export class ResultsView {
       .where("source", "!=", BULK_SOURCE)
       .orderBy("id", "desc")
       .executeTakeFirst();
+    // The rule ScanService.start applies: until one scan has succeeded, a scan is a dry run.
+    const firstScanPending = !(await new JobStore(this.db).anyScanSucceeded());
     const byState: Record<string, number> = {};
     const libraries: Record<string, Record<string, number>> = {};
     for (const r of byLibrary) {
@@ -243,6 +248,7 @@ export class ResultsView {
             stats: readJsonColumn(lastScan.stats_json),
           }
         : null,
+      firstScanPending,
     };
   }
 }

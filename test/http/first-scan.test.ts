@@ -27,12 +27,20 @@ async function scan(body: unknown): Promise<{ dryRun: unknown; status: string }>
   }
 }
 
+async function firstScanPending(): Promise<unknown> {
+  const res = await fetch(`${stack!.server.url}/api/stats`, { headers: { "X-Api-Key": KEY } });
+  return ((await res.json()) as { firstScanPending: unknown }).firstScanPending;
+}
+
 describe("the first scan", () => {
   it("is a dry run when its caller leaves it open; later scans follow the settings", async () => {
     stack = await startTestServer({ seed: 2, items: 30, brokenShare: 0.3 }, { PSR_API_KEY: KEY });
     const refreshesBefore = stack.emulator.stats().refreshes;
+    // The dashboard's start dialog reads the same rule from /api/stats.
+    expect(await firstScanPending()).toBe(true);
     expect(await scan({ all: true })).toEqual({ dryRun: true, status: "success" });
     expect(stack.emulator.stats().refreshes).toBe(refreshesBefore);
+    expect(await firstScanPending()).toBe(false);
     expect(await scan({ all: true })).toEqual({ dryRun: false, status: "success" });
   });
 
