@@ -51,7 +51,8 @@ async function items(state: string): Promise<ItemJson[]> {
 
 /** Opens the Items list filtered to one item and its drawer, by clicking its title. */
 async function openDrawer(item: { ratingKey: string; title: string }) {
-  await openLoggedIn(page, `/items?q=${item.ratingKey}`);
+  // Every state: the list otherwise shows only what needs attention.
+  await openLoggedIn(page, `/items?q=${item.ratingKey}&state=all`);
   await page.getByRole("button", { name: `Show details of ${item.title}` }).click();
   await page.getByRole("dialog", { name: item.title }).waitFor();
   // Found by its content, not its title: a match renames the item (and the drawer).
