@@ -3,7 +3,16 @@
  * episodes, a little music, a hidden catalogue of works for matching, and a chosen share
  * of items with broken metadata. Deterministic for a given seed, profile and `now`.
  */
-import type { BrokenKind, GeneratedLibrary, Hidden, Item, Section, Work } from "./model.js";
+import {
+  type BrokenKind,
+  type GeneratedLibrary,
+  type Hidden,
+  type Item,
+  type Section,
+  type UnmatchedForm,
+  unmatchedGuid,
+  type Work,
+} from "./model.js";
 import {
   ADJECTIVES,
   CONTENT_RATINGS,
@@ -35,6 +44,8 @@ export interface GenerateOptions {
   now?: number;
   /** Wrong matches and decoys to plant; default: the profile's (standard: none). */
   wrongMatches?: WrongMatchCounts;
+  /** The guid form of unmatched items in the new-agent libraries; default the profile's. */
+  unmatchedForm?: UnmatchedForm;
 }
 
 const DAY = 86_400;
@@ -52,7 +63,7 @@ export function generateLibrary(opts: GenerateOptions): GeneratedLibrary {
   const brokenShare = Math.min(1, Math.max(0, opts.brokenShare ?? profile.brokenShare));
   const now = opts.now ?? Math.floor(Date.now() / 1000 / DAY) * DAY;
   const rng = new Rng(opts.seed);
-  const g = new Generator(rng, now, profile);
+  const g = new Generator(rng, now, profile, opts.unmatchedForm ?? profile.unmatchedForm);
 
   // Split of top-level video items across the four video sections.
   const nLegacy = Math.max(1, Math.round(total * 0.08));
@@ -151,12 +162,21 @@ class Generator {
   private readonly usedTitles = new Set<string>();
   private specialMovie = 0;
   private specialShow = 0;
+  /** Unmatched top-level items so far: "mixed" gives every second one the new guid form. */
+  private unmatchedCount = 0;
 
   constructor(
     private readonly rng: Rng,
     private readonly now: number,
     private readonly profile: Profile,
+    private readonly unmatchedForm: UnmatchedForm,
   ) {}
+
+  /** Whether the next unmatched top-level item takes the new form (no random draw: seeds stay). */
+  private nextUnmatchedNew(): boolean {
+    const n = this.unmatchedCount++;
+    return this.unmatchedForm === "new" || (this.unmatchedForm === "mixed" && n % 2 === 1);
+  }
 
   section(
     id: number,
@@ -351,7 +371,7 @@ class Generator {
     const st = sortTitle(work.title);
     if (st) item.titleSort = st;
     let folder = `${pathSafe(work.title)} (${work.year})`;
-    this.applyKinds(item, hidden, kinds);
+    this.applyKinds(section, item, hidden, kinds);
     if (kinds.includes("unmatched")) {
       const naming = this.unmatchedNaming(work, hidden, "movie", planned?.naming);
       hidden.trueWork = work;
@@ -371,7 +391,7 @@ class Generator {
   }
 
   /** Applies the item-level effects of broken kinds (the unmatched naming is separate). */
-  private applyKinds(item: Item, hidden: Hidden, kinds: BrokenKind[]): void {
+  private applyKinds(section: Section, item: Item, hidden: Hidden, kinds: BrokenKind[]): void {
     for (const kind of kinds) {
       switch (kind) {
         case "no-poster":
@@ -397,7 +417,7 @@ class Generator {
           hidden.unfixable = true;
           break;
         case "unmatched":
-          item.guid = `local://${item.rk}`;
+          item.guid = unmatchedGuid(section, item.rk, this.nextUnmatchedNew());
           delete item.work;
           item.summary = false;
           // Mostly no poster at all; sometimes a frame grab Plex took from the file.
@@ -435,7 +455,9 @@ class Generator {
     const st = sortTitle(work.title);
     if (st) show.titleSort = st;
     let folder = `${pathSafe(work.title)} (${work.year})`;
-    this.applyKinds(show, hidden, kinds);
+    this.applyKinds(section, show, hidden, kinds);
+    // Seasons and episodes of an unmatched show take the show's guid form.
+    const newForm = !show.guid.startsWith("local://");
     const unmatched = kinds.includes("unmatched");
     if (unmatched) {
       const naming = this.unmatchedNaming(work, hidden, "show", planned?.naming);
@@ -461,7 +483,7 @@ class Generator {
         parentRk: rk,
         title: `Season ${s}`,
         index: s,
-        guid: unmatched ? `local://${seasonRk}` : `plex://season/${r.hex(24)}`,
+        guid: unmatched ? unmatchedGuid(section, seasonRk, newForm) : `plex://season/${r.hex(24)}`,
         thumb: !unmatched,
         summary: false,
         addedAt,
@@ -493,7 +515,7 @@ class Generator {
           parentRk: seasonRk,
           title: unmatched ? `Episode ${e}` : episodeTitle(hash32(work.id, s, e)),
           index: e,
-          guid: unmatched ? `local://${epRk}` : `plex://episode/${r.hex(24)}`,
+          guid: unmatched ? unmatchedGuid(section, epRk, newForm) : `plex://episode/${r.hex(24)}`,
           thumb: true,
           summary: !unmatched,
           addedAt: epAdded,

@@ -10,7 +10,7 @@ import { generateLibrary as generate } from "./generate.js";
 import { EmulatorHttp } from "./http.js";
 import { type AddedItem, type AddItemOptions, addLibraryItem } from "./library-scan.js";
 import { Catalogue } from "./matches.js";
-import type { GeneratedLibrary } from "./model.js";
+import type { GeneratedLibrary, UnmatchedForm } from "./model.js";
 import { NotificationHub } from "./notifications.js";
 import type { DatasetProfile } from "./profiles.js";
 import { Rng } from "./random.js";
@@ -23,7 +23,7 @@ import type { WrongMatchCounts } from "./wrong-matches.js";
 export { type CliOptions, startEmulatorFromCli } from "./cli.js";
 export type { Faults } from "./faults.js";
 export type { AddedItem, AddItemOptions, NewItemHealth } from "./library-scan.js";
-export type { BrokenKind, GeneratedLibrary, Item, ItemType, Section, Work } from "./model.js";
+export type { BrokenKind, GeneratedLibrary, Item, ItemType, Section, UnmatchedForm, Work } from "./model.js";
 export { DATASET_PROFILES, type DatasetProfile } from "./profiles.js";
 export type { EmulatorTruth, TruthItem, WrongMatchTruth } from "./truth.js";
 export type { WrongMatchCounts } from "./wrong-matches.js";
@@ -43,6 +43,8 @@ export interface EmulatorOptions {
   profile?: DatasetProfile;
   /** Wrong matches and year decoys to plant; default the profile's (demo has some, standard none). */
   wrongMatches?: WrongMatchCounts;
+  /** Guid form of unmatched items in new-agent libraries; default the profile's (standard "local"). */
+  unmatchedForm?: UnmatchedForm;
   refresh?: { workers?: number; minMs?: number; maxMs?: number; maxQueue?: number };
   faults?: Faults;
   /** friendlyName; default "Plex Emulator". */
@@ -94,6 +96,7 @@ export function generateLibrary(opts: {
   profile?: DatasetProfile;
   now?: number;
   wrongMatches?: WrongMatchCounts;
+  unmatchedForm?: UnmatchedForm;
 }): GeneratedLibrary {
   return generate(opts);
 }
@@ -108,6 +111,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     ...(opts.brokenShare !== undefined ? { brokenShare: opts.brokenShare } : {}),
     ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
     ...(opts.wrongMatches !== undefined ? { wrongMatches: opts.wrongMatches } : {}),
+    ...(opts.unmatchedForm !== undefined ? { unmatchedForm: opts.unmatchedForm } : {}),
   });
   for (const section of lib.sections)
     section.title = opts.sectionTitles?.[String(section.id)] ?? section.title;

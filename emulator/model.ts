@@ -140,4 +140,24 @@ export interface GeneratedLibrary {
 }
 
 export const isLegacyGuid = (guid: string): boolean => guid.startsWith("com.plexapp.agents.");
-export const isUnmatched = (item: Item): boolean => item.guid.startsWith("local://");
+export const NEW_UNMATCHED_SCHEME = "tv.plex.agents.none://";
+
+/**
+ * Unmatched, in either form: `local://<id>` (legacy agents, older servers) or, on current servers,
+ * `tv.plex.agents.none://<ratingKey>` for an unmatched Plex Movie or Plex TV Series item — the
+ * scheme Personal Media libraries use too (Kometa-Team/Kometa#3561: "unmatch the Plex item,
+ * which changes its primary GUID to tv.plex.agents.none://<ratingKey>").
+ */
+export const isUnmatched = (item: Item): boolean =>
+  item.guid.startsWith("local://") || item.guid.startsWith(NEW_UNMATCHED_SCHEME);
+/** Which guid form unmatched items get: old (`local://`), new (none agent) or, alternating, both. */
+export type UnmatchedForm = "local" | "new" | "mixed";
+
+/** The guid an unmatch gives an item: the new form in a library with a new Plex agent. */
+export function unmatchedGuid(
+  section: Pick<Section, "kind"> | undefined,
+  rk: number,
+  newForm = true,
+): string {
+  return section?.kind === "new" && newForm ? `${NEW_UNMATCHED_SCHEME}${rk}` : `local://${rk}`;
+}

@@ -1,9 +1,9 @@
 /**
  * What refresh, match and unmatch do to the model. A refresh repairs what the agent can
- * repair and never touches locked fields; unmatched (local://) and personal items gain
+ * repair and never touches locked fields; unmatched (either form) and personal items gain
  * nothing from it; a match rewrites the item (and a show's subtree) from the chosen work.
  */
-import { type Item, isUnmatched, type Work } from "./model.js";
+import { type Item, isUnmatched, unmatchedGuid, type Work } from "./model.js";
 import { hash32, hex24 } from "./random.js";
 import type { Store } from "./store.js";
 import { episodeTitle, sortTitle } from "./text.js";
@@ -80,11 +80,15 @@ export function applyMatch(store: Store, item: Item, work: Work, now: number): I
   return out;
 }
 
-/** Unmatch: the agent's data goes, the item falls back to a local:// identity. */
+/**
+ * Unmatch: the agent's data goes, the item falls back to a local identity: `local://` under a
+ * legacy agent, `tv.plex.agents.none://<ratingKey>` under the new Plex agents (see isUnmatched).
+ */
 export function applyUnmatch(store: Store, item: Item, now: number): Item[] {
   const out: Item[] = [];
+  const section = store.section(item.sectionId);
   const strip = (i: Item) => {
-    i.guid = `local://${i.rk}`;
+    i.guid = unmatchedGuid(section, i.rk);
     delete i.work;
     delete i.noGuids;
     delete i.titleSort;

@@ -6,7 +6,7 @@
  *   added in the last 30 days) should show every kind of problem the app handles, while most of
  *   the library, and of that window, stays healthy.
  */
-import type { BrokenKind } from "./model.js";
+import type { BrokenKind, UnmatchedForm } from "./model.js";
 import { NO_WRONG_MATCHES, type WrongMatchCounts } from "./wrong-matches.js";
 
 /** How an unmatched item can be matched: ID in the file name, clean title, or ambiguous title. */
@@ -49,6 +49,12 @@ export interface Profile {
   lockedSummaryShare: number;
   /** Healthy items turned into wrong matches (and decoys), from their own random stream. */
   wrongMatches: WrongMatchCounts;
+  /**
+   * The guid of unmatched items in the new-agent libraries: `local://` (servers before the
+   * change), `tv.plex.agents.none://<ratingKey>` (current servers, Kometa-Team/Kometa#3561), or
+   * both, alternating. Legacy-agent libraries always use `local://`.
+   */
+  unmatchedForm: UnmatchedForm;
 }
 
 const STANDARD: Profile = {
@@ -75,6 +81,8 @@ const STANDARD: Profile = {
   variedEpisodes: false,
   lockedSummaryShare: 0,
   wrongMatches: NO_WRONG_MATCHES,
+  // The calibrated library keeps the old form; tests ask for the new one by option.
+  unmatchedForm: "local",
 };
 
 const DEMO: Profile = {
@@ -106,6 +114,8 @@ const DEMO: Profile = {
   lockedSummaryShare: 0.35,
   // Both kinds of wrong match, and healthy items whose file year is 1 or 2 off, in the window.
   wrongMatches: { id: 5, year: 5, decoys: 8 },
+  // Both forms a user meets: items unmatched before and after Plex's change.
+  unmatchedForm: "mixed",
 };
 
 export const PROFILES: Readonly<Record<DatasetProfile, Profile>> = { standard: STANDARD, demo: DEMO };

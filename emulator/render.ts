@@ -4,7 +4,7 @@
  * types follow the captured fixtures.
  */
 import { type El, el } from "./el.js";
-import { type Item, isLegacyGuid, type Section, TYPE_NUMBER } from "./model.js";
+import { type Item, isLegacyGuid, isUnmatched, type Section, TYPE_NUMBER } from "./model.js";
 import { PEOPLE } from "./names.js";
 import { hash32 } from "./random.js";
 import type { Store } from "./store.js";
@@ -90,8 +90,7 @@ export class Renderer {
   guids(item: Item): string[] {
     const root = this.store.root(item);
     const work = root.work;
-    if (!work || root.noGuids || item.noGuids || isLegacyGuid(item.guid) || item.guid.startsWith("local://"))
-      return [];
+    if (!work || root.noGuids || item.noGuids || isLegacyGuid(item.guid) || isUnmatched(item)) return [];
     const section = this.store.section(item.sectionId);
     if (section?.kind !== "new") return [];
     if (item === root) return [`imdb://${work.imdb}`, `tmdb://${work.tmdb}`, `tvdb://${work.tvdb}`];

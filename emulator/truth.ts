@@ -2,7 +2,7 @@
  * Ground truth for tests and benchmarks: which items were generated broken, how, whether a
  * refresh can fix them, what the right match is, and what is still broken right now.
  */
-import type { BrokenKind, FileId, Item, ItemType } from "./model.js";
+import { type BrokenKind, type FileId, type Item, type ItemType, isUnmatched } from "./model.js";
 import type { Store } from "./store.js";
 
 export interface TruthItem {
@@ -30,6 +30,8 @@ export interface TruthItem {
   fileId?: FileId;
   /** What is broken now (after any refreshes/matches); empty when repaired. */
   currentKinds: BrokenKind[];
+  /** The item's guid now: an unmatched one in either form (`local://`, `tv.plex.agents.none://`). */
+  currentGuid: string;
 }
 
 export interface EmulatorTruth {
@@ -63,7 +65,7 @@ export function currentKinds(store: Store, item: Item): BrokenKind[] {
   const out: BrokenKind[] = [];
   const hidden = store.lib.hidden.get(item.rk);
   const root = store.root(item);
-  if (item.guid.startsWith("local://")) out.push("unmatched");
+  if (isUnmatched(item)) out.push("unmatched");
   else if (hidden?.trueWork && root.work && root.work !== hidden.trueWork) out.push("unmatched");
   if (!item.thumb) {
     if (item.locked?.includes("thumb")) out.push("locked");
@@ -108,6 +110,7 @@ export function buildTruth(store: Store): EmulatorTruth {
       locked: (item.locked?.length ?? 0) > 0,
       lockedFields: [...(item.locked ?? [])],
       currentKinds: currentKinds(store, item),
+      currentGuid: item.guid,
     };
     if (parent) t.parentRatingKey = String(parent.rk);
     if (hidden.trueWork) {

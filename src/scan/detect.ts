@@ -18,14 +18,48 @@ const FIELD_OF: Partial<Record<ProblemCode, string>> = {
 
 export type GuidKind = "unmatched" | "personal" | "legacy" | "plex" | "other" | "none";
 
-/** Classifies an item's primary guid (REFERENCE §2.4, DESIGN §2). */
-export function guidKind(guid: string | undefined): GuidKind {
+/** What detection knows besides the item: its library (PlexSection's fields) and the time. */
+export interface DetectContext {
+  /** The section's agent; undefined when the section is unknown. */
+  agent?: string | undefined;
+  /** The section's language, e.g. `en-US` or `de` (placeholder titles differ per language). */
+  language?: string | undefined;
+  /** Epoch ms; placeholder episodes are recognised only with a clock (they depend on the air date). */
+  now?: number | undefined;
+}
+
+/** The agents of Personal Media libraries: their items are never matched. */
+export const PERSONAL_AGENTS: readonly string[] = ["tv.plex.agents.none", "com.plexapp.agents.none"];
+
+/** Guids of the "none" agents: personal media, or an unmatched item of another library. */
+const NEW_NONE_GUID = "tv.plex.agents.none://";
+const LEGACY_NONE_GUID = "com.plexapp.agents.none://";
+
+/**
+ * Classifies an item's primary guid in its library (REFERENCE §2.4, DESIGN §2). The library's
+ * agent decides: everything in a Personal Media library is personal; elsewhere `local://` and
+ * the none agents' guids mean unmatched, because current Plex unmatches a Plex Movie or Plex
+ * TV Series item to `tv.plex.agents.none://<ratingKey>` (Kometa-Team/Kometa#3561), older
+ * servers and legacy agents to `local://`. Without a known library (a caller that could not
+ * look it up), the legacy none guid means personal, as only Personal Media libraries ever had
+ * it, and the new one means unmatched, as that is what an unmatch on current Plex leaves.
+ */
+export function guidKind(guid: string | undefined, library: DetectContext = {}): GuidKind {
+  const { agent } = library;
+  if (agent !== undefined && PERSONAL_AGENTS.includes(agent)) return "personal";
   if (!guid) return "none";
   if (guid.startsWith("local://")) return "unmatched";
-  if (guid.startsWith("com.plexapp.agents.none://")) return "personal";
+  if (guid.startsWith(NEW_NONE_GUID)) return "unmatched";
+  if (guid.startsWith(LEGACY_NONE_GUID)) return agent === undefined ? "personal" : "unmatched";
   if (guid.startsWith("plex://")) return "plex";
   if (guid.startsWith("com.plexapp.agents.")) return "legacy";
   return "other";
+}
+
+/** Not matched to any agent: what an undo to "unmatched" restores, in either form. */
+export function isUnmatchedGuid(guid: string | undefined, library: DetectContext = {}): boolean {
+  const kind = guidKind(guid, library);
+  return kind === "unmatched" || kind === "none";
 }
 
 export interface Detection {
@@ -57,7 +91,8 @@ function showGuid(item: PlexItem): string | undefined {
 
 /**
  * Checks one movie, show, season or episode. Other types (music, photos) are not checked.
- * - unmatched: guid local://… (or no guid at all on a top-level item);
+ * - unmatched: guid local://… or tv.plex.agents.none://… outside Personal Media (see guidKind),
+ *   or no guid at all on a top-level item;
  * - no poster: thumb absent, or the item is unmatched so its thumb can only be a frame grab;
  * - no external IDs: a new-agent (plex://) item whose Guid[] is empty; legacy agents keep their
  *   ID inside guid and count as matched;
@@ -65,8 +100,8 @@ function showGuid(item: PlexItem): string | undefined {
  * Seasons are checked for a poster only (Plex leaves most season summaries empty); episodes for
  * a poster and a summary.
  */
-export function detectProblems(item: PlexItem): Detection {
-  const kind = guidKind(item.guid);
+export function detectProblems(item: PlexItem, library: DetectContext = {}): Detection {
+  const kind = guidKind(item.guid, library);
   if (kind === "personal") return { ...NONE, personal: true };
   const found = new Set<ProblemCode>();
   let wrongMatch: WrongMatch | undefined;
@@ -98,7 +133,7 @@ export function detectProblems(item: PlexItem): Detection {
     const field = FIELD_OF[code];
     return field !== undefined && lockedFields.has(field);
   });
-  const parentUnmatched = problems.length > 0 && guidKind(showGuid(item)) === "unmatched";
+  const parentUnmatched = problems.length > 0 && guidKind(showGuid(item), library) === "unmatched";
   const d: Detection = { problems, locked, personal: false };
   if (parentUnmatched) d.parentUnmatched = true;
   if (wrongMatch) d.wrongMatch = wrongMatch;

@@ -14,7 +14,7 @@ import {
   PlexUnreachableError,
 } from "../plex/index.js";
 import type { Completion, CompletionTracker } from "./completion.js";
-import { type Detection, detectProblems, guidKind } from "./detect.js";
+import { type DetectContext, type Detection, detectProblems, isUnmatchedGuid } from "./detect.js";
 import type { Candidate, MatchChoice } from "./match-choice.js";
 import { candidateLabel, type Outcome, outcome, type Settled } from "./outcome.js";
 import { describeProblems, verdictAfterFix } from "./policy.js";
@@ -52,6 +52,8 @@ export interface FixDeps {
   reread?: (ratingKey: string) => Promise<PlexItem | undefined>;
   /** Runs just before the write (the scan's optional spacing between writes). */
   beforeSend?: () => Promise<void>;
+  /** The item's library and the time, for judging the re-read item (see detectProblems). */
+  context?: DetectContext;
 }
 
 export interface FixResult {
@@ -81,7 +83,7 @@ export async function fixAndVerify(deps: FixDeps, before: PlexItem, request: Fix
   const reread = deps.reread ?? ((k: string) => plex.metadata([k], { signal }).then(([item]) => item));
   const after = await call(() => reread(key));
   if (!after) throw new ItemNotFoundError(key);
-  return { outcome: outcomeAfterFix(before, after, request, completion), completion };
+  return { outcome: outcomeAfterFix(before, after, request, completion, deps.context), completion };
 }
 
 /** Judges a re-read item against the item before the fix. */
@@ -90,13 +92,15 @@ export function outcomeAfterFix(
   after: PlexItem,
   request: FixRequest,
   completion: Completion,
+  context: DetectContext = {},
 ): Settled {
-  const beforeDetection = detectProblems(before);
-  const afterDetection = detectProblems(after);
+  const beforeDetection = detectProblems(before, context);
+  const afterDetection = detectProblems(after, context);
   const verdict = verdictAfterFix(beforeDetection, afterDetection);
   const late = completion === "timeout";
   const problems = afterDetection.problems;
-  if (request.kind === "undo") return outcomeAfterUndo(before, after, request.to, afterDetection, late);
+  if (request.kind === "undo")
+    return outcomeAfterUndo(before, after, request.to, afterDetection, late, context);
   if (request.kind === "refresh") {
     const reason = withLate(verdict.reason, late);
     const label = { fixed: "Fixed", failed: "Still broken", locked: "Locked" }[verdict.state];
@@ -117,7 +121,7 @@ export function outcomeAfterFix(
     item: after,
     matched,
     candidates: [request.target],
-    ...(sameMatch(before.guid, after.guid) ? {} : { matchedFrom: matchRefOf(before) }),
+    ...(sameMatch(before.guid, after.guid) ? {} : { matchedFrom: matchRefOf(before, context) }),
     log: {
       level: state === "fixed" ? "info" : "warn",
       message: `${matched ? "Matched" : "Match failed"}: ${displayTitle(before)} — ${note}`,
@@ -125,9 +129,9 @@ export function outcomeAfterFix(
   });
 }
 
-/** What an item is matched to now, as an undo would restore it. */
-export function matchRefOf(item: PlexItem): MatchRef {
-  const unmatched = ["unmatched", "none"].includes(guidKind(item.guid));
+/** What an item is matched to now, as an undo would restore it: either unmatched form is null. */
+export function matchRefOf(item: PlexItem, context: DetectContext = {}): MatchRef {
+  const unmatched = isUnmatchedGuid(item.guid, context);
   return { guid: unmatched ? null : item.guid!, title: item.title, year: item.year ?? null };
 }
 
@@ -158,6 +162,7 @@ function outcomeAfterUndo(
   to: MatchRef,
   d: Detection,
   late: boolean,
+  context: DetectContext,
 ): Settled {
   const { problems } = d;
   // What is still wrong after the undo, with a wrong match's evidence spelled out.
@@ -167,20 +172,21 @@ function outcomeAfterUndo(
       : problems.length > 0
         ? { problems }
         : {};
-  const restored = to.guid === null ? matchRefOf(after).guid === null : sameMatch(after.guid, to.guid);
+  const ref = (item: PlexItem) => matchRefOf(item, context);
+  const restored = to.guid === null ? ref(after).guid === null : sameMatch(after.guid, to.guid);
   const reason: Reason = restored
     ? {
         code: "undo_done",
-        params: { to: matchRefParam(to), was: matchRefParam(matchRefOf(before)), ...left },
+        params: { to: matchRefParam(to), was: matchRefParam(ref(before)), ...left },
       }
-    : { code: "undo_not_taken", params: { still: matchRefParam(matchRefOf(after)), late } };
+    : { code: "undo_not_taken", params: { still: matchRefParam(ref(after)), late } };
   const note = reasonText(reason);
   // Restored as a person asked; what remains wrong with it is theirs to decide now.
   const state = !restored ? "failed" : problems.length > 0 ? "needs_review" : "fixed";
   return outcome(state, "undo_match", reason, problems, {
     item: after,
     undone: restored,
-    ...(restored ? { matchedFrom: matchRefOf(before) } : {}),
+    ...(restored ? { matchedFrom: ref(before) } : {}),
     log: { level: restored ? "info" : "warn", message: `Undo match: ${displayTitle(before)} — ${note}` },
   });
 }

@@ -4,7 +4,7 @@
 // records the result exactly as a scan would.
 import type { PlexClient, PlexItem, PlexSection } from "../plex/index.js";
 import { CompletionTracker } from "./completion.js";
-import { type FixRequest, fixAndVerify, ItemNotFoundError } from "./fix.js";
+import { type FixRequest, fixAndVerify, ItemNotFoundError, matchRefOf } from "./fix.js";
 import type { Candidate } from "./match-choice.js";
 import { titleQuery } from "./match-search.js";
 import { itemResult } from "./outcome.js";
@@ -40,12 +40,14 @@ async function fixOne(deps: ItemActionDeps, ratingKey: string, request: FixReque
     deps.pollMs ?? 1000,
   );
   try {
+    const now = deps.now ?? Date.now;
+    const context = { agent: section?.agent, language: section?.language, now: now() };
     const { outcome } = await fixAndVerify(
-      { plex: deps.plex, tracker, signal, timeoutMs: deps.timeoutMs },
+      { plex: deps.plex, tracker, signal, timeoutMs: deps.timeoutMs, context },
       item,
       request,
     );
-    const result = itemResult(item, section, outcome, (deps.now ?? Date.now)());
+    const result = itemResult(item, section, outcome, now());
     await deps.store.record(result);
     return result;
   } finally {
@@ -68,7 +70,8 @@ export async function matchCandidates(
   const query = titleQuery(item, section, { title, year });
   const results = await deps.plex.matches(ratingKey, { ...query, signal: deps.signal });
   return {
-    item: { ratingKey, title: item.title, year: item.year ?? null, guid: item.guid ?? null },
+    // Unmatched in either form (local:// or tv.plex.agents.none://) is no current match.
+    item: { ratingKey, title: item.title, year: item.year ?? null, guid: matchRefOf(item, section).guid },
     query: { title: query.title, year: query.year ?? null },
     candidates: results,
   };

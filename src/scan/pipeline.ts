@@ -5,7 +5,7 @@
 // (`fixing: null`): nothing can be sent to Plex, and what would be done is recorded instead.
 import type { ScanSettings } from "../config/settings.js";
 import type { PlexClient, PlexItem, PlexSection } from "../plex/index.js";
-import { type Detection, detectProblems } from "./detect.js";
+import { type DetectContext, type Detection, detectProblems } from "./detect.js";
 import { type FixDeps, type FixRequest, fixAndVerify, outcomeOfError } from "./fix.js";
 import { isAbort } from "./limits.js";
 import type { MatchQuery } from "./match-search.js";
@@ -49,7 +49,28 @@ export interface Attempt {
 }
 
 export class ItemPipeline {
+  /** The server's libraries, read once for items listed without theirs (a bulk job's). */
+  private sections?: Promise<Map<string, PlexSection>>;
+
   constructor(private readonly deps: PipelineDeps) {}
+
+  /** What detection needs besides the item: its library's agent and language, and the time. */
+  private context(section: PlexSection | undefined): DetectContext {
+    return { agent: section?.agent, language: section?.language, now: this.deps.now() };
+  }
+
+  /** The item's library: the listed one, or looked up by the item's section id. */
+  private async sectionOf({ item, section }: ListedItem): Promise<PlexSection | undefined> {
+    if (section !== undefined || item.librarySectionId === undefined) return section;
+    const { plex, signal, call } = this.deps;
+    this.sections ??= call(() => plex.sections({ signal })).then((all) => new Map(all.map((s) => [s.id, s])));
+    try {
+      return (await this.sections).get(item.librarySectionId);
+    } catch (error) {
+      this.sections = undefined; // the next item asks again
+      throw error;
+    }
+  }
 
   get dryRun(): boolean {
     return this.deps.fixing === null;
@@ -57,12 +78,12 @@ export class ItemPipeline {
 
   /** Detects and triages: "fix" when the item goes on to a fix, otherwise its outcome. */
   judge(
-    { item }: ListedItem,
+    { item, section }: ListedItem,
     prior: KnownItem | undefined,
     showIgnored: boolean,
     settings: ScanSettings,
   ): { detection: Detection; verdict: Outcome | "fix" } {
-    const detection = detectProblems(item);
+    const detection = detectProblems(item, this.context(section));
     const verdict = triage({ item, detection, prior, showIgnored, now: this.deps.now(), settings });
     return { detection, verdict };
   }
@@ -86,16 +107,25 @@ export class ItemPipeline {
     }
     if (!("request" in step)) return { outcome: step };
     if (this.deps.fixing === null) return { outcome: step.intent };
-    return this.apply(c.item, detection, step.request);
+    return this.apply(c.item, detection, step.request, c.section);
   }
 
-  /** Sends one fix and verifies it; a Plex error becomes the item's outcome. */
-  async apply(item: PlexItem, detection: Detection, request: FixRequest): Promise<Attempt> {
+  /**
+   * Sends one fix and verifies it; a Plex error becomes the item's outcome. The re-read item is
+   * judged in its library (`section`, looked up when the caller does not know it).
+   */
+  async apply(
+    item: PlexItem,
+    detection: Detection,
+    request: FixRequest,
+    section?: PlexSection,
+  ): Promise<Attempt> {
     const { fixing, plex, signal, call } = this.deps;
     if (fixing === null) throw new Error("a dry run sends no fix");
     try {
+      const context = this.context(await this.sectionOf({ item, section }));
       const { outcome, completion } = await fixAndVerify(
-        { plex, signal, call, timeoutMs: this.deps.itemTimeoutSeconds * 1000, ...fixing },
+        { plex, signal, call, timeoutMs: this.deps.itemTimeoutSeconds * 1000, ...fixing, context },
         item,
         request,
       );

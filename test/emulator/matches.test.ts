@@ -69,7 +69,7 @@ describe("matches", () => {
     expect(Math.abs(Number(top[0]?.year) - Number(top[1]?.year))).toBe(1);
   });
 
-  it("applies a match through the queue, then unmatch reverts to local://", async () => {
+  it("applies a match through the queue, then unmatch gives the new agents' tv.plex.agents.none://", async () => {
     const t = unmatched()[1] as TruthItem;
     const name = encodeURIComponent(t.matchTitle ?? "");
     expect(
@@ -98,7 +98,8 @@ describe("matches", () => {
       string,
       unknown
     >;
-    expect(u.guid).toBe(`local://${t.ratingKey}`);
+    // A Plex Movie library: current Plex unmatches to the none agent (Kometa-Team/Kometa#3561).
+    expect(u.guid).toBe(`tv.plex.agents.none://${t.ratingKey}`);
     expect(u.Guid).toBeUndefined();
   });
 

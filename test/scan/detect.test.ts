@@ -20,6 +20,70 @@ describe("guidKind", () => {
   });
 });
 
+describe("guidKind: the library's agent decides (issue 22 §1)", () => {
+  const NEW_UNMATCHED = "tv.plex.agents.none://4711";
+  const LEGACY_NONE = "com.plexapp.agents.none://abc?lang=xn";
+  // Every agent a section can have, crossed with every guid form; `undefined`: section unknown.
+  const agents = [
+    "tv.plex.agents.movie",
+    "tv.plex.agents.series",
+    "com.plexapp.agents.imdb",
+    "com.plexapp.agents.thetvdb",
+    "com.plexapp.agents.themoviedb",
+    "tv.plex.agents.none",
+    "com.plexapp.agents.none",
+    undefined,
+  ] as const;
+  const guids = [
+    "local://12",
+    NEW_UNMATCHED,
+    LEGACY_NONE,
+    "plex://movie/5d77",
+    "com.plexapp.agents.imdb://tt0165832?lang=en",
+    "com.plexapp.agents.thetvdb://12345?lang=en",
+    undefined,
+  ] as const;
+  const expected = (agent: string | undefined, guid: string | undefined): string => {
+    if (agent === "tv.plex.agents.none" || agent === "com.plexapp.agents.none") return "personal";
+    if (guid === undefined) return "none";
+    if (guid.startsWith("local://")) return "unmatched";
+    if (guid === NEW_UNMATCHED) return "unmatched";
+    if (guid === LEGACY_NONE) return agent === undefined ? "personal" : "unmatched";
+    return guid.startsWith("plex://") ? "plex" : "legacy";
+  };
+  const rows = agents.flatMap((agent) => guids.map((guid) => ({ agent, guid, kind: expected(agent, guid) })));
+
+  it("covers every combination", () => {
+    expect(rows).toHaveLength(agents.length * guids.length);
+    // Spot checks written out, so the table's own rule is not the only word.
+    const find = (agent: string | undefined, guid: string | undefined) =>
+      rows.find((r) => r.agent === agent && r.guid === guid)?.kind;
+    expect(find("tv.plex.agents.movie", NEW_UNMATCHED)).toBe("unmatched");
+    expect(find("tv.plex.agents.none", NEW_UNMATCHED)).toBe("personal");
+    expect(find("com.plexapp.agents.none", "local://12")).toBe("personal");
+    expect(find("com.plexapp.agents.imdb", LEGACY_NONE)).toBe("unmatched");
+    expect(find(undefined, NEW_UNMATCHED)).toBe("unmatched");
+    expect(find(undefined, LEGACY_NONE)).toBe("personal");
+  });
+
+  it.each(rows)("agent $agent, guid $guid → $kind", ({ agent, guid, kind }) => {
+    expect(guidKind(guid, { agent })).toBe(kind);
+  });
+
+  it.each(rows)("detectProblems, agent $agent, guid $guid", ({ agent, guid, kind }) => {
+    const d = detectProblems(item({ guid, guids: [], thumb: undefined }), { agent });
+    expect(d.personal).toBe(kind === "personal");
+    const unmatched = kind === "unmatched" || kind === "none";
+    expect(d.problems.includes("unmatched")).toBe(unmatched);
+  });
+
+  it("an episode of a show unmatched in the new form waits for its show", () => {
+    const ep = item({ type: "episode", summary: undefined, grandparentGuid: NEW_UNMATCHED });
+    expect(detectProblems(ep, { agent: "tv.plex.agents.series" }).parentUnmatched).toBe(true);
+    expect(detectProblems(ep, { agent: "tv.plex.agents.none" }).personal).toBe(true);
+  });
+});
+
 describe("detectProblems", () => {
   it.each<[string, Partial<PlexItem>, string[], string[]]>([
     ["healthy new-agent movie", {}, [], []],
