@@ -59,6 +59,18 @@ export const REASON_CODES = [
   "ignored_unignore_first",
   "not_in_review",
   "no_stored_candidate",
+  "no_longer_recorded",
+  "no_longer_in_plex",
+  // Why a job failed or was interrupted (its `errorReason`).
+  "server_shutdown",
+  "server_restarted",
+  "job_never_started",
+  "job_process_gone",
+  "job_heartbeat_lost",
+  "plex_outage",
+  "library_not_found",
+  "library_not_scannable",
+  "internal_error",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 

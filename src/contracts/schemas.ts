@@ -115,7 +115,13 @@ export const scanResourceSchema = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   stats: scanStatsSchema.passthrough().nullable(),
+  /** Why it failed or was interrupted, in English (logs, scripts). */
   error: z.string().nullable(),
+  /** The same as a code the SPA words; absent or null for jobs recorded before codes. */
+  errorReason: z
+    .lazy(() => reasonSchema)
+    .nullable()
+    .optional(),
   progress: scanProgressSchema.nullable(),
   cancelRequested: z.boolean(),
   settings: z.record(z.string(), z.unknown()),

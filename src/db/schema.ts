@@ -17,6 +17,8 @@ export interface ScanRunsTable {
   stats_json: string | null;
   progress_json: string | null;
   error: string | null;
+  /** The error as a Reason (JSON), which the SPA words; null for jobs recorded before codes. */
+  error_reason_json: string | null;
   cancel_requested: Generated<number>;
   pid: number | null;
   heartbeat_at: number | null;

@@ -4,6 +4,7 @@
 import type { Kysely, Selectable } from "kysely";
 import { BULK_SOURCE } from "../contracts/bulk-constants.js";
 import { ACTIVE_SCAN_STATUSES } from "../contracts/constants.js";
+import { isReason, type Reason } from "../contracts/reasons.js";
 import { readJsonColumn } from "../db/json-column.js";
 import type { Database, ScanRunsTable, ScanStatus } from "../db/schema.js";
 import type { RunProgress } from "../scan/run-loop.js";
@@ -28,7 +29,10 @@ export interface Job {
   settings: Record<string, unknown>;
   stats: Record<string, unknown> | null;
   progress: RunProgress | null;
+  /** Why it failed or was interrupted, in English (logs, CLI, API clients). */
   error: string | null;
+  /** The same as a code the SPA words; null when none was recorded (older jobs, success). */
+  errorReason: Reason | null;
   cancelRequested: boolean;
   pid: number | null;
   heartbeatAt: number | null;
@@ -51,6 +55,7 @@ export function toJob(row: Selectable<ScanRunsTable>): Job {
     stats: parseJson(row.stats_json),
     progress: parseJson(row.progress_json),
     error: row.error,
+    errorReason: storedReason(row.error_reason_json),
     cancelRequested: row.cancel_requested === 1,
     pid: row.pid,
     heartbeatAt: row.heartbeat_at,
@@ -59,6 +64,12 @@ export function toJob(row: Selectable<ScanRunsTable>): Job {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
   };
+}
+
+/** A stored reason, read leniently: anything unreadable is no reason. */
+function storedReason(text: string | null): Reason | null {
+  const value = readJsonColumn(text);
+  return isReason(value) ? value : null;
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -156,6 +167,7 @@ export class JobStore {
       now: number;
       stats?: unknown;
       error?: string | null;
+      errorReason?: Reason | null;
     },
   ): Promise<void> {
     await this.db
@@ -165,6 +177,7 @@ export class JobStore {
         finished_at: outcome.now,
         ...(outcome.stats === undefined ? {} : { stats_json: JSON.stringify(outcome.stats) }),
         error: outcome.error ?? null,
+        error_reason_json: outcome.errorReason ? JSON.stringify(outcome.errorReason) : null,
       })
       .where("id", "=", id)
       .execute();

@@ -1,6 +1,8 @@
 // Start-up recovery: a job left `queued` or `running` by a process that is gone becomes
 // `interrupted` at once, with the reason. A job whose process still lives (a CLI scan running
 // beside the server) is left alone unless its heartbeat is older than the grace period.
+import type { Reason } from "../contracts/reasons.js";
+import { reasonText } from "../scan/reason-text.js";
 import type { Job, JobStore } from "./job-store.js";
 
 export function processAlive(pid: number): boolean {
@@ -13,20 +15,21 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** Why an active job should be marked interrupted, or undefined when it is still alive. Pure. */
+/** Why an active job should be marked interrupted (a code), or undefined when it is still alive. Pure. */
 export function orphanReason(
   job: Pick<Job, "pid" | "heartbeatAt" | "createdAt">,
   now: number,
   graceMinutes: number,
   alive: (pid: number) => boolean,
   selfPid: number,
-): string | undefined {
+): Reason | undefined {
   const lastSign = job.heartbeatAt ?? job.createdAt;
-  if (job.pid === null) return "it never started: the process that queued it is gone";
-  if (job.pid === selfPid) return "the server restarted while it ran";
-  if (!alive(job.pid)) return `the process that ran it (pid ${job.pid}) is gone`;
+  if (job.pid === null) return { code: "job_never_started" };
+  if (job.pid === selfPid) return { code: "server_restarted" };
+  if (!alive(job.pid)) return { code: "job_process_gone", params: { pid: String(job.pid) } };
   if (now - lastSign > graceMinutes * 60_000) {
-    return `no heartbeat for ${Math.round((now - lastSign) / 60_000)} minutes (limit ${graceMinutes})`;
+    const minutes = Math.round((now - lastSign) / 60_000);
+    return { code: "job_heartbeat_lost", params: { minutes, limit: graceMinutes } };
   }
   return undefined;
 }
@@ -37,14 +40,20 @@ export async function recoverOrphans(
 ): Promise<{ id: number; reason: string }[]> {
   const active = await jobs.active();
   if (!active) return [];
-  const reason = orphanReason(
+  const why = orphanReason(
     active,
     options.now,
     options.graceMinutes,
     options.alive ?? processAlive,
     options.selfPid ?? process.pid,
   );
-  if (!reason) return [];
-  await jobs.finish(active.id, { status: "interrupted", now: options.now, error: `Interrupted: ${reason}` });
+  if (!why) return [];
+  const reason = reasonText(why);
+  await jobs.finish(active.id, {
+    status: "interrupted",
+    now: options.now,
+    error: `Interrupted: ${reason}`,
+    errorReason: why,
+  });
   return [{ id: active.id, reason }];
 }

@@ -3,6 +3,7 @@
 // the foreground and for the server in the background.
 import type { Kysely } from "kysely";
 import type { ScanSettings } from "../config/settings.js";
+import type { Reason } from "../contracts/reasons.js";
 import type { Database } from "../db/schema.js";
 import { type PlexClient, redactSecrets } from "../plex/index.js";
 import { runScan } from "../scan/engine.js";
@@ -30,8 +31,9 @@ export interface RunJobDeps {
 /** Name of the abort reason that marks a job `interrupted` instead of `cancelled`. */
 export const SHUTDOWN = "Shutdown";
 
-export function shutdownReason(message: string): Error {
-  const error = new Error(message);
+/** The abort reason of a shutdown: English for the log, a code for the job's row. */
+export function shutdownReason(message: string, why: Reason = { code: "server_shutdown" }): Error {
+  const error = Object.assign(new Error(message), { reason: why });
   error.name = SHUTDOWN;
   return error;
 }
@@ -108,9 +110,12 @@ export async function runJobWith<S>(
     await beating;
   }
   // A job stopped by a shutdown did not end by the user's choice: record it as interrupted.
-  const reason = deps.signal?.aborted ? (deps.signal.reason as Error | undefined) : undefined;
+  const reason = deps.signal?.aborted
+    ? (deps.signal.reason as (Error & { reason?: Reason }) | undefined)
+    : undefined;
   if (outcome.status === "cancelled" && reason?.name === SHUTDOWN) {
-    outcome = { ...outcome, status: "interrupted", error: reason.message };
+    const errorReason = reason.reason ?? { code: "server_shutdown" };
+    outcome = { ...outcome, status: "interrupted", error: reason.message, errorReason };
     log.write("warn", `Interrupted: ${outcome.error}`);
   }
   await deps.jobs.heartbeat(job.id, now(), progress);
@@ -119,6 +124,7 @@ export async function runJobWith<S>(
     now: now(),
     stats: outcome.stats,
     error: outcome.error,
+    errorReason: outcome.errorReason,
   });
   log.close();
   return outcome;

@@ -6,15 +6,16 @@
 import type { ScanSettings } from "../config/settings.js";
 import type { BulkAction, BulkJobStats } from "../contracts/bulk.js";
 import { BULK_MAX_LISTED_FAILURES } from "../contracts/bulk.js";
-import { errorMessage } from "../error-message.js";
+import { type Reason, type ReasonCode, reason } from "../contracts/reasons.js";
 import type { PlexItem } from "../plex/index.js";
 import { detectProblems } from "./detect.js";
-import type { FixRequest } from "./fix.js";
+import { type FixRequest, plexErrorReason } from "./fix.js";
 import { isAbort, WorkQueue } from "./limits.js";
 import type { Candidate } from "./match-choice.js";
 import type { ItemPipeline } from "./pipeline.js";
 import { isFatalPlexError } from "./plex-gate.js";
 import type { ItemState } from "./policy.js";
+import { reasonText } from "./reason-text.js";
 import { type RunDeps, RunLoop, type RunOutcome } from "./run-loop.js";
 import { emptyStats, type ScanStats } from "./stats.js";
 import type { ScanStore } from "./store.js";
@@ -33,7 +34,7 @@ export type BulkStep =
   | { kind: "fix"; request: FixRequest }
   | { kind: "ignore" }
   | { kind: "unignore" }
-  | { kind: "skip"; note: string };
+  | { kind: "skip"; reason: Reason };
 type ActionStep = Exclude<BulkStep, { kind: "skip" }>;
 
 /** The first stored candidate, read leniently (an old row may hold odd values). */
@@ -45,23 +46,26 @@ export function topCandidate(candidates: readonly unknown[] | null): Candidate |
   return typeof year === "number" && Number.isInteger(year) ? { guid, name, year } : { guid, name };
 }
 
+function skip(code: ReasonCode, params?: Reason["params"]): BulkStep {
+  return { kind: "skip", reason: reason(code, params) };
+}
+
 /** What a bulk action does to one item. Pure; the first rule that applies wins. */
 export function bulkStep(action: BulkAction, item: BulkItem): BulkStep {
   switch (action) {
     case "ignore":
-      return item.ignored ? { kind: "skip", note: "already ignored" } : { kind: "ignore" };
+      return item.ignored ? skip("already_ignored") : { kind: "ignore" };
     case "unignore":
-      return item.ignored ? { kind: "unignore" } : { kind: "skip", note: "not ignored" };
+      return item.ignored ? { kind: "unignore" } : skip("not_ignored");
     case "refresh":
       // Set aside by hand means no refresh or match, by a scan or by a bulk action.
-      if (item.ignored) return { kind: "skip", note: "ignored; unignore it first" };
+      if (item.ignored) return skip("ignored_unignore_first");
       return { kind: "fix", request: { kind: "refresh" } };
     case "accept_top": {
-      if (item.ignored) return { kind: "skip", note: "ignored; unignore it first" };
-      if (item.state !== "needs_review")
-        return { kind: "skip", note: `does not need review (${item.state})` };
+      if (item.ignored) return skip("ignored_unignore_first");
+      if (item.state !== "needs_review") return skip("not_in_review", { state: item.state });
       const target = topCandidate(item.candidates);
-      if (!target) return { kind: "skip", note: "no stored candidate to accept" };
+      if (!target) return skip("no_stored_candidate");
       return { kind: "fix", request: { kind: "match", target, reason: { code: "top_candidate_by_hand" } } };
     }
   }
@@ -132,7 +136,7 @@ class BulkRun {
     let fixes = 0;
     for (const item of this.plan.items) {
       const step = bulkStep(this.plan.action, item);
-      if (step.kind === "skip") this.skip(item, step.note);
+      if (step.kind === "skip") this.skip(item, step.reason);
       else {
         if (step.kind === "fix") fixes++;
         queue.push({ item, step });
@@ -159,7 +163,7 @@ class BulkRun {
       ignore ? { reason: this.plan.reason } : null,
       this.loop.now(),
     );
-    if (!ok) return this.fail(item, "no longer recorded");
+    if (!ok) return this.fail(item, reason("no_longer_recorded"));
     this.stats.checked++;
     this.succeed(`${ignore ? "Ignored" : "Unignored"}: ${item.title}`);
   }
@@ -173,9 +177,9 @@ class BulkRun {
     } catch (error) {
       if (isAbort(error, loop.signal)) throw error;
       if (isFatalPlexError(error)) return this.fatal(error);
-      return this.fail(item, `Plex error: ${errorMessage(error)}`);
+      return this.fail(item, plexErrorReason(error));
     }
-    if (!before) return this.fail(item, "no longer in Plex");
+    if (!before) return this.fail(item, reason("no_longer_in_plex"));
     this.stats.checked++;
     this.stats.broken++;
     const { outcome, fatal } = await pipeline.apply(before, detectProblems(before), request);
@@ -184,7 +188,7 @@ class BulkRun {
     const o = await pipeline.settle({ item: before }, outcome);
     if (o.state === "healthy") return;
     if (o.state === "fixed") this.succeed(null);
-    else this.fail(item, o.note, !o.log);
+    else this.fail(item, o.reason, !o.log);
   }
 
   private fatal(error: unknown): never {
@@ -198,20 +202,21 @@ class BulkRun {
     if (message) this.loop.log("info", message);
   }
 
-  private fail(item: BulkItem, note: string, log = true): void {
+  private fail(item: BulkItem, why: Reason, log = true): void {
     const b = this.stats.bulk;
+    const note = reasonText(why);
     b.failed++;
     if (b.failures.length < BULK_MAX_LISTED_FAILURES)
-      b.failures.push({ ratingKey: item.ratingKey, title: item.title, note });
+      b.failures.push({ ratingKey: item.ratingKey, title: item.title, note, reason: why });
     this.count();
     if (log) this.loop.log("warn", `Failed: ${item.title} — ${note}`);
   }
 
-  private skip(item: BulkItem, note: string): void {
+  private skip(item: BulkItem, why: Reason): void {
     this.stats.bulk.skipped++;
     this.stats.skipped++;
     this.count();
-    this.loop.log("info", `Skipped: ${item.title} — ${note}`);
+    this.loop.log("info", `Skipped: ${item.title} — ${reasonText(why)}`);
   }
 
   private count(): void {

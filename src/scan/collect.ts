@@ -1,6 +1,7 @@
 // Which items a scan looks at: the chosen libraries, newest first within the window (or whole
 // libraries with `all`), page by page so memory stays bounded, plus the retry pool.
 import type { ScanSettings } from "../config/settings.js";
+import type { Reason } from "../contracts/reasons.js";
 import type { PlexClient, PlexItem, PlexSection } from "../plex/index.js";
 
 export type Origin = "window" | "pool";
@@ -22,7 +23,11 @@ const SCANNABLE = new Set(["movie", "show"]);
 
 export class LibrarySelectionError extends Error {
   readonly exitCode = 2;
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The same as a code, for a scheduled job that fails on it. */
+    readonly reason: Reason,
+  ) {
     super(message);
     this.name = "LibrarySelectionError";
   }
@@ -50,11 +55,13 @@ export function selectSections(
       const names = sections.filter((s) => SCANNABLE.has(s.type)).map((s) => `"${s.title}"`);
       throw new LibrarySelectionError(
         `No library named "${wanted}". Available: ${names.join(", ") || "none"}`,
+        { code: "library_not_found", params: { name: wanted } },
       );
     }
     if (!SCANNABLE.has(found.type)) {
       throw new LibrarySelectionError(
         `"${found.title}" is a ${found.type} library; only movie and show libraries can be scanned`,
+        { code: "library_not_scannable", params: { name: found.title, type: found.type } },
       );
     }
     chosen.set(found.id, found);

@@ -113,6 +113,28 @@ export function reasonText(r: Reason): string {
       return `does not need review (${text("state")})`;
     case "no_stored_candidate":
       return "no stored candidate to accept";
+    case "no_longer_recorded":
+      return "no longer recorded";
+    case "no_longer_in_plex":
+      return "no longer in Plex";
+    case "server_shutdown":
+      return "the server is shutting down";
+    case "server_restarted":
+      return "the server restarted while it ran";
+    case "job_never_started":
+      return "it never started: the process that queued it is gone";
+    case "job_process_gone":
+      return `the process that ran it (pid ${text("pid")}) is gone`;
+    case "job_heartbeat_lost":
+      return `no heartbeat for ${text("minutes")} minutes (limit ${text("limit")})`;
+    case "plex_outage":
+      return `Plex did not come back within ${text("seconds")} s`;
+    case "library_not_found":
+      return `no library named "${text("name")}"`;
+    case "library_not_scannable":
+      return `"${text("name")}" is a ${text("type")} library; only movie and show libraries can be scanned`;
+    case "internal_error":
+      return `internal error${p.message ? `: ${text("message")}` : ""}`;
   }
 }
 

@@ -4,8 +4,10 @@
 // progress, and the final status with its report line. What a run does per item is the
 // pipeline's; what it does before (collect, plan) is the run's own.
 import type { SCAN_PHASES } from "../contracts/constants.js";
+import type { Reason } from "../contracts/reasons.js";
 import { errorMessage } from "../error-message.js";
 import type { PlexClient, PlexNotificationListener } from "../plex/index.js";
+import { jobErrorReason } from "./job-error.js";
 import { abortError, isAbort, type WorkQueue } from "./limits.js";
 import { type FixingTools, ItemPipeline, type PipelineDeps } from "./pipeline.js";
 import {
@@ -30,7 +32,10 @@ export interface RunProgress {
 export interface RunOutcome<S> {
   status: "success" | "failed" | "cancelled";
   stats: S;
+  /** Why it failed, in English (logs, CLI, API clients); null unless it failed. */
   error: string | null;
+  /** The same as a code the SPA words. */
+  errorReason: Reason | null;
 }
 
 export interface RunReporter {
@@ -166,6 +171,7 @@ export class RunLoop<S extends ScanStats> {
   ): Promise<RunOutcome<S>> {
     let status: RunOutcome<S>["status"] = "success";
     let error: string | null = null;
+    let errorReason: Reason | null = null;
     this.progress("starting", true);
     this.log("info", `${name} started: ${scope}`);
     try {
@@ -174,6 +180,7 @@ export class RunLoop<S extends ScanStats> {
       const cancelled = !this.fatal && isAbort(e, this.signal);
       status = cancelled ? "cancelled" : "failed";
       error = cancelled ? null : errorMessage(this.fatal ?? e);
+      errorReason = cancelled ? null : jobErrorReason(this.fatal ?? e);
     } finally {
       await this.tracking?.close();
     }
@@ -185,6 +192,6 @@ export class RunLoop<S extends ScanStats> {
     if (status === "success") this.log("info", `${name} finished: ${line}`);
     else if (status === "cancelled") this.log("warn", `${name} cancelled: ${line}`);
     else this.log("error", `${name} failed: ${error}; ${line}`);
-    return { status, stats: { ...this.stats }, error };
+    return { status, stats: { ...this.stats }, error, errorReason };
   }
 }

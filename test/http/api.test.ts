@@ -209,6 +209,7 @@ describe("HTTP API", () => {
     const job = (await api("GET", `/api/scans/${id}`)).body;
     expect(job.status).toBe("interrupted");
     expect(job.error).toContain("the server received SIGTERM");
+    expect(job.errorReason).toEqual({ code: "server_shutdown" });
     const log = (await api("GET", `/api/scans/${id}/log`)).body.lines as string[];
     expect(log.at(-1)).toMatch(/Interrupted: the server received SIGTERM/);
   });
@@ -232,6 +233,8 @@ describe("HTTP API", () => {
     const job = (await api("GET", `/api/scans/${id}`)).body;
     expect(job.status).toBe("interrupted");
     expect(job.error).toMatch(/Interrupted: /);
+    // A new server process: the old pid is gone (or reused by this one).
+    expect(["job_process_gone", "server_restarted"]).toContain(job.errorReason.code);
     const after = (await api("GET", "/api/items?pageSize=500")).body.items.map(
       (i: { ratingKey: string }) => i.ratingKey,
     );

@@ -28,12 +28,17 @@ describe("bulkStep", () => {
       "refresh skips an ignored item",
       "refresh",
       item({ ignored: true }),
-      { kind: "skip", note: "ignored; unignore it first" },
+      { kind: "skip", reason: { code: "ignored_unignore_first" } },
     ],
     ["ignore", "ignore", item(), { kind: "ignore" }],
-    ["ignore twice is a skip", "ignore", item({ ignored: true }), { kind: "skip", note: "already ignored" }],
+    [
+      "ignore twice is a skip",
+      "ignore",
+      item({ ignored: true }),
+      { kind: "skip", reason: { code: "already_ignored" } },
+    ],
     ["unignore", "unignore", item({ ignored: true }), { kind: "unignore" }],
-    ["unignore a kept item is a skip", "unignore", item(), { kind: "skip", note: "not ignored" }],
+    ["unignore a kept item is a skip", "unignore", item(), { kind: "skip", reason: { code: "not_ignored" } }],
     [
       "accept the first stored candidate",
       "accept_top",
@@ -51,25 +56,25 @@ describe("bulkStep", () => {
       "accept on an item that is not in review",
       "accept_top",
       item({ state: "failed" }),
-      { kind: "skip", note: "does not need review (failed)" },
+      { kind: "skip", reason: { code: "not_in_review", params: { state: "failed" } } },
     ],
     [
       "accept without candidates",
       "accept_top",
       item({ candidates: null }),
-      { kind: "skip", note: "no stored candidate to accept" },
+      { kind: "skip", reason: { code: "no_stored_candidate" } },
     ],
     [
       "accept with a damaged candidate",
       "accept_top",
       item({ candidates: [{ name: "no guid" }] }),
-      { kind: "skip", note: "no stored candidate to accept" },
+      { kind: "skip", reason: { code: "no_stored_candidate" } },
     ],
     [
       "accept on an ignored item",
       "accept_top",
       item({ ignored: true }),
-      { kind: "skip", note: "ignored; unignore it first" },
+      { kind: "skip", reason: { code: "ignored_unignore_first" } },
     ],
   ];
   it.each(cases)("%s", (_name, action, input, expected) => {
@@ -147,7 +152,12 @@ describe("runBulk", () => {
     expect(outcome.status).toBe("success");
     expect(outcome.stats.bulk).toMatchObject({ total: 5, done: 5, succeeded: 3, failed: 1, skipped: 1 });
     expect(outcome.stats.bulk.failures).toEqual([
-      { ratingKey: "999999", title: "Gone Girl", note: "no longer in Plex" },
+      {
+        ratingKey: "999999",
+        title: "Gone Girl",
+        note: "no longer in Plex",
+        reason: { code: "no_longer_in_plex" },
+      },
     ]);
     expect(outcome.stats.fixed).toBe(3);
     expect(outcome.stats.completedByEvent + outcome.stats.completedByPoll).toBe(3);

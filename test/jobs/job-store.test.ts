@@ -39,6 +39,7 @@ describe("JobStore.create", () => {
       stats: null,
       progress: null,
       error: null,
+      errorReason: null,
       cancelRequested: false,
       logPath: null,
       createdAt: NOW,
@@ -188,7 +189,20 @@ describe("JobStore.finish and list", () => {
     {
       name: "failure with its error",
       outcome: { status: "failed" as const, error: "Plex unreachable" },
-      expected: { status: "failed", stats: null, error: "Plex unreachable" },
+      expected: { status: "failed", stats: null, error: "Plex unreachable", errorReason: null },
+    },
+    {
+      name: "an interruption with its code, read back as it was written",
+      outcome: {
+        status: "interrupted" as const,
+        error: "Interrupted: the process that ran it (pid 7) is gone",
+        errorReason: { code: "job_process_gone" as const, params: { pid: 7 } },
+      },
+      expected: {
+        status: "interrupted",
+        error: "Interrupted: the process that ran it (pid 7) is gone",
+        errorReason: { code: "job_process_gone", params: { pid: 7 } },
+      },
     },
     {
       name: "a null error stays null",
@@ -200,6 +214,18 @@ describe("JobStore.finish and list", () => {
     const job = await jobs.create({ source: "ui", settings: {}, status: "running", now: NOW });
     await jobs.finish(job.id, { ...outcome, now: NOW + 60_000 });
     expect(await jobs.get(job.id)).toMatchObject({ ...expected, finishedAt: NOW + 60_000 });
+  });
+
+  it.each([
+    ["not JSON", "{oops"],
+    ["an unknown code", JSON.stringify({ code: "made_up" })],
+    ["a list", "[]"],
+  ])("a stored error reason that is %s reads as none", async (_name, text) => {
+    const { jobs, db } = await freshStore();
+    const job = await jobs.create({ source: "ui", settings: {}, status: "running", now: NOW });
+    await jobs.finish(job.id, { status: "failed", now: NOW, error: "boom" });
+    await db.kysely.updateTable("scan_runs").set({ error_reason_json: text }).execute();
+    expect(await jobs.get(job.id)).toMatchObject({ error: "boom", errorReason: null });
   });
 
   it("finish without figures keeps the figures written before", async () => {

@@ -1,14 +1,18 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Reason } from "../../src/contracts/reasons.js";
 import { openDatabase } from "../../src/db/connection.js";
 import { JobStore } from "../../src/jobs/job-store.js";
 import { orphanReason, processAlive, recoverOrphans } from "../../src/jobs/recovery.js";
+import { reasonText } from "../../src/scan/reason-text.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const NOW = 1_800_000_000_000;
 const MIN = 60_000;
 const alive = (pid: number) => pid === 4242;
+/** The code's English rendering: the one the log and the job's `error` show. */
+const english = (r: Reason | undefined) => (r ? reasonText(r) : undefined);
 
 describe("orphanReason", () => {
   it.each<
@@ -40,7 +44,7 @@ describe("orphanReason", () => {
       "it never started: the process that queued it is gone",
     ],
   ])("%s", (_name, job, expected) => {
-    expect(orphanReason(job, NOW, 30, alive, 1)).toBe(expected);
+    expect(english(orphanReason(job, NOW, 30, alive, 1))).toBe(expected);
   });
 });
 
@@ -67,7 +71,7 @@ describe("orphanReason edges", () => {
       expected: undefined,
     },
   ])("$name", ({ job, expected }) => {
-    expect(orphanReason(job, NOW, 30, alive, 1)).toBe(expected);
+    expect(english(orphanReason(job, NOW, 30, alive, 1))).toBe(expected);
   });
 });
 
@@ -129,6 +133,7 @@ describe("recoverOrphans", () => {
       status: "interrupted",
       finishedAt: NOW,
       error: `Interrupted: ${reason}`,
+      errorReason: { code: "job_process_gone", params: { pid: String(pid) } },
     });
     expect(await jobs.active()).toBeUndefined();
   });

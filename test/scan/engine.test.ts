@@ -281,6 +281,7 @@ describe("scan engine against the emulator", () => {
     const outcome = await h.scan({ outageWaitSeconds: 2 });
     expect(outcome.status).toBe("failed");
     expect(outcome.error).toMatch(/Plex did not come back within 2 s/);
+    expect(outcome.errorReason).toEqual({ code: "plex_outage", params: { seconds: 2 } });
   });
   it("updates an old row of personal media but never writes new ones, and never fixes it", async () => {
     const { emulator, h } = await setup();
@@ -484,6 +485,7 @@ describe("scan engine against the emulator", () => {
     const outcome = await h.scan({ concurrency: 1 }, { notifications: false });
     expect(outcome.status).toBe("failed");
     expect(outcome.error).toMatch(/rejected the token \(401\)/);
+    expect(outcome.errorReason).toMatchObject({ code: "plex_error", params: { kind: "auth" } });
     const states = await h.states();
     const rows = [...states.values()];
     // Only the item in flight records the error; nothing is marked failed for it.
@@ -514,6 +516,8 @@ describe("scan engine against the emulator", () => {
     const outcome = await h.scan({ dryRun: true, concurrency: 2 }, { store });
     expect(outcome.status).toBe("failed");
     expect(outcome.error).toBe("database or disk is full");
+    // The SPA says "internal error"; the English detail stays in the log and `error`.
+    expect(outcome.errorReason).toEqual({ code: "internal_error" });
     // It stopped early: far from every broken item was looked at.
     expect(outcome.stats.checked).toBeLessThan(emulator.truth().broken.length + 600);
   });

@@ -2,7 +2,7 @@ import i18next from "i18next";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REASON_CODES, type Reason } from "../../../src/contracts/reasons";
 import { initI18n } from "../i18n";
-import { reasonOrNote, reasonText } from "./reason";
+import { jobErrorText, reasonOrNote, reasonText } from "./reason";
 
 /** One reason per code, with the parameters the server sends for it. */
 const SAMPLES: Record<(typeof REASON_CODES)[number], Reason["params"]> = {
@@ -65,6 +65,17 @@ const SAMPLES: Record<(typeof REASON_CODES)[number], Reason["params"]> = {
   ignored_unignore_first: undefined,
   not_in_review: { state: "fixed" },
   no_stored_candidate: undefined,
+  no_longer_recorded: undefined,
+  no_longer_in_plex: undefined,
+  server_shutdown: undefined,
+  server_restarted: undefined,
+  job_never_started: undefined,
+  job_process_gone: { pid: "4242" },
+  job_heartbeat_lost: { minutes: 45, limit: 30 },
+  plex_outage: { seconds: 120 },
+  library_not_found: { name: "Filme" },
+  library_not_scannable: { name: "Musik", type: "artist" },
+  internal_error: undefined,
 };
 
 beforeAll(() => {
@@ -127,5 +138,26 @@ describe("reasons in the reader's language", () => {
       "fixed: no poster",
     );
     expect(reasonOrNote(i18next.t, "en", { note: null })).toBe("");
+  });
+});
+
+describe("a job's error", () => {
+  it("is worded from its code, never from the server's English", async () => {
+    await i18next.changeLanguage("de");
+    const job = {
+      error: "Interrupted: the server received SIGTERM",
+      errorReason: { code: "server_shutdown" } as Reason,
+    };
+    expect(jobErrorText(i18next.t, "de", job)).toBe("Der Server wurde beendet, während der Auftrag lief.");
+    expect(jobErrorText(i18next.t, "de", { error: "boom", errorReason: null })).toBe(
+      "Der Auftrag endete mit einem Fehler; die Details stehen in seinem Protokoll.",
+    );
+    expect(jobErrorText(i18next.t, "de", { error: null })).toBe("");
+  });
+
+  it("keeps a PID as it is, not grouped like a number", async () => {
+    await i18next.changeLanguage("de");
+    const job = { errorReason: { code: "job_process_gone", params: { pid: "12345" } } as Reason };
+    expect(jobErrorText(i18next.t, "de", job)).toContain("(PID 12345)");
   });
 });

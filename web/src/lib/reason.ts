@@ -56,6 +56,19 @@ export function reasonOrNote(
   return row.note ?? "";
 }
 
+/**
+ * Why a job failed or was interrupted: its code when it has one; otherwise (jobs recorded before
+ * codes, a crash around the job) a general sentence, never the server's English `error`.
+ */
+export function jobErrorText(
+  t: TFunction,
+  lang: string,
+  job: { error?: string | null; errorReason?: Reason | null },
+): string {
+  if (job.errorReason) return reasonText(t, lang, job.errorReason);
+  return job.error ? t("reason.jobErrorUnknown") : "";
+}
+
 function paramText(t: TFunction, lang: string, name: string, value: ReasonParam | undefined): string {
   if (value === undefined || value === null) return MATCH_PARAMS.has(name) ? t("reason.unmatchedLabel") : "";
   if (Array.isArray(value)) {

@@ -32,6 +32,7 @@ import { RelativeTime } from "../components/RelativeTime";
 import { ScanFigures } from "../components/ScanFigures";
 import { formatDuration, formatNumber } from "../lib/format";
 import { splitLog } from "../lib/log";
+import { jobErrorText } from "../lib/reason";
 import { scanDuration } from "../lib/scan";
 import { useJobKind } from "./items/BulkJobKind";
 
@@ -212,7 +213,7 @@ export default function JobDetailPage() {
         <Text size="xs" c="dimmed" fw={600} tt="uppercase" mt="sm">
           {t("jobs.figures")}
         </Text>
-        <ScanFigures stats={s.stats} />
+        <ScanFigures stats={s.stats} full />
         {s.settings.dryRun === true && (
           <Text size="sm" mt="xs">
             {t("jobDetail.dryRun")}
@@ -243,7 +244,7 @@ export default function JobDetailPage() {
         )}
         {s.error && (
           <Text size="sm" c="red.text" mt="xs">
-            {s.error}
+            {jobErrorText(t, lang, s)}
           </Text>
         )}
       </Card>

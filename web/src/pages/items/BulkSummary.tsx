@@ -10,6 +10,7 @@ import { BULK_SOURCE } from "../../../../src/contracts/bulk-constants";
 import type { ScanResource } from "../../../../src/contracts/schemas";
 import { useScanStatus } from "../../events/hooks";
 import { formatNumber } from "../../lib/format";
+import { jobErrorText, reasonOrNote } from "../../lib/reason";
 
 /** Failed titles shown in the toast; the rest are counted ("and 3 more"). */
 const LISTED = 8;
@@ -99,7 +100,7 @@ export function BulkSummary() {
               })}
             </Text>
           )}
-          {job.error && <Text size="sm">{job.error}</Text>}
+          {job.error && <Text size="sm">{jobErrorText(t, i18n.language, job)}</Text>}
           {failures.length > 0 && (
             <>
               <Text size="sm" fw={600}>
@@ -108,7 +109,12 @@ export function BulkSummary() {
               <List size="sm" spacing={2}>
                 {failures.slice(0, LISTED).map((f) => (
                   <List.Item key={f.ratingKey} style={{ overflowWrap: "anywhere" }}>
-                    {f.title}
+                    {f.reason || f.note
+                      ? t("bulk.summary.failure", {
+                          title: f.title,
+                          reason: reasonOrNote(t, i18n.language, f),
+                        })
+                      : f.title}
                   </List.Item>
                 ))}
               </List>
