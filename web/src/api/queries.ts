@@ -1,5 +1,6 @@
 // Server state: one hook per resource, all through TanStack Query.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { ApplyStarted } from "../../../src/contracts/bulk";
 import type {
   ItemPage,
   LibrariesResponse,
@@ -105,6 +106,18 @@ export function useStartScan() {
     mutationFn: (overrides: ScanOverrides) =>
       api<ScanStarted>("/api/scans", { method: "POST", body: overrides }),
     onSettled: () => client.invalidateQueries({ queryKey: ["scans"] }),
+  });
+}
+
+/** "Apply these N fixes": dry run `id`'s proposals as a real job (POST /api/scans/:id/apply). */
+export function useApplyFixes() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => api<ApplyStarted>(`/api/scans/${id}/apply`, { method: "POST" }),
+    onSettled: () => {
+      void client.invalidateQueries({ queryKey: ["scans"] });
+      void client.invalidateQueries({ queryKey: keys.stats });
+    },
   });
 }
 

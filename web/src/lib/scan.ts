@@ -11,4 +11,4 @@ export function scanDuration(
   return Math.max(0, end - Date.parse(scan.startedAt));
 }
 
-export const KNOWN_SOURCES = ["manual", "scheduler", "api", "cli"];
+export const KNOWN_SOURCES = ["manual", "scheduler", "api", "cli", "apply"];

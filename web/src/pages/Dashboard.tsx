@@ -29,6 +29,7 @@ import type {
 } from "../../../src/contracts/schemas";
 import { ApiError, errorMessage } from "../api/errors";
 import { useScan, useSettings, useStartScan, useStats } from "../api/queries";
+import { ApplyFixes } from "../components/ApplyFixes";
 import { DryRunBadge, ScanStatusBadge } from "../components/badges";
 import { CancelScanDialog } from "../components/CancelScanDialog";
 import { ConfirmModal } from "../components/ConfirmModal";
@@ -50,12 +51,21 @@ export function Dashboard() {
   const lastScan = useLastScan(lastFinished, stats.data);
   return (
     <Stack gap="md">
-      <PageTitle right={<ScanControls running={running} settings={settings.data} />}>
+      <PageTitle
+        right={
+          <ScanControls
+            running={running}
+            settings={settings.data}
+            firstScanPending={stats.data?.firstScanPending}
+          />
+        }
+      >
         {t("nav.dashboard")}
       </PageTitle>
       <SchedulerCard fallback={settings.data?.scheduler ?? null} loading={settings.isPending} />
       <WatchCard />
       {running && <LiveProgress scan={running} />}
+      {!running && lastScan && <ApplyFixes scan={lastScan} />}
       <TodoCard stats={stats.data} error={stats.error} onRetry={() => void stats.refetch()} />
       {/* The figures above the log, so they stay in view on a laptop screen during a scan. */}
       {statusKnown && lastScan !== undefined ? <LastScanFigures scan={lastScan} /> : <Skeleton h={120} />}
@@ -254,13 +264,22 @@ function windowText(
   return t("startScan.windowRecent", { count: s.days, maxItems: s.maxItems });
 }
 
-function ScanControls({ running, settings }: { running: ScanResource | null; settings?: SettingsResponse }) {
+function ScanControls({
+  running,
+  settings,
+  firstScanPending,
+}: {
+  running: ScanResource | null;
+  settings?: SettingsResponse;
+  /** No scan has succeeded yet: the switch starts on, as the server's first-run rule. */
+  firstScanPending?: boolean | undefined;
+}) {
   const { t } = useTranslation();
   const [startOpen, start] = useDisclosure(false);
   const [cancelOpen, cancel] = useDisclosure(false);
   const [dryRun, setDryRun] = useState<boolean | null>(null);
   const startScan = useStartScan();
-  const dry = dryRun ?? settings?.settings.dryRun ?? false;
+  const dry = dryRun ?? (firstScanPending || settings?.settings.dryRun) ?? false;
 
   const onStart = () =>
     startScan.mutate(
@@ -338,6 +357,11 @@ function ScanControls({ running, settings }: { running: ScanResource | null; set
                 {windowText(t, s)}
               </List.Item>
             </List>
+            {firstScanPending && dry && (
+              <Text size="sm" c="dimmed">
+                {t("startScan.firstRun")}
+              </Text>
+            )}
             <Switch
               checked={dry}
               onChange={(e) => setDryRun(e.currentTarget.checked)}

@@ -19,15 +19,24 @@ import {
   IconCircleCheck,
   IconPlugConnected,
 } from "@tabler/icons-react";
+import { useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
 import type { PlexTestResponse } from "../../../../src/contracts/schemas";
 import type { PlexConnectionView, SetupScheduleBody } from "../../../../src/contracts/setup";
 import { ApiError, errorMessage } from "../../api/errors";
+import { useSettings, useStartScan, useStats } from "../../api/queries";
 import { useSchedulePreview } from "../settings/api";
 import { LibraryChoices, type LibraryDraft } from "../settings/PlexSections";
 import { fieldError, useDraft } from "../settings/shared";
-import { useConnectionTest, useSaveConnection, useSaveSetupLibraries, useSaveSetupSchedule } from "./api";
+import {
+  setupKeys,
+  useConnectionTest,
+  useSaveConnection,
+  useSaveSetupLibraries,
+  useSaveSetupSchedule,
+} from "./api";
 import {
   type ConnectionDraft,
   ConnectionFields,
@@ -367,6 +376,21 @@ export function DoneStep({
   onFinish: () => void;
 }) {
   const { t } = useTranslation();
+  const tonight = useTonight(schedule);
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const startScan = useStartScan();
+  // The setup is over either way; the dry run's job page shows it working.
+  const dryRunNow = () =>
+    startScan.mutate(
+      { dryRun: true },
+      {
+        onSuccess: ({ id }) => {
+          client.removeQueries({ queryKey: setupKeys.status });
+          void navigate(`/jobs/${id}`, { replace: true });
+        },
+      },
+    );
   const when =
     schedule.mode === "off"
       ? t("setup.done.scheduleOff")
@@ -380,6 +404,7 @@ export function DoneStep({
       onBack={onBack}
       onNext={onFinish}
       nextLabel={t("setup.done.finish")}
+      error={startScan.error}
     >
       <List spacing="xs" icon={<IconCircleCheck size={18} color="var(--mantine-color-teal-6)" aria-hidden />}>
         {server && (
@@ -392,9 +417,33 @@ export function DoneStep({
         </List.Item>
         <List.Item>{when}</List.Item>
       </List>
+      {tonight && (
+        <Text size="sm" data-testid="setup-tonight">
+          {t(tonight)}
+        </Text>
+      )}
+      <Group>
+        <Button variant="light" onClick={dryRunNow} loading={startScan.isPending}>
+          {t("setup.done.dryRunNow")}
+        </Button>
+      </Group>
       <Text size="sm" c="dimmed">
         {t("setup.done.later")}
       </Text>
     </StepFrame>
   );
+}
+
+/**
+ * What the schedule will do at its next run, as the server decides it: a dry run while no scan
+ * has succeeded (the first-run rule) or while the settings ask for dry runs; otherwise real
+ * fixes. Undefined while the answer loads.
+ */
+function useTonight(schedule: ScheduleChoice): string | undefined {
+  const stats = useStats();
+  const settings = useSettings();
+  if (!stats.data || !settings.data) return undefined;
+  if (settings.data.settings.dryRun) return "setup.done.tonightDryAlways";
+  if (schedule.mode === "off") return stats.data.firstScanPending ? "setup.done.offFirstDry" : undefined;
+  return stats.data.firstScanPending ? "setup.done.tonightDry" : "setup.done.tonightReal";
 }
