@@ -14,8 +14,6 @@ export default defineConfig({
       "test/scan/wrong-match.test.ts",
       "test/scan/match-choice.test.ts",
       "test/auth/*.test.ts",
-      "test/security/auth.test.ts",
-      "test/security/passwd.test.ts",
       "test/http/auth-guard*.test.ts",
       "test/jobs/retention*.test.ts",
       "test/jobs/recovery.test.ts",
