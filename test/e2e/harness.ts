@@ -68,6 +68,10 @@ export interface Stack {
   startScan(settings?: { dryRun?: boolean }): Promise<number>;
   /** Resolves with the scan once it has ended. */
   waitForScan(id: number, timeoutMs?: number): Promise<ScanJson>;
+  /** Stops the app server (the emulator and the browser stay): the SPA loses its server. */
+  stopServer(): Promise<void>;
+  /** Starts the app server again on the same port with the same data: sessions survive. */
+  startServerAgain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -137,10 +141,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const emulator = await startEmulator({ ...EMULATOR_DEFAULTS, ...options.emulator });
     cleanups.push(() => emulator.close());
-    const server = await startAppServer(emulator, join(work.dir, "app"), options.env, {
-      plexEnv: options.plexEnv ?? true,
-    });
-    cleanups.push(() => server.close());
+    const appDir = join(work.dir, "app");
+    const plexEnv = options.plexEnv ?? true;
+    const server = await startAppServer(emulator, appDir, options.env, { plexEnv });
+    // The server running now (stopServer and startServerAgain replace it), closed at the end.
+    let current: RunningServer | null = server;
+    cleanups.push(() => current?.close());
     const context = await chromium.launchPersistentContext(join(work.dir, "chrome"), {
       executablePath: "/usr/bin/chromium",
       headless: true,
@@ -193,7 +199,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         await new Promise((r) => setTimeout(r, 100));
       }
     };
-    return {
+    const stack: Stack = {
       emulator,
       server,
       context,
@@ -203,8 +209,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       api,
       startScan,
       waitForScan,
+      stopServer: async () => {
+        const running = current;
+        current = null;
+        await running?.close();
+      },
+      startServerAgain: async () => {
+        if (current) return;
+        const port = new URL(server.url).port;
+        current = await startAppServer(emulator, appDir, { ...options.env, PSR_PORT: port }, { plexEnv });
+        stack.server = current;
+      },
       close,
     };
+    return stack;
   } catch (error) {
     await close();
     throw error;

@@ -21,10 +21,13 @@ export function LiveIndicator() {
         color="red.9"
         size="lg"
         leftSection={<IconPlugConnectedX size={14} aria-hidden />}
-        aria-label={t("offline.header")}
         style={{ textTransform: "none" }}
       >
+        {/* The words show from md up; on a phone only screen readers read them (the banner says it too). */}
         <Text span fz="xs" fw={600} visibleFrom="md">
+          {t("offline.header")}
+        </Text>
+        <Text span hiddenFrom="md" className="visually-hidden">
           {t("offline.header")}
         </Text>
       </Badge>

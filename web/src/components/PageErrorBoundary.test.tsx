@@ -53,6 +53,7 @@ describe("page error boundary", () => {
     renderFailing(CHUNK, async () => up, reload);
     expect(screen.getByRole("heading", { name: "Reload to continue" })).toBeTruthy();
     expect(screen.getByText("Waiting for the server…")).toBeTruthy();
+    expect(screen.getByText(/reloads by itself as soon as the server answers/)).toBeTruthy();
     await act(() => vi.advanceTimersByTimeAsync(3_000));
     expect(reload).not.toHaveBeenCalled();
     up = true;
@@ -68,6 +69,7 @@ describe("page error boundary", () => {
     await act(() => new Promise((r) => setTimeout(r, 50)));
     expect(reload).not.toHaveBeenCalled();
     expect(screen.getByText(/reloaded a moment ago/)).toBeTruthy();
+    expect(screen.queryByText(/reloads by itself/)).toBeNull();
     screen.getByRole("button", { name: "Reload now" }).click();
     expect(reload).toHaveBeenCalledTimes(1);
   });

@@ -8,7 +8,7 @@ import { isChunkLoadError } from "../pages/lazy";
 /** When the boundary last reloaded the page by itself (sessionStorage, so per tab). */
 export const AUTO_RELOAD_KEY = "psr-auto-reload-at";
 /** A page that fails again this soon after a reload is not reloaded again: no reload loop. */
-export const RELOAD_GUARD_MS = 30_000;
+export const RELOAD_GUARD_MS = 10_000;
 
 interface Props {
   children: ReactNode;
@@ -94,7 +94,9 @@ function ReloadScreen({ chunk, probe, reload }: { chunk: boolean; probe: Probe; 
           <Title order={1} fz="h3">
             {t("reload.title")}
           </Title>
-          <Text>{chunk ? t("reload.chunk") : t("reload.render")}</Text>
+          <Text>
+            {chunk ? t("reload.chunk") : t("reload.render")} {auto && t("reload.auto")}
+          </Text>
           {auto && (
             <Group gap="xs">
               <Loader size="xs" aria-hidden />
