@@ -18,6 +18,7 @@ import { ScanService } from "../jobs/scan-service.js";
 import { type LastRun, Scheduler } from "../jobs/scheduler.js";
 import { createLogger, type DestinationStream } from "../log.js";
 import { PlexHealth } from "../metrics/plex-health.js";
+import { notifyLanguage } from "../notify/catalogue.js";
 import { eventsFor } from "../notify/event.js";
 import { notifyAll } from "../notify/notifier.js";
 import { notificationSettingsFromEnv } from "../notify/schema.js";
@@ -138,10 +139,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     log,
     // A failed notification is logged by notifyAll and never fails the scan.
     onFinished: async (job, outcome, settings) => {
-      const { notifications } = await loadSettings(db.kysely);
+      const { notifications, appearance } = await loadSettings(db.kysely);
       const events = eventsFor(
         outcome,
-        { jobId: job.id, source: job.source, dryRun: settings.dryRun },
+        {
+          jobId: job.id,
+          source: job.source,
+          dryRun: settings.dryRun,
+          language: notifyLanguage(appearance.language),
+        },
         notifications.events,
       );
       if (events.length > 0) await notifyAll(events, notifications, log);

@@ -2,7 +2,16 @@
 import type { AgentOptions, NotificationAgent } from "./agent.js";
 import type { NotificationEvent } from "./event.js";
 import { post } from "./http.js";
-import { APP_NAME, appLink, errorText, summaryLines, TEST_TEXT, title } from "./messages.js";
+import {
+  APP_NAME,
+  appLink,
+  dryRunText,
+  errorLabel,
+  errorText,
+  summaryLines,
+  testText,
+  title,
+} from "./messages.js";
 import type { DiscordSettings } from "./schema.js";
 
 const COLORS = {
@@ -32,11 +41,11 @@ export function discordMessage(event: NotificationEvent, now: Date): DiscordWebh
   const error = event.test ? null : errorText(event);
   const link = appLink(event);
   const description = event.test
-    ? TEST_TEXT
+    ? testText(event)
     : error !== null
-      ? `Error: ${error}`
+      ? `${errorLabel(event)}: ${error}`
       : event.dryRun
-        ? "Dry run: nothing was changed."
+        ? dryRunText(event)
         : "";
   const embed: DiscordEmbed = {
     title: title(event),

@@ -1,6 +1,8 @@
 // What a notification reports, and the pure decision of which notifications a finished job
 // sends. Agents only format and deliver; they never decide.
+import type { Reason } from "../contracts/reasons.js";
 import type { ScanStats } from "../scan/stats.js";
+import type { NotifyLanguage } from "./catalogue.js";
 import type { NotificationEventSettings } from "./schema.js";
 
 export type NotificationKind = "scan_finished" | "scan_failed" | "needs_review";
@@ -27,8 +29,13 @@ export interface NotificationEvent {
   /** Who started the job: ui, api, cli, schedule… */
   source: string;
   stats: NotificationStats;
+  /** Why it failed, in English (the webhook's `error`). */
   error: string | null;
+  /** The same as a code, worded in `language` by the message formatters. */
+  errorReason?: Reason | null;
   dryRun: boolean;
+  /** The language of the message (Settings → Appearance); English when absent. */
+  language?: NotifyLanguage;
   /** The web UI's address, linked from the message when set. */
   appUrl?: string;
   /** A test send from the settings page: formatters mark the message as a test. */
@@ -40,6 +47,7 @@ export interface FinishedJob {
   status: string;
   stats: Partial<ScanStats> | Record<string, unknown> | null;
   error: string | null;
+  errorReason?: Reason | null;
 }
 
 export interface JobMeta {
@@ -47,6 +55,7 @@ export interface JobMeta {
   source: string;
   dryRun: boolean;
   appUrl?: string;
+  language?: NotifyLanguage;
 }
 
 const STAT_KEYS = [
@@ -107,7 +116,9 @@ export function eventsFor(
     source: job.source,
     stats: { ...stats },
     error: outcome.error,
+    errorReason: outcome.errorReason ?? null,
     dryRun: job.dryRun,
     ...(job.appUrl !== undefined ? { appUrl: job.appUrl } : {}),
+    ...(job.language !== undefined ? { language: job.language } : {}),
   }));
 }

@@ -1,9 +1,30 @@
 // Text shared by every agent's formatter: the headline, the summary lines and the small
-// helpers that keep a message within limits. Pure; each agent renders these in its own markup.
+// helpers that keep a message within limits, in the event's language (./catalogue.ts). Pure;
+// each agent renders these in its own markup.
+import { catalogue } from "./catalogue.js";
 import type { NotificationEvent } from "./event.js";
 
 export const APP_NAME = "Plex Smart Refresher";
-export const TEST_TEXT = `This is a test from ${APP_NAME}. If you can read this, notifications work.`;
+
+/** The test message's text. */
+export function testText(event: Pick<NotificationEvent, "language">): string {
+  return catalogue(event.language).testText(APP_NAME);
+}
+
+/** "Open Plex Smart Refresher": a link's text. */
+export function openText(event: Pick<NotificationEvent, "language">): string {
+  return catalogue(event.language).open(APP_NAME);
+}
+
+/** The word before an error ("Error"). */
+export function errorLabel(event: Pick<NotificationEvent, "language">): string {
+  return catalogue(event.language).label.error;
+}
+
+/** "Dry run: nothing was changed." */
+export function dryRunText(event: Pick<NotificationEvent, "language">): string {
+  return catalogue(event.language).dryRunNothingChanged;
+}
 /** Error texts are cut here: messengers have length limits, and a stack trace helps nobody. */
 const MAX_ERROR_CHARS = 500;
 
@@ -33,28 +54,23 @@ export interface Headline {
 }
 
 export function headline(event: NotificationEvent): Headline {
-  if (event.test) return { emoji: "🧪", text: `${APP_NAME}: test notification`, tag: "test_tube" };
+  const h = catalogue(event.language).headline;
+  if (event.test) return { emoji: "🧪", text: `${APP_NAME}: ${h.test}`, tag: "test_tube" };
   switch (event.kind) {
     case "scan_finished":
       return {
         emoji: "✅",
-        text: `${APP_NAME}: scan finished${event.dryRun ? " (dry run)" : ""}`,
+        text: `${APP_NAME}: ${event.dryRun ? h.finishedDry : h.finished}`,
         tag: "white_check_mark",
       };
     case "scan_failed":
       return {
         emoji: "❌",
-        text: `${APP_NAME}: scan ${event.status === "interrupted" ? "interrupted" : "failed"}`,
+        text: `${APP_NAME}: ${event.status === "interrupted" ? h.interrupted : h.failed}`,
         tag: "x",
       };
-    case "needs_review": {
-      const n = event.stats.needsReview;
-      return {
-        emoji: "🔎",
-        text: `${APP_NAME}: ${n} ${n === 1 ? "item needs" : "items need"} review`,
-        tag: "mag",
-      };
-    }
+    case "needs_review":
+      return { emoji: "🔎", text: `${APP_NAME}: ${h.review(event.stats.needsReview)}`, tag: "mag" };
   }
 }
 
@@ -71,28 +87,34 @@ export interface SummaryLine {
 /** The facts of a job, in reading order; the error is separate (see errorText). */
 export function summaryLines(event: NotificationEvent): SummaryLine[] {
   const s = event.stats;
+  const c = catalogue(event.language);
+  const l = c.label;
   const lines: SummaryLine[] = [
-    { label: "Job", value: `#${event.jobId} (${event.source})` },
-    { label: "Checked", value: String(s.checked) },
-    { label: "Fixed", value: `${s.fixed} (matched ${s.matched})` },
+    { label: l.job, value: `#${event.jobId} (${c.source[event.source] ?? event.source})` },
+    { label: l.checked, value: String(s.checked) },
+    { label: l.fixed, value: c.fixedValue(s.fixed, s.matched) },
   ];
-  if (event.dryRun) lines.push({ label: "Would fix", value: String(s.wouldFix) });
+  if (event.dryRun) lines.push({ label: l.wouldFix, value: String(s.wouldFix) });
   lines.push(
-    { label: "Failed", value: String(s.failed) },
-    { label: "Needs review", value: String(s.needsReview) },
+    { label: l.failed, value: String(s.failed) },
+    { label: l.needsReview, value: String(s.needsReview) },
   );
-  if (s.locked > 0) lines.push({ label: "Locked", value: String(s.locked) });
-  if (s.errors > 0) lines.push({ label: "Errors", value: String(s.errors) });
-  lines.push({ label: "Duration", value: formatDuration(s.durationMs) });
+  if (s.locked > 0) lines.push({ label: l.locked, value: String(s.locked) });
+  if (s.errors > 0) lines.push({ label: l.errors, value: String(s.errors) });
+  lines.push({ label: l.duration, value: formatDuration(s.durationMs) });
   return lines;
 }
 
 /** Why a job did not succeed, on one line; null for successful jobs. */
 export function errorText(event: NotificationEvent): string | null {
   if (event.status === "success") return null;
-  if (event.error !== null && event.error.trim() !== "") return oneLine(event.error);
-  if (event.status === "interrupted") return "the app stopped while the scan was running";
-  return event.status === "failed" ? "unknown error (see the job log)" : null;
+  const c = catalogue(event.language);
+  // The code, in the event's language; the English `error` only for an English message
+  // without a code (a crash around the job).
+  if (event.errorReason) return oneLine(c.jobError(event.errorReason));
+  if (c === catalogue("en") && event.error !== null && event.error.trim() !== "") return oneLine(event.error);
+  if (event.status === "interrupted") return c.interruptedUnknown;
+  return event.status === "failed" ? c.failedUnknown : null;
 }
 
 /** The app link, only when it is an http(s) URL (it ends up in an href). */
@@ -110,11 +132,11 @@ export function appLink(event: NotificationEvent): string | undefined {
 export function plainText(event: NotificationEvent, withTitle: boolean): string {
   const parts: string[] = withTitle ? [title(event)] : [];
   if (event.test) {
-    parts.push(TEST_TEXT);
+    parts.push(testText(event));
   } else {
     for (const line of summaryLines(event)) parts.push(`${line.label}: ${line.value}`);
     const error = errorText(event);
-    if (error !== null) parts.push(`Error: ${error}`);
+    if (error !== null) parts.push(`${errorLabel(event)}: ${error}`);
   }
   const link = appLink(event);
   if (link !== undefined) parts.push(link);

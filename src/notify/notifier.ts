@@ -2,6 +2,7 @@
 // notification that cannot be delivered never fails the scan that caused it.
 import { errorMessage } from "../error-message.js";
 import type { AgentOptions, NotificationAgent } from "./agent.js";
+import type { NotifyLanguage } from "./catalogue.js";
 import { DiscordAgent } from "./discord.js";
 import type { NotificationEvent } from "./event.js";
 import { NotificationError, redact } from "./http.js";
@@ -119,7 +120,7 @@ export async function notifyAll(
   return results;
 }
 
-export function testEvent(appUrl?: string): NotificationEvent {
+export function testEvent(appUrl?: string, language?: NotifyLanguage): NotificationEvent {
   return {
     kind: "scan_finished",
     jobId: 0,
@@ -141,6 +142,7 @@ export function testEvent(appUrl?: string): NotificationEvent {
     dryRun: false,
     test: true,
     ...(appUrl !== undefined ? { appUrl } : {}),
+    ...(language !== undefined ? { language } : {}),
   };
 }
 
@@ -157,7 +159,12 @@ function isAgentName(name: string): name is AgentName {
 export async function sendTest(
   settings: NotificationSettings,
   agentName?: string,
-  options: AgentOptions & { log?: NotifyLog; appUrl?: string; signal?: AbortSignal } = {},
+  options: AgentOptions & {
+    log?: NotifyLog;
+    appUrl?: string;
+    signal?: AbortSignal;
+    language?: NotifyLanguage;
+  } = {},
 ): Promise<NotifyResult[]> {
   const log = options.log ?? (() => {});
   let effective = settings;
@@ -174,7 +181,8 @@ export async function sendTest(
     if (!forced.success) {
       const error = forced.error.issues
         .filter((issue) => issue.path[0] === agentName)
-        .map((issue) => issue.message)
+        // The field first: the message alone ("required when … enabled") does not say which.
+        .map((issue) => `${issue.path.join(".")}: ${issue.message}`)
         .join("; ");
       return [{ agent: agentName, ok: false, error: error || "the settings are not valid" }];
     }
@@ -183,7 +191,7 @@ export async function sendTest(
   const agents = createAgents(effective, options).filter(
     (agent) => agentName === undefined || agent.name === agentName,
   );
-  return notify(testEvent(options.appUrl), agents, log, {
+  return notify(testEvent(options.appUrl, options.language), agents, log, {
     secrets: secretsOf(effective),
     ...(options.signal ? { signal: options.signal } : {}),
   });

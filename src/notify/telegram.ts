@@ -2,7 +2,7 @@
 import type { AgentOptions, NotificationAgent } from "./agent.js";
 import type { NotificationEvent } from "./event.js";
 import { NotificationError, post } from "./http.js";
-import { appLink, errorText, summaryLines, TEST_TEXT, title } from "./messages.js";
+import { appLink, errorLabel, errorText, openText, summaryLines, testText, title } from "./messages.js";
 import type { TelegramSettings } from "./schema.js";
 
 /** Escapes text for Telegram's HTML mode (it knows &amp; &lt; &gt; &quot;). */
@@ -14,15 +14,15 @@ export function escapeHtml(text: string): string {
 export function telegramMessage(event: NotificationEvent): string {
   const lines = [`<b>${escapeHtml(title(event))}</b>`];
   if (event.test) {
-    lines.push(escapeHtml(TEST_TEXT));
+    lines.push(escapeHtml(testText(event)));
   } else {
     for (const line of summaryLines(event))
       lines.push(`${escapeHtml(line.label)}: ${escapeHtml(line.value)}`);
     const error = errorText(event);
-    if (error !== null) lines.push(`Error: <code>${escapeHtml(error)}</code>`);
+    if (error !== null) lines.push(`${escapeHtml(errorLabel(event))}: <code>${escapeHtml(error)}</code>`);
   }
   const link = appLink(event);
-  if (link !== undefined) lines.push(`<a href="${escapeHtml(link)}">Open Plex Smart Refresher</a>`);
+  if (link !== undefined) lines.push(`<a href="${escapeHtml(link)}">${escapeHtml(openText(event))}</a>`);
   return lines.join("\n");
 }
 

@@ -1,4 +1,5 @@
 // A generic webhook: the event as JSON, for scripts and home-automation systems.
+import type { Reason } from "../contracts/reasons.js";
 import type { AgentOptions, NotificationAgent } from "./agent.js";
 import type { NotificationEvent, NotificationKind, NotificationStats } from "./event.js";
 import { post } from "./http.js";
@@ -11,6 +12,8 @@ export interface WebhookPayload {
   source: string;
   stats: NotificationStats;
   error: string | null;
+  /** The error as a code with parameters (null without one), for scripts that word it. */
+  errorReason: Reason | null;
   dryRun: boolean;
   appUrl: string | null;
   /** True for a test send from the settings page. */
@@ -26,6 +29,7 @@ export function webhookPayload(event: NotificationEvent, now: Date): WebhookPayl
     source: event.source,
     stats: { ...event.stats },
     error: event.error,
+    errorReason: event.errorReason ?? null,
     dryRun: event.dryRun,
     appUrl: event.appUrl ?? null,
     test: event.test === true,

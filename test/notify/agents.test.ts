@@ -1,12 +1,16 @@
 // Every agent against a real HTTP receiver on 127.0.0.1: what goes over the wire, and how
 // failures come back (status and reason in, secrets out).
 import { afterEach, describe, expect, it } from "vitest";
+import type { Reason } from "../../src/contracts/reasons.js";
+import { notifyLanguage } from "../../src/notify/catalogue.js";
 import { DiscordAgent } from "../../src/notify/discord.js";
+import { eventsFor } from "../../src/notify/event.js";
 import { NotificationError } from "../../src/notify/http.js";
-import { createAgents, type NotifyLog, notify, sendTest } from "../../src/notify/notifier.js";
+import { encodeHeaderValue } from "../../src/notify/messages.js";
+import { createAgents, type NotifyLog, notify, notifyAll, sendTest } from "../../src/notify/notifier.js";
 import { NtfyAgent } from "../../src/notify/ntfy.js";
 import type { NotificationSettingsInput } from "../../src/notify/schema.js";
-import { TelegramAgent } from "../../src/notify/telegram.js";
+import { TelegramAgent, telegramMessage } from "../../src/notify/telegram.js";
 import { WebhookAgent } from "../../src/notify/webhook.js";
 import {
   BOT_TOKEN,
@@ -154,6 +158,7 @@ describe("agents on the wire", () => {
       source: "schedule",
       stats: event().stats,
       error: null,
+      errorReason: null,
       dryRun: true,
       appUrl: "https://psr.example.com",
       test: false,
@@ -346,7 +351,7 @@ describe("sendTest", () => {
         agent: "telegram",
         ok: false,
         error:
-          "telegram.botToken is required when Telegram notifications are enabled; telegram.chatId is required when Telegram notifications are enabled",
+          "telegram.botToken: required when telegram notifications are enabled; telegram.chatId: required when telegram notifications are enabled",
       },
     ]);
     expect(await sendTest(settings(), "email")).toEqual([
@@ -373,3 +378,93 @@ describe("sendTest", () => {
     expect(lines).toEqual([`warn Notification "test" via telegram failed: ${result?.error}`]);
   });
 });
+
+describe("in the language chosen under Settings → Appearance", () => {
+  /** Words only the English catalogue uses: none may reach a German message. */
+  const ENGLISH = [
+    "Checked",
+    "Needs review",
+    "Duration",
+    "interrupted",
+    "Error",
+    "shutting down",
+    "the server",
+    "matched 2",
+    "Open Plex",
+  ];
+
+  it("a German interrupted job reaches every agent in German; the webhook keeps the code for scripts", async () => {
+    const r = await receiver((req, res) =>
+      req.url === "/psr-alerts" ? json(res, 200, { id: "x" }) : json(res, 200, { ok: true }),
+    );
+    const events = eventsFor(
+      {
+        status: "interrupted",
+        stats: { checked: 120, fixed: 7, matched: 2, failed: 1, needsReview: 0, durationMs: 83_000 },
+        error: "the server received SIGTERM",
+        errorReason: { code: "server_shutdown" },
+      },
+      { jobId: 42, source: "scheduler", dryRun: false, appUrl: "https://psr.example.com/", language: "de" },
+      { scanFinished: true, scanFailed: true, needsReview: true },
+    );
+    const { log, lines } = collectLog();
+    const results = await notifyAll(events, allOn(r.url), log);
+    expect(results.map((x) => x.ok)).toEqual([true, true, true, true]);
+    const byUrl = (prefix: string) => r.requests.find((req) => req.url.startsWith(prefix));
+
+    const telegram = JSON.parse(byUrl("/bot")?.body ?? "{}").text as string;
+    expect(telegram.split("\n")).toEqual([
+      "<b>❌ Plex Smart Refresher: Scan unterbrochen</b>",
+      "Auftrag: #42 (Zeitplan)",
+      "Geprüft: 120",
+      "Repariert: 7 (davon zugeordnet 2)",
+      "Fehlgeschlagen: 1",
+      "Zu prüfen: 0",
+      "Dauer: 1m 23s",
+      "Fehler: <code>Der Server wurde beendet, während der Auftrag lief</code>",
+      '<a href="https://psr.example.com/">Plex Smart Refresher öffnen</a>',
+    ]);
+    const discord = JSON.parse(byUrl("/api/webhooks")?.body ?? "{}").embeds[0];
+    expect(discord.title).toBe("❌ Plex Smart Refresher: Scan unterbrochen");
+    expect(discord.description).toBe("Fehler: Der Server wurde beendet, während der Auftrag lief");
+    const ntfy = byUrl("/psr-alerts");
+    // ntfy's title is a header: non-ASCII travels RFC 2047-encoded.
+    expect(ntfy?.headers.title).toBe(encodeHeaderValue("Plex Smart Refresher: Scan unterbrochen"));
+    expect(ntfy?.body).toContain("Fehler: Der Server wurde beendet");
+    for (const text of [telegram, JSON.stringify(discord), ntfy?.body ?? ""])
+      for (const word of ENGLISH) expect(text).not.toContain(word);
+
+    const hook = JSON.parse(byUrl("/hook")?.body ?? "{}");
+    expect(hook).toMatchObject({
+      error: "the server received SIGTERM",
+      errorReason: { code: "server_shutdown" },
+    });
+    // The log stays English.
+    expect(lines).toContain('info Notification "scan_failed" sent via telegram');
+  });
+
+  it("the test message follows the language; browser (no browser to ask) is English", async () => {
+    const r = await receiver();
+    await sendTest(allOn(r.url), "telegram", { language: notifyLanguage("de") });
+    expect(JSON.parse(r.requests[0]?.body ?? "{}").text).toContain(
+      "Dies ist ein Test von Plex Smart Refresher. Wenn du das liest, funktionieren Benachrichtigungen.",
+    );
+    await sendTest(allOn(r.url), "telegram", { language: notifyLanguage("browser") });
+    expect(JSON.parse(r.requests[1]?.body ?? "{}").text).toContain(
+      "This is a test from Plex Smart Refresher",
+    );
+  });
+
+  it("a German failure without a code never shows the server's English error", async () => {
+    const text = telegramMessageOf({ error: "database or disk is full", errorReason: null });
+    expect(text).toContain("Fehler: <code>Unbekannter Fehler (siehe Auftragsprotokoll)</code>");
+    expect(text).not.toContain("disk");
+    expect(
+      telegramMessageOf({ error: "x", errorReason: { code: "plex_error", params: { kind: "auth" } } }),
+    ).toContain("Plex hat das Token abgelehnt");
+  });
+});
+
+function telegramMessageOf(over: { error: string; errorReason: Reason | null }): string {
+  return telegramMessage(event({ kind: "scan_failed", status: "failed", language: "de", ...over }));
+}

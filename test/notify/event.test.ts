@@ -50,8 +50,9 @@ describe("eventsFor", () => {
         status: "failed",
         stats: { ...emptyStats(), checked: 5, broken: 3, durationMs: 1200 },
         error: "boom",
+        errorReason: { code: "plex_outage", params: { seconds: 120 } },
       },
-      { jobId: 3, source: "schedule", dryRun: true, appUrl: "https://psr.example.com" },
+      { jobId: 3, source: "schedule", dryRun: true, appUrl: "https://psr.example.com", language: "de" },
       ALL_ON,
     );
     expect(event).toEqual({
@@ -72,8 +73,10 @@ describe("eventsFor", () => {
         durationMs: 1200,
       },
       error: "boom",
+      errorReason: { code: "plex_outage", params: { seconds: 120 } },
       dryRun: true,
       appUrl: "https://psr.example.com",
+      language: "de",
     });
   });
 

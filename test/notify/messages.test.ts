@@ -208,13 +208,20 @@ describe("ntfy", () => {
 
 describe("webhookPayload", () => {
   it("is the event as JSON with the time it was sent", () => {
-    expect(webhookPayload(event({ kind: "scan_failed", status: "failed", error: "boom" }), NOW)).toEqual({
+    const failed = event({
+      kind: "scan_failed",
+      status: "failed",
+      error: "boom",
+      errorReason: { code: "internal_error" },
+    });
+    expect(webhookPayload(failed, NOW)).toEqual({
       event: "scan_failed",
       jobId: 42,
       status: "failed",
       source: "schedule",
       stats: event().stats,
       error: "boom",
+      errorReason: { code: "internal_error" },
       dryRun: false,
       appUrl: null,
       test: false,

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { SettingsAccess } from "../../db/settings-repo.js";
+import { notifyLanguage } from "../../notify/catalogue.js";
 import { sendTest } from "../../notify/notifier.js";
 import { AGENT_NAMES } from "../../notify/schema.js";
 import { parseInput } from "../errors.js";
@@ -17,6 +18,7 @@ export async function notificationRoutes(
     const settings = await deps.settings.load();
     const results = await sendTest(settings.notifications, agent, {
       log: (level, message) => request.log[level](message),
+      language: notifyLanguage(settings.appearance.language),
     });
     return { results };
   });
