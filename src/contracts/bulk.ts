@@ -96,3 +96,25 @@ export const applyJobStatsSchema = z.object({
   gone: z.number(),
 });
 export type ApplyJobStats = z.infer<typeof applyJobStatsSchema>;
+
+/**
+ * `POST /api/bulk/preview` (the same body as POST /api/bulk): what each selected item will get,
+ * before anything runs. `step` is what happens; `target` the candidate a match takes; `reason`
+ * why an item is skipped.
+ */
+export const bulkPreviewSchema = z.object({
+  action: z.enum(BULK_ACTIONS),
+  total: z.number(),
+  acting: z.number(),
+  skipped: z.number(),
+  items: z.array(
+    z.object({
+      ratingKey: z.string(),
+      title: z.string(),
+      step: z.enum(["refresh", "match", "ignore", "unignore", "skip"]),
+      target: z.object({ guid: z.string(), name: z.string(), year: z.number().optional() }).nullable(),
+      reason: reasonSchema.nullable(),
+    }),
+  ),
+});
+export type BulkPreview = z.infer<typeof bulkPreviewSchema>;

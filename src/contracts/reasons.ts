@@ -59,6 +59,9 @@ export const REASON_CODES = [
   "ignored_unignore_first",
   "not_in_review",
   "no_stored_candidate",
+  // accept_top leaves alone what its rule cannot single out (scan/accept-top.ts).
+  "top_candidate_tied",
+  "top_candidate_unclear",
   "no_longer_recorded",
   "no_longer_in_plex",
   // Why a job failed or was interrupted (its `errorReason`).

@@ -3,10 +3,17 @@
 // wrapper as a scan (log, heartbeat, cancel, interrupted on shutdown, final status).
 import type { Kysely } from "kysely";
 import type { ScanSettings } from "../config/settings.js";
-import { BULK_MAX_ITEMS, type BulkAction, type BulkBody, type BulkFilter } from "../contracts/bulk.js";
+import {
+  BULK_MAX_ITEMS,
+  type BulkAction,
+  type BulkBody,
+  type BulkFilter,
+  type BulkPreview,
+} from "../contracts/bulk.js";
 import type { Database } from "../db/schema.js";
 import type { PlexClient } from "../plex/index.js";
-import { type BulkItem, type BulkStats, runBulk } from "../scan/bulk.js";
+import { searchedAs } from "../scan/accept-top.js";
+import { type BulkItem, type BulkStats, bulkStep, runBulk } from "../scan/bulk.js";
 import { SqliteScanStore, setIgnored } from "./item-store.js";
 import type { Job } from "./job-store.js";
 import { ResultsView, toItemRecord } from "./results-view.js";
@@ -54,6 +61,7 @@ function bulkItemOf(record: ReturnType<typeof toItemRecord>): BulkItem {
     state: record.state,
     ignored: record.ignoredAt !== null,
     candidates: record.candidates,
+    searched: searchedAs(record.title, record.year),
   };
 }
 
@@ -86,6 +94,22 @@ export async function resolveBulkSelection(db: Kysely<Database>, body: BulkBody)
   const unknown = keys.filter((k) => !byKey.has(k));
   if (unknown.length > 0) throw new BulkUnknownItemsError(unknown);
   return keys.map((k) => byKey.get(k)!);
+}
+
+/** What each selected item will get, by the same decision the job makes (bulkStep). */
+export function bulkPreview(action: BulkAction, items: readonly BulkItem[]): BulkPreview {
+  const rows = items.map((item): BulkPreview["items"][number] => {
+    const step = bulkStep(action, item);
+    const base = { ratingKey: item.ratingKey, title: item.title };
+    if (step.kind === "skip") return { ...base, step: "skip", target: null, reason: step.reason };
+    if (step.kind === "fix")
+      return step.request.kind === "match"
+        ? { ...base, step: "match", target: step.request.target, reason: null }
+        : { ...base, step: "refresh", target: null, reason: null };
+    return { ...base, step: step.kind, target: null, reason: null };
+  });
+  const skipped = rows.filter((r) => r.step === "skip").length;
+  return { action, total: rows.length, acting: rows.length - skipped, skipped, items: rows };
 }
 
 export function bulkJobSettings(

@@ -4,14 +4,14 @@
 
 import type { Kysely } from "kysely";
 import { type ScanSettings, scanSettingsOf, scanSettingsSchema } from "../config/settings.js";
-import { APPLY_SOURCE, BULK_SOURCE, type BulkBody } from "../contracts/bulk.js";
+import { APPLY_SOURCE, BULK_SOURCE, type BulkBody, type BulkPreview } from "../contracts/bulk.js";
 import type { Database } from "../db/schema.js";
 import { loadSettings } from "../db/settings-repo.js";
 import { errorMessage } from "../error-message.js";
 import type { PlexClient } from "../plex/index.js";
 import { selectSections } from "../scan/collect.js";
 import { type ApplyJobSettings, dryRunProposals, runApplyJob } from "./apply-job.js";
-import { bulkJobSettings, resolveBulkSelection, runBulkJob } from "./bulk-job.js";
+import { bulkJobSettings, bulkPreview, resolveBulkSelection, runBulkJob } from "./bulk-job.js";
 import type { Job, JobStore } from "./job-store.js";
 import { type JobOutcome, runJob, shutdownReason } from "./runner.js";
 
@@ -91,6 +91,11 @@ export class ScanService {
       }),
     );
     return { job, total: items.length };
+  }
+
+  /** What a bulk action would do to each selected item; starts nothing (same selection errors). */
+  async previewBulk(body: BulkBody): Promise<BulkPreview> {
+    return bulkPreview(body.action, await resolveBulkSelection(this.deps.db, body));
   }
 
   /**

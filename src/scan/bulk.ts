@@ -8,10 +8,10 @@ import type { BulkAction, BulkJobStats } from "../contracts/bulk.js";
 import { BULK_MAX_LISTED_FAILURES } from "../contracts/bulk.js";
 import { type Reason, type ReasonCode, reason } from "../contracts/reasons.js";
 import type { PlexItem } from "../plex/index.js";
+import { type SearchedAs, searchedAs, topChoice } from "./accept-top.js";
 import { detectProblems } from "./detect.js";
 import { type FixRequest, plexErrorReason } from "./fix.js";
 import { isAbort, WorkQueue } from "./limits.js";
-import type { Candidate } from "./match-choice.js";
 import type { ItemPipeline } from "./pipeline.js";
 import { isFatalPlexError } from "./plex-gate.js";
 import type { ItemState } from "./policy.js";
@@ -28,6 +28,8 @@ export interface BulkItem {
   state: ItemState;
   ignored: boolean;
   candidates: readonly unknown[] | null;
+  /** How the item is searched for (accept_top's rule); else read from `title`. */
+  searched?: SearchedAs;
 }
 
 export type BulkStep =
@@ -36,15 +38,6 @@ export type BulkStep =
   | { kind: "unignore" }
   | { kind: "skip"; reason: Reason };
 type ActionStep = Exclude<BulkStep, { kind: "skip" }>;
-
-/** The first stored candidate, read leniently (an old row may hold odd values). */
-export function topCandidate(candidates: readonly unknown[] | null): Candidate | undefined {
-  const c = candidates?.[0];
-  if (typeof c !== "object" || c === null) return undefined;
-  const { guid, name, year } = c as Record<string, unknown>;
-  if (typeof guid !== "string" || guid === "" || typeof name !== "string" || name === "") return undefined;
-  return typeof year === "number" && Number.isInteger(year) ? { guid, name, year } : { guid, name };
-}
 
 function skip(code: ReasonCode, params?: Reason["params"]): BulkStep {
   return { kind: "skip", reason: reason(code, params) };
@@ -64,8 +57,10 @@ export function bulkStep(action: BulkAction, item: BulkItem): BulkStep {
     case "accept_top": {
       if (item.ignored) return skip("ignored_unignore_first");
       if (item.state !== "needs_review") return skip("not_in_review", { state: item.state });
-      const target = topCandidate(item.candidates);
-      if (!target) return skip("no_stored_candidate");
+      // Ties and unclear items are left alone (accept-top.ts), never decided by list order.
+      const choice = topChoice(item.searched ?? searchedAs(item.title, undefined), item.candidates);
+      if ("skip" in choice) return { kind: "skip", reason: choice.skip };
+      const { target } = choice;
       return { kind: "fix", request: { kind: "match", target, reason: { code: "top_candidate_by_hand" } } };
     }
   }

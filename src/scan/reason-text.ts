@@ -113,6 +113,10 @@ export function reasonText(r: Reason): string {
       return `does not need review (${text("state")})`;
     case "no_stored_candidate":
       return "no stored candidate to accept";
+    case "top_candidate_tied":
+      return `${text("count")} candidates tie for the top place; choose one by hand`;
+    case "top_candidate_unclear":
+      return `no clear top candidate (${text("why")}); choose one by hand`;
     case "no_longer_recorded":
       return "no longer recorded";
     case "no_longer_in_plex":

@@ -240,26 +240,82 @@ describe("bulk jobs", () => {
     await waitForJob(bulk.body.id);
   });
 
-  it("accepts the top stored candidate; an item without one is skipped with a log line", async () => {
-    const review = (await api("GET", "/api/items?state=needs_review&pageSize=50")).body.items.find(
+  it("previews accept_top per item, then matches only where the rule singles out one candidate", async () => {
+    // "Never match automatically": a dry run sends clear matches to review too, their pick first.
+    expect((await api("PUT", "/api/settings", { matchAutomatically: false })).status).toBe(200);
+    try {
+      const scan = await api("POST", "/api/scans", { dryRun: true, all: true });
+      expect((await waitForJob(scan.body.id)).status).toBe("success");
+    } finally {
+      await api("PUT", "/api/settings", { matchAutomatically: true });
+    }
+    const review = (await api("GET", "/api/items?state=needs_review&pageSize=100")).body.items.filter(
       (i: { candidates: unknown[] | null }) => (i.candidates?.length ?? 0) > 0,
     );
-    expect(review).toBeDefined();
     const [other] = await keysIn("would_fix", 1);
-    const matches = emulator.stats().matches;
-    const bulk = await api("POST", "/api/bulk", {
-      action: "accept_top",
-      ratingKeys: [review.ratingKey, other],
+    const keys: string[] = [...review.map((i: { ratingKey: string }) => i.ratingKey), other];
+    const jobs = await jobCount();
+    const preview = await api("POST", "/api/bulk/preview", { action: "accept_top", ratingKeys: keys });
+    expect(preview.status).toBe(200);
+    expect(await jobCount()).toBe(jobs);
+    const rows: {
+      ratingKey: string;
+      step: string;
+      target: { guid: string } | null;
+      reason: { code: string } | null;
+    }[] = preview.body.items;
+    expect(rows.map((r) => r.ratingKey)).toEqual(keys);
+    expect(rows.find((r) => r.ratingKey === other)).toEqual(
+      expect.objectContaining({
+        step: "skip",
+        target: null,
+        reason: { code: "not_in_review", params: { state: "would_fix" } },
+      }),
+    );
+    const matched = rows.filter((r) => r.step === "match");
+    const codes = new Set(rows.filter((r) => r.step === "skip").map((r) => r.reason?.code));
+    // The emulator plants candidates that share title and year: those are ties, left alone.
+    expect(matched.length, JSON.stringify(rows)).toBeGreaterThan(0);
+    expect(codes.has("top_candidate_tied"), JSON.stringify(rows)).toBe(true);
+    expect(preview.body).toMatchObject({
+      total: keys.length,
+      acting: matched.length,
+      skipped: keys.length - matched.length,
     });
+    for (const r of rows)
+      expect(r.step === "match" ? r.target !== null && r.reason === null : r.reason !== null).toBe(true);
+
+    const matches = emulator.stats().matches;
+    const bulk = await api("POST", "/api/bulk", { action: "accept_top", ratingKeys: keys });
     expect(bulk.status).toBe(202);
     const job = await waitForJob(bulk.body.id);
     expect(job.status).toBe("success");
-    expect(job.stats.bulk).toMatchObject({ total: 2, done: 2, skipped: 1 });
-    expect(emulator.stats().matches - matches).toBe(1);
-    const detail = (await api("GET", `/api/items/${review.ratingKey}`)).body;
-    expect(detail.history[0]).toMatchObject({ action: "match", jobId: job.id });
+    expect(job.stats.bulk).toMatchObject({
+      total: keys.length,
+      done: keys.length,
+      skipped: keys.length - matched.length,
+    });
+    // Exactly the previewed items were matched, each to the previewed target.
+    expect(emulator.stats().matches - matches).toBe(matched.length);
+    const truth = new Map(emulator.truth().broken.map((t) => [t.ratingKey, t]));
+    for (const r of matched) {
+      const detail = (await api("GET", `/api/items/${r.ratingKey}`)).body;
+      expect(detail.history[0]).toMatchObject({ action: "match", jobId: job.id });
+      expect(truth.get(r.ratingKey)?.decoyGuid).not.toBe(r.target?.guid);
+    }
+    const tied = rows.find((r) => r.reason?.code === "top_candidate_tied")!;
+    expect((await api("GET", `/api/items/${tied.ratingKey}`)).body.item.state).toBe("needs_review");
     const log = (await api("GET", `/api/scans/${job.id}/log`)).body.lines.join("\n");
     expect(log).toMatch(/Skipped: .* — does not need review \(would_fix\)/);
+    expect(log).toMatch(/Skipped: .* — \d+ candidates tie for the top place/);
+  });
+
+  it("refuses a bad preview like the job itself: 400 naming the field, 404 for unknown items", async () => {
+    const bad = await api("POST", "/api/bulk/preview", { action: "accept_top" });
+    expect([bad.status, bad.body.code, bad.body.field]).toEqual([400, "invalid_input", "ratingKeys"]);
+    const unknown = await api("POST", "/api/bulk/preview", { action: "accept_top", ratingKeys: ["9999997"] });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ code: "not_found", ratingKeys: ["9999997"] });
   });
 
   it("can be cancelled like a scan", async () => {

@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator } from "../../emulator/index.js";
 import { SqliteScanStore, setIgnored } from "../../src/jobs/item-store.js";
-import { type BulkItem, type BulkPlan, bulkStep, runBulk, topCandidate } from "../../src/scan/bulk.js";
+import { storedCandidates } from "../../src/scan/accept-top.js";
+import { type BulkItem, type BulkPlan, bulkStep, runBulk } from "../../src/scan/bulk.js";
 import { scanHarness } from "../helpers/scan.js";
 
 const item = (patch: Partial<BulkItem> = {}): BulkItem => ({
@@ -71,6 +72,106 @@ describe("bulkStep", () => {
       { kind: "skip", reason: { code: "no_stored_candidate" } },
     ],
     [
+      "accept a top score strictly ahead, below the scan's threshold",
+      "accept_top",
+      item({
+        candidates: [
+          { guid: "plex://movie/b", name: "Alien", year: 1979, score: 60 },
+          { guid: "plex://movie/a", name: "Alien", year: 1979, score: 70 },
+        ],
+      }),
+      {
+        kind: "fix",
+        request: {
+          kind: "match",
+          target: { guid: "plex://movie/a", name: "Alien", year: 1979 },
+          reason: { code: "top_candidate_by_hand" },
+        },
+      },
+    ],
+    [
+      "a tie of scores is left alone",
+      "accept_top",
+      item({
+        candidates: [
+          { guid: "plex://movie/a", name: "Alien", year: 1979, score: 80 },
+          { guid: "plex://movie/b", name: "Alien", year: 1979, score: 80 },
+          { guid: "plex://movie/c", name: "Aliens", year: 1986, score: 40 },
+        ],
+      }),
+      { kind: "skip", reason: { code: "top_candidate_tied", params: { count: 2 } } },
+    ],
+    [
+      "two unscored candidates with the same title and year are a tie",
+      "accept_top",
+      item({
+        candidates: [
+          { guid: "plex://movie/a", name: "Alien", year: 1979 },
+          { guid: "plex://movie/b", name: "Alien", year: 1979 },
+        ],
+      }),
+      { kind: "skip", reason: { code: "top_candidate_tied", params: { count: 2 } } },
+    ],
+    [
+      "unscored: the only one with the same title and a near year is taken, wherever it stands",
+      "accept_top",
+      item({
+        candidates: [
+          { guid: "plex://movie/x", name: "Alien Resurrection", year: 1997 },
+          { guid: "plex://movie/a", name: "Alien", year: 1980 },
+        ],
+      }),
+      {
+        kind: "fix",
+        request: {
+          kind: "match",
+          target: { guid: "plex://movie/a", name: "Alien", year: 1980 },
+          reason: { code: "top_candidate_by_hand" },
+        },
+      },
+    ],
+    [
+      "unscored with no same title is unclear (Plex's list order decides nothing)",
+      "accept_top",
+      item({ candidates: [{ guid: "plex://movie/x", name: "Alien Resurrection", year: 1997 }] }),
+      {
+        kind: "skip",
+        reason: { code: "top_candidate_unclear", params: { why: { code: "no_same_title_year" } } },
+      },
+    ],
+    [
+      "a top score for another year is unclear",
+      "accept_top",
+      item({ candidates: [{ guid: "plex://movie/a", name: "Alien", year: 2003, score: 95 }] }),
+      {
+        kind: "skip",
+        reason: {
+          code: "top_candidate_unclear",
+          params: { why: { code: "score_inconclusive", params: { score: 95, runnerUp: null } } },
+        },
+      },
+    ],
+    [
+      "the searched title and year come from the row when given",
+      "accept_top",
+      item({
+        title: "alien.1979.1080p.bluray",
+        searched: { title: "Alien", year: 1979 },
+        candidates: [
+          { guid: "plex://movie/a", name: "Alien", year: 1979 },
+          { guid: "plex://movie/z", name: "Alien", year: 2019 },
+        ],
+      }),
+      {
+        kind: "fix",
+        request: {
+          kind: "match",
+          target: { guid: "plex://movie/a", name: "Alien", year: 1979 },
+          reason: { code: "top_candidate_by_hand" },
+        },
+      },
+    ],
+    [
       "accept on an ignored item",
       "accept_top",
       item({ ignored: true }),
@@ -81,11 +182,16 @@ describe("bulkStep", () => {
     expect(bulkStep(action, input)).toEqual(expected);
   });
 
-  it("reads the top candidate leniently", () => {
-    expect(topCandidate([{ guid: "g", name: "N", year: "1999" }])).toEqual({ guid: "g", name: "N" });
-    expect(topCandidate([null, { guid: "g", name: "N" }])).toBeUndefined();
-    expect(topCandidate([])).toBeUndefined();
-    expect(topCandidate([{ guid: "g", name: "", year: 2000 }])).toBeUndefined();
+  it("reads stored candidates leniently, passing over damaged ones", () => {
+    expect(storedCandidates([{ guid: "g", name: "N", year: "1999", score: "9" }])).toEqual([
+      { guid: "g", name: "N" },
+    ]);
+    expect(storedCandidates([null, { guid: "g", name: "N", score: 50 }])).toEqual([
+      { guid: "g", name: "N", score: 50 },
+    ]);
+    expect(storedCandidates([])).toEqual([]);
+    expect(storedCandidates(null)).toEqual([]);
+    expect(storedCandidates([{ guid: "g", name: "", year: 2000 }])).toEqual([]);
   });
 });
 

@@ -1,7 +1,8 @@
 // POST /api/bulk: a bulk action on items as a background job. The job is a scan run like any
 // other (GET /api/scans/:id, its log, its events, POST /api/scans/:id/cancel).
+// POST /api/bulk/preview: the same request answered with what each item will get; runs nothing.
 import type { FastifyInstance } from "fastify";
-import { BULK_MAX_ITEMS, type BulkStarted, bulkBodySchema } from "../../contracts/bulk.js";
+import { BULK_MAX_ITEMS, type BulkPreview, type BulkStarted, bulkBodySchema } from "../../contracts/bulk.js";
 import { BulkSelectionError, BulkUnknownItemsError } from "../../jobs/bulk-job.js";
 import { ScanAlreadyRunningError } from "../../jobs/job-store.js";
 import type { ScanService } from "../../jobs/scan-service.js";
@@ -17,16 +18,30 @@ export async function bulkRoutes(app: FastifyInstance, deps: { scans: ScanServic
     } catch (error) {
       if (error instanceof ScanAlreadyRunningError)
         throw new HttpError(409, error.message, { code: "scan_running", runningJobId: error.runningJobId });
-      if (error instanceof BulkUnknownItemsError)
-        throw new HttpError(404, error.message, { code: "not_found", ratingKeys: error.ratingKeys });
-      if (error instanceof BulkSelectionError)
-        throw new HttpError(400, `Invalid body: ${error.field}: ${error.message}`, {
-          field: error.field,
-          issues: [{ field: error.field, message: error.message }],
-          limit: BULK_MAX_ITEMS,
-          total: error.total,
-        });
-      throw error;
+      throw selectionError(error);
     }
   });
+
+  app.post("/api/bulk/preview", async (request): Promise<BulkPreview> => {
+    const body = parseInput(bulkBodySchema, request.body, "body");
+    try {
+      return await deps.scans.previewBulk(body);
+    } catch (error) {
+      throw selectionError(error);
+    }
+  });
+}
+
+/** A selection the request cannot make: 404 for unknown items, 400 for too many or none. */
+function selectionError(error: unknown): unknown {
+  if (error instanceof BulkUnknownItemsError)
+    return new HttpError(404, error.message, { code: "not_found", ratingKeys: error.ratingKeys });
+  if (error instanceof BulkSelectionError)
+    return new HttpError(400, `Invalid body: ${error.field}: ${error.message}`, {
+      field: error.field,
+      issues: [{ field: error.field, message: error.message }],
+      limit: BULK_MAX_ITEMS,
+      total: error.total,
+    });
+  return error;
 }

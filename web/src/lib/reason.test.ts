@@ -65,6 +65,8 @@ const SAMPLES: Record<(typeof REASON_CODES)[number], Reason["params"]> = {
   ignored_unignore_first: undefined,
   not_in_review: { state: "fixed" },
   no_stored_candidate: undefined,
+  top_candidate_tied: { count: 2 },
+  top_candidate_unclear: { why: { code: "no_same_title_year" } },
   no_longer_recorded: undefined,
   no_longer_in_plex: undefined,
   server_shutdown: undefined,
