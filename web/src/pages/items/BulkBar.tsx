@@ -14,6 +14,7 @@ import { api } from "../../api/client";
 import { errorMessage } from "../../api/errors";
 import { ConfirmModal } from "../../components/ConfirmModal";
 import { formatNumber } from "../../lib/format";
+import { BulkPreviewList, useBulkPreview } from "./BulkPreview";
 import { announceBulkJob } from "./BulkSummary";
 import { IgnoreReasonField } from "./IgnoreReasonField";
 
@@ -64,6 +65,9 @@ export function BulkBar(props: BulkBarProps) {
       props.onStarted();
     },
   });
+  // Accepting candidates is listed item by item before it runs: ties and unclear items show why.
+  const preview = useBulkPreview(pending === "accept_top" ? pending : null, props.selection);
+  const acting = pending === "accept_top" ? (preview.data?.acting ?? 0) : props.count;
   const tooMany = props.total > BULK_MAX_ITEMS;
   const close = () => {
     setPending(null);
@@ -142,11 +146,11 @@ export function BulkBar(props: BulkBarProps) {
         <ConfirmModal
           opened={pending !== null}
           title={pending ? t(`bulk.confirm.title.${pending}`, { items: items(props.count) }) : ""}
-          confirmLabel={pending ? t(`bulk.confirm.button.${pending}`, { items: items(props.count) }) : ""}
-          loading={start.isPending}
+          confirmLabel={pending ? t(`bulk.confirm.button.${pending}`, { items: items(acting) }) : ""}
+          loading={start.isPending || (pending === "accept_top" && preview.isPending)}
           onClose={close}
           onConfirm={() => {
-            if (!pending || start.isPending) return;
+            if (!pending || start.isPending || acting === 0) return;
             start.mutate({
               action: pending,
               ...props.selection(),
@@ -160,6 +164,7 @@ export function BulkBar(props: BulkBarProps) {
               {t("bulk.confirm.job")}
             </Text>
             {pending === "ignore" && <IgnoreReasonField value={reason} onChange={setReason} />}
+            {pending === "accept_top" && <BulkPreviewList query={preview} />}
             {start.isError && (
               <Alert color="red" variant="light" role="alert">
                 {errorMessage(t, start.error)}
