@@ -283,7 +283,7 @@ function chipCount(state: StateChoice, stats: StatsResponse | undefined): number
   return by[state] ?? 0;
 }
 
-/** One chip per state with its count (over every library); choosing one starts at page 1. */
+/** One chip per state that has items, with its count (over every library); choosing one starts at page 1. */
 function StateChips({
   value,
   stats,
@@ -299,6 +299,9 @@ function StateChips({
       <Group gap={6} mt="sm" role="radiogroup" aria-label={t("items.state")}>
         {CHIP_STATES.map((state) => {
           const count = chipCount(state, stats);
+          // A state no item has is left out (fewer chips on a phone), unless it is the one chosen.
+          if (count === 0 && state !== value && state !== ATTENTION_FILTER && state !== ALL_STATES)
+            return null;
           return (
             <Chip key={state} value={state} size="sm" variant="light" type="radio">
               {state === ATTENTION_FILTER
