@@ -5,7 +5,7 @@ import { notifications } from "@mantine/notifications";
 import { IconTool } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router";
+import { useNavigate } from "react-router";
 import { APPLY_SOURCE, BULK_SOURCE } from "../../../src/contracts/bulk-constants";
 import { isActiveStatus } from "../../../src/contracts/constants";
 import type { ScanResource } from "../../../src/contracts/schemas";
@@ -26,6 +26,7 @@ export function ApplyFixes({ scan }: { scan: ScanResource }) {
   const { t, i18n } = useTranslation();
   const [open, setOpen] = useState(false);
   const apply = useApplyFixes();
+  const navigate = useNavigate();
   const count = proposedFixes(scan);
   if (count === 0) return null;
   const n = { count, formatted: formatNumber(count, i18n.language) };
@@ -43,7 +44,15 @@ export function ApplyFixes({ scan }: { scan: ScanResource }) {
           message: (
             <Stack gap={2}>
               <Text size="sm">{t("applyFixes.started", { id: started.id, from: started.fromJobId })}</Text>
-              <Anchor component={Link} to={`/jobs/${started.id}`} size="sm">
+              {/* Toasts live outside the router: a plain link, followed in the app. */}
+              <Anchor
+                href={`/jobs/${started.id}`}
+                size="sm"
+                onClick={(event) => {
+                  event.preventDefault();
+                  void navigate(`/jobs/${started.id}`);
+                }}
+              >
                 {t("applyFixes.follow", { id: started.id })}
               </Anchor>
             </Stack>

@@ -63,7 +63,13 @@ export function BulkPreviewList({ query }: { query: ReturnType<typeof useBulkPre
           {t("bulk.preview.none")}
         </Alert>
       )}
-      <ScrollArea.Autosize mah={260} type="auto" offsetScrollbars>
+      {/* Focusable, so the list scrolls by keyboard too. */}
+      <ScrollArea.Autosize
+        mah={260}
+        type="auto"
+        offsetScrollbars
+        viewportProps={{ tabIndex: 0, "aria-labelledby": "bulk-preview-title" }}
+      >
         <Table aria-labelledby="bulk-preview-title" verticalSpacing={4} fz="sm" data-testid="bulk-preview">
           <Table.Tbody>
             {p.items.slice(0, LISTED).map((row) => (
