@@ -30,6 +30,12 @@ export interface AddItemOptions {
   /** Extra "done" frames after the first, `repeatEveryMs` apart; default 0. */
   repeatDone?: number;
   repeatEveryMs?: number;
+  /**
+   * A show's last `count` episodes arrive as placeholders (model.ts Placeholder): titled
+   * "Episode N" (or `title`, e.g. "TBA"), no summary or thumbnail, aired `airDate` (default
+   * today, UTC); their data is upstream `arrivesInMs` after the add.
+   */
+  placeholders?: { count: number; arrivesInMs: number; title?: string; airDate?: string };
 }
 
 export interface AddedItem {
@@ -136,7 +142,10 @@ export function addLibraryItem(ctx: EmulatorContext, opts: AddItemOptions = {}):
     store.addItem(season);
     top.childRks?.push(seasonRk);
     added.push(season);
-    for (let e = 1; e <= (opts.episodes ?? 3); e++) {
+    const episodes = opts.episodes ?? 3;
+    const ph = opts.placeholders;
+    const firstPlaceholder = ph ? episodes - Math.min(episodes, ph.count) + 1 : episodes + 1;
+    for (let e = 1; e <= episodes; e++) {
       const epRk = store.nextRk();
       const episode: Item = {
         rk: epRk,
@@ -154,6 +163,13 @@ export function addLibraryItem(ctx: EmulatorContext, opts: AddItemOptions = {}):
         thumbAt: now,
         duration: top.duration,
       };
+      if (ph && e >= firstPlaceholder) {
+        episode.placeholder = { title: `${title}: Chapter ${e}`, arrivesAt: Date.now() + ph.arrivesInMs };
+        if (ph.title !== undefined) episode.title = ph.title;
+        episode.summary = false;
+        episode.thumb = false;
+        episode.airDate = ph.airDate ?? new Date(now * 1000).toISOString().slice(0, 10);
+      }
       store.addItem(episode);
       season.childRks?.push(epRk);
       added.push(episode);

@@ -104,6 +104,24 @@ export interface Item {
   path?: string;
   /** Locked field names (Field locked=1). */
   locked?: string[];
+  /** Air date, `YYYY-MM-DD` (episodes added by a library scan; generated ones derive theirs). */
+  airDate?: string;
+  /** A placeholder episode (see Placeholder); gone once a refresh found its data. */
+  placeholder?: Placeholder;
+}
+
+/**
+ * A new episode whose metadata is not upstream yet: Plex shows "Episode 4" or "TBA" with no
+ * summary and no thumbnail for hours or days (Kometa-Team/Kometa#294, JBOPS#127,
+ * Casvt/Plex-scripts#42 and #101; python-plexapi's Episode carries the `title`, `index` and
+ * `originallyAvailableAt` a client judges it by). A refresh before `arrivesAt` finishes as
+ * usual and changes nothing; one after fills in the title, summary and thumbnail.
+ */
+export interface Placeholder {
+  /** The real title, shown once the data has arrived. */
+  title: string;
+  /** Epoch ms when the data is upstream. */
+  arrivesAt: number;
 }
 
 export interface FileId {

@@ -32,6 +32,15 @@ function refreshOne(store: Store, item: Item, now: number): void {
   const section = store.section(item.sectionId);
   const root = store.root(item);
   const canFix = section !== undefined && section.kind !== "personal" && !isUnmatched(root);
+  if (item.placeholder) {
+    // Nothing upstream yet: the refresh finishes and changes nothing (see Placeholder).
+    if (!canFix || now * 1000 < item.placeholder.arrivesAt) {
+      bump(item, now);
+      return;
+    }
+    item.title = item.placeholder.title;
+    delete item.placeholder;
+  }
   if (canFix) {
     const hidden = store.lib.hidden.get(item.rk);
     if (!item.thumb && !isLocked(item, "thumb") && !hidden?.unfixable) item.thumb = true;

@@ -374,8 +374,9 @@ export class Renderer {
       grandparentArt: w ? img(show, "art") : undefined,
       grandparentTheme: w ? img(show, "theme") : undefined,
       duration: item.duration,
-      originallyAvailableAt:
-        w && item.year
+      originallyAvailableAt: item.airDate
+        ? item.airDate
+        : w && item.year
           ? `${item.year}-${String(((h >>> 4) % 12) + 1).padStart(2, "0")}-${String(((h >>> 8) % 28) + 1).padStart(2, "0")}`
           : undefined,
       addedAt: item.addedAt,

@@ -49,6 +49,16 @@ export const scanSettingsSchema = z
     itemTimeoutSeconds: z.number().int().min(5).max(3600).default(120),
     /** How long a scan waits for an unreachable Plex to come back before it stops. */
     outageWaitSeconds: z.number().int().min(0).max(3600).default(120),
+    /**
+     * When a placeholder episode is checked again, in minutes after its air date (6 h, 1 day,
+     * 3, 7 and 14 days); after the last, only by hand (src/scan/placeholder.ts).
+     */
+    placeholderCheckOffsetsMinutes: z
+      .array(z.number().int().min(1).max(525_600))
+      .min(1)
+      .max(10)
+      .refine((a) => a.every((m, i) => i === 0 || m > (a[i - 1] as number)), coded("offsets_ascending"))
+      .default([360, 1440, 4320, 10_080, 20_160]),
   })
   .strict();
 

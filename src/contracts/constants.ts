@@ -12,6 +12,9 @@ export const ITEM_STATES = [
   "error",
   // Set aside by hand: no scan refreshes or matches it until it is unignored.
   "ignored",
+  // A placeholder episode whose data is not upstream yet: re-checked on an air-date schedule,
+  // never counted as failed (src/scan/placeholder.ts).
+  "waiting",
 ] as const;
 export type ItemState = (typeof ITEM_STATES)[number];
 
@@ -42,6 +45,8 @@ export const PROBLEM_CODES = [
   "episode_no_summary",
   // Matched to the wrong work: the path's ID contradicts the item's Guid list (src/scan/wrong-match.ts).
   "wrong_match",
+  // A new episode shown as "Episode 4" or "TBA" with no summary: its data is not upstream yet.
+  "placeholder_episode",
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

@@ -14,6 +14,10 @@ export const REASON_CODES = [
   "backoff",
   "matching_off",
   "match_undone_by_person",
+  // A placeholder episode: the next check by the air-date schedule (`until`), or none left
+  // (a person's "check again" only).
+  "waiting_upstream",
+  "waiting_upstream_manual",
   // Dry run and intent.
   "would_refresh",
   "would_match",

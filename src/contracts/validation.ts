@@ -53,6 +53,8 @@ export const VALIDATION_MESSAGES = {
     "use five fields (minute hour day month weekday): a seconds field is not supported",
   cron_invalid: () => "not a valid cron expression",
   cron_too_often: (p) => `runs every ${p.minutes} minutes: schedules may run at most once an hour`,
+  // Scan settings: a schedule of offsets (placeholder re-checks) must rise from one to the next.
+  offsets_ascending: () => "each time must be later than the one before",
   // Addresses and secrets.
   http_url: () => "expected an http:// or https:// URL",
   url_query_or_fragment: () => "must not contain ? or #",

@@ -54,6 +54,8 @@ export interface ItemsTable {
   previous_match_json: string | null;
   /** A person undid the app's match: scans no longer match the item by themselves (006). */
   match_undone_at: number | null;
+  /** A waiting placeholder's next scheduled check, epoch ms; null otherwise (010). */
+  next_check_at: number | null;
 }
 
 export interface ItemHistoryTable {

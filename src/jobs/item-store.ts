@@ -25,6 +25,7 @@ interface KnownRow {
   last_failed_at: number | null;
   ignored_at: number | null;
   match_undone_at: number | null;
+  next_check_at: number | null;
 }
 
 interface UpsertParams {
@@ -49,6 +50,7 @@ interface UpsertParams {
   setMatch: 0 | 1;
   previousMatch: string | null;
   undoneAt: number | null;
+  nextCheckAt: number | null;
 }
 
 interface HistoryParams {
@@ -70,7 +72,7 @@ function itemStatements(sqlite: Sqlite.Database): ItemStatements {
   if (cached) return cached;
   // One JSON array parameter instead of a list of placeholders: the same statement for any page.
   const known = sqlite.prepare<[string], KnownRow>(
-    `select rating_key, state, last_failed_at, ignored_at, match_undone_at from items
+    `select rating_key, state, last_failed_at, ignored_at, match_undone_at, next_check_at from items
      where rating_key in (select value from json_each(?))`,
   );
   // Counters and first-seen times differ between insert and update: a refresh or match counts
@@ -80,10 +82,10 @@ function itemStatements(sqlite: Sqlite.Database): ItemStatements {
   const upsert = sqlite.prepare<[UpsertParams]>(
     `insert into items (rating_key, section_id, library, type, title, year, parent_rating_key, state,
        problems_json, note, reason_json, candidates_json, last_job_id, last_checked_at, attempts,
-       last_failed_at, fixed_at, previous_match_json, match_undone_at)
+       last_failed_at, fixed_at, previous_match_json, match_undone_at, next_check_at)
      values (@ratingKey, @sectionId, @library, @type, @title, @year, @parentRatingKey, @state,
        @problems, @note, @reason, @candidates, @jobId, @at, @attempts, @failedAt, @fixedAt, @previousMatch,
-       @undoneAt)
+       @undoneAt, @nextCheckAt)
      on conflict (rating_key) do update set
        section_id = excluded.section_id, library = excluded.library, type = excluded.type,
        title = excluded.title, year = excluded.year, parent_rating_key = excluded.parent_rating_key,
@@ -94,7 +96,8 @@ function itemStatements(sqlite: Sqlite.Database): ItemStatements {
        last_failed_at = coalesce(excluded.last_failed_at, items.last_failed_at),
        fixed_at = coalesce(excluded.fixed_at, items.fixed_at),
        previous_match_json = iif(@setMatch, excluded.previous_match_json, items.previous_match_json),
-       match_undone_at = iif(@setMatch, excluded.match_undone_at, items.match_undone_at)`,
+       match_undone_at = iif(@setMatch, excluded.match_undone_at, items.match_undone_at),
+       next_check_at = excluded.next_check_at`,
   );
   const history = sqlite.prepare<[HistoryParams]>(
     `insert into item_history (rating_key, job_id, source, at, action, outcome, problems_json, note,
@@ -133,6 +136,7 @@ export class SqliteScanStore implements ScanStore {
         // The ignore list travels with the known states, so triage sees it for every item.
         ...(r.ignored_at !== null ? { ignored: true } : {}),
         ...(r.match_undone_at !== null ? { matchUndone: true } : {}),
+        ...(r.state === "waiting" ? { nextCheckAt: r.next_check_at } : {}),
       });
     return known;
   }
@@ -174,6 +178,8 @@ export class SqliteScanStore implements ScanStore {
       setMatch: r.matchedFrom ? 1 : 0,
       previousMatch: r.matchedFrom ? JSON.stringify(r.matchedFrom) : null,
       undoneAt: r.matchedFrom && r.undone ? r.at : null,
+      // Only a placeholder left waiting has a scheduled check; any other result ends it.
+      nextCheckAt: r.state === "waiting" ? (r.nextCheckAt ?? null) : null,
     };
     const entry: HistoryParams = {
       ratingKey: r.ratingKey,

@@ -44,6 +44,8 @@ export interface PlexItem {
   parentIndex?: number;
   leafCount?: number;
   childCount?: number;
+  /** Air or release date as Plex gives it (`2026-03-14`); a placeholder episode is judged by it. */
+  originallyAvailableAt?: string;
   /** `Guid[].id`, e.g. `imdb://tt0253556`; empty for legacy agents (their id is in `guid`). */
   guids: string[];
   /** Names of locked fields (`Field[]` with `locked`). */
@@ -147,6 +149,7 @@ export function toPlexItem(
     parentIndex: raw.parentIndex,
     leafCount: raw.leafCount,
     childCount: raw.childCount,
+    originallyAvailableAt: raw.originallyAvailableAt,
     guids: [...new Set(raw.Guid.map((g) => g.id))],
     lockedFields: raw.Field.filter((f) => f.locked === true).map((f) => f.name),
     files: [...new Set(files)],
@@ -262,6 +265,8 @@ export function readPlexItem(
   if (leafCount !== undefined) item.leafCount = leafCount;
   const childCount = toNumber(el.childCount);
   if (childCount !== undefined) item.childCount = childCount;
+  const originallyAvailableAt = toText(el.originallyAvailableAt);
+  if (originallyAvailableAt !== undefined) item.originallyAvailableAt = originallyAvailableAt;
   item.guids = guids.length > 1 ? [...new Set(guids)] : guids;
   item.lockedFields = lockedFields;
   item.files = files.length > 1 ? [...new Set(files)] : files;
@@ -304,7 +309,6 @@ export const LISTING_EXCLUDE_FIELDS = [
   "ratingImage",
   "tagline",
   "duration",
-  "originallyAvailableAt",
   "banner",
   "theme",
   "parentKey",

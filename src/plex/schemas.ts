@@ -115,6 +115,7 @@ export const MetadataSchema = z.object({
   parentIndex: num,
   leafCount: num,
   childCount: num,
+  originallyAvailableAt: text,
   Guid: list(GuidSchema),
   Field: list(FieldSchema),
   Media: list(MediaSchema),

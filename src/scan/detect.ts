@@ -2,6 +2,7 @@
 // read from Plex (listed with includeGuids=1) and acts on the answer.
 import { PROBLEM_CODES, type ProblemCode } from "../contracts/constants.js";
 import type { PlexItem } from "../plex/index.js";
+import { isPlaceholderEpisode } from "./placeholder.js";
 import { checkWrongMatch, type WrongMatch } from "./wrong-match.js";
 
 /** Stable problem codes, shown to the user and stored with each item (the API contract's list). */
@@ -26,6 +27,8 @@ export interface DetectContext {
   language?: string | undefined;
   /** Epoch ms; placeholder episodes are recognised only with a clock (they depend on the air date). */
   now?: number | undefined;
+  /** When a placeholder left waiting is checked next (ScanSettings.placeholderCheckOffsetsMinutes). */
+  placeholderCheckOffsetsMinutes?: readonly number[] | undefined;
 }
 
 /** The agents of Personal Media libraries: their items are never matched. */
@@ -98,7 +101,7 @@ function showGuid(item: PlexItem): string | undefined {
  *   ID inside guid and count as matched;
  * - no summary: summary absent or blank.
  * Seasons are checked for a poster only (Plex leaves most season summaries empty); episodes for
- * a poster and a summary.
+ * a poster and a summary, or (given the time) as a placeholder waiting for its data.
  */
 export function detectProblems(item: PlexItem, library: DetectContext = {}): Detection {
   const kind = guidKind(item.guid, library);
@@ -121,6 +124,16 @@ export function detectProblems(item: PlexItem, library: DetectContext = {}): Det
       if (!item.thumb) found.add("season_no_poster");
       break;
     case "episode":
+      // A placeholder's missing summary and thumbnail are the placeholder: one problem, on its
+      // own schedule (src/scan/placeholder.ts), not a refresh at every scan.
+      if (
+        library.now !== undefined &&
+        guidKind(item.grandparentGuid, library) !== "unmatched" &&
+        isPlaceholderEpisode(item, library.language, library.now)
+      ) {
+        found.add("placeholder_episode");
+        break;
+      }
       if (!item.thumb) found.add("episode_no_poster");
       if (!item.summary) found.add("episode_no_summary");
       break;
@@ -155,4 +168,5 @@ export const PROBLEM_TEXT: Record<ProblemCode, string> = {
   episode_no_poster: "episode has no thumbnail",
   episode_no_summary: "episode has no summary",
   wrong_match: "wrong match",
+  placeholder_episode: "placeholder episode (no data upstream yet)",
 };

@@ -2,6 +2,7 @@
 // wait until Plex has finished, re-read the item and judge the result. The outcomes around it
 // (what a dry run would do, a match search that settles without a write) are built here too,
 // so a fix from the UI records exactly what a scan fix records.
+import { DEFAULT_SCAN_SETTINGS } from "../config/settings.js";
 import type { Reason } from "../contracts/index.js";
 import { errorMessage } from "../error-message.js";
 import {
@@ -17,7 +18,8 @@ import type { Completion, CompletionTracker } from "./completion.js";
 import { type DetectContext, type Detection, detectProblems, isUnmatchedGuid } from "./detect.js";
 import type { Candidate, MatchChoice } from "./match-choice.js";
 import { candidateLabel, type Outcome, outcome, type Settled } from "./outcome.js";
-import { describeProblems, verdictAfterFix } from "./policy.js";
+import { airedAt, nextPlaceholderCheck } from "./placeholder.js";
+import { describeProblems, verdictAfterFix, waitingReason } from "./policy.js";
 import { reasonText } from "./reason-text.js";
 import type { MatchRef } from "./store.js";
 import { displayTitle } from "./title.js";
@@ -103,11 +105,16 @@ export function outcomeAfterFix(
     return outcomeAfterUndo(before, after, request.to, afterDetection, late, context);
   if (request.kind === "refresh") {
     const reason = withLate(verdict.reason, late);
-    const label = { fixed: "Fixed", failed: "Still broken", locked: "Locked" }[verdict.state];
+    const label = { fixed: "Fixed", failed: "Still broken", locked: "Locked", waiting: "Waiting" }[
+      verdict.state
+    ];
     const level = verdict.state === "failed" ? "warn" : "info";
-    return outcome(verdict.state, "refresh", reason, problems, {
+    const next = verdict.state === "waiting" ? waitingFor(after, context) : undefined;
+    const said = next ? withLate(next.reason, late) : reason;
+    return outcome(verdict.state, "refresh", said, problems, {
       item: after,
-      log: { level, message: `${label}: ${displayTitle(after)} — ${reasonText(reason)}` },
+      ...(next ? { nextCheckAt: next.at } : {}),
+      log: { level, message: `${label}: ${displayTitle(after)} — ${reasonText(said)}` },
     });
   }
   const label = candidateLabel(request.target);
@@ -127,6 +134,15 @@ export function outcomeAfterFix(
       message: `${matched ? "Matched" : "Match failed"}: ${displayTitle(before)} — ${note}`,
     },
   });
+}
+
+/** A placeholder still without data: when the air-date schedule checks it next, and why it waits. */
+function waitingFor(item: PlexItem, context: DetectContext): { at: number | null; reason: Reason } {
+  const aired = airedAt(item);
+  const offsets =
+    context.placeholderCheckOffsetsMinutes ?? DEFAULT_SCAN_SETTINGS.placeholderCheckOffsetsMinutes;
+  const at = aired === undefined ? null : nextPlaceholderCheck(aired, context.now ?? Date.now(), offsets);
+  return { at, reason: waitingReason(at) };
 }
 
 /** What an item is matched to now, as an undo would restore it: either unmatched form is null. */

@@ -19,6 +19,8 @@ export interface ItemActionDeps {
   signal?: AbortSignal;
   now?: () => number;
   pollMs?: number;
+  /** When a placeholder left waiting is checked next; default the scan settings' default. */
+  placeholderCheckOffsetsMinutes?: readonly number[];
 }
 
 async function load(
@@ -41,7 +43,12 @@ async function fixOne(deps: ItemActionDeps, ratingKey: string, request: FixReque
   );
   try {
     const now = deps.now ?? Date.now;
-    const context = { agent: section?.agent, language: section?.language, now: now() };
+    const context = {
+      agent: section?.agent,
+      language: section?.language,
+      now: now(),
+      placeholderCheckOffsetsMinutes: deps.placeholderCheckOffsetsMinutes,
+    };
     const { outcome } = await fixAndVerify(
       { plex: deps.plex, tracker, signal, timeoutMs: deps.timeoutMs, context },
       item,

@@ -30,6 +30,8 @@ export interface KnownItem {
   ignored?: boolean;
   /** A person undid the app's match: scans no longer match it by themselves. */
   matchUndone?: boolean;
+  /** A waiting placeholder's next scheduled check (epoch ms); null: only a person's check. */
+  nextCheckAt?: number | null;
 }
 
 export type ItemAction = "check" | "refresh" | "match" | "undo_match" | "dry_run" | "skip";
@@ -62,6 +64,8 @@ export interface ItemResult {
   matchedFrom?: MatchRef;
   /** This result is an undo: scans then leave the item's match to a person. */
   undone?: boolean;
+  /** A waiting placeholder's next scheduled check (epoch ms), null when none is left. */
+  nextCheckAt?: number | null;
 }
 
 export interface LogLine {
@@ -92,6 +96,8 @@ export interface Outcome {
   /** A match or an undo changed the item's guid: what it was matched to before. */
   matchedFrom?: MatchRef;
   undone?: boolean;
+  /** A placeholder left waiting: its next scheduled check (epoch ms), null when none is left. */
+  nextCheckAt?: number | null;
 }
 
 /** An outcome with a state to record (everything but "healthy"). */

@@ -65,5 +65,6 @@ export function itemResult(
     at,
     ...(o.matchedFrom ? { matchedFrom: o.matchedFrom } : {}),
     ...(o.undone ? { undone: true } : {}),
+    ...(o.nextCheckAt !== undefined ? { nextCheckAt: o.nextCheckAt } : {}),
   };
 }

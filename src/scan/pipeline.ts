@@ -17,6 +17,9 @@ import type { ScanStore } from "./store.js";
 import { fixPlan, triage } from "./triage.js";
 import { type FixStep, fixStep } from "./wrong-match-fix.js";
 
+/** The settings a verdict needs: when a placeholder left waiting is checked next. */
+type ScheduleSettings = Pick<ScanSettings, "placeholderCheckOffsetsMinutes">;
+
 /** What sends a fix to Plex and waits for it (the batched re-read and the pause are optional). */
 export type FixingTools = Pick<FixDeps, "tracker" | "reread" | "beforeSend">;
 
@@ -54,9 +57,14 @@ export class ItemPipeline {
 
   constructor(private readonly deps: PipelineDeps) {}
 
-  /** What detection needs besides the item: its library's agent and language, and the time. */
-  private context(section: PlexSection | undefined): DetectContext {
-    return { agent: section?.agent, language: section?.language, now: this.deps.now() };
+  /** What judging an item needs besides it: its library's agent and language, the time, the schedule. */
+  private context(section: PlexSection | undefined, settings?: ScheduleSettings): DetectContext {
+    return {
+      agent: section?.agent,
+      language: section?.language,
+      now: this.deps.now(),
+      placeholderCheckOffsetsMinutes: settings?.placeholderCheckOffsetsMinutes,
+    };
   }
 
   /** The item's library: the listed one, or looked up by the item's section id. */
@@ -83,7 +91,7 @@ export class ItemPipeline {
     showIgnored: boolean,
     settings: ScanSettings,
   ): { detection: Detection; verdict: Outcome | "fix" } {
-    const detection = detectProblems(item, this.context(section));
+    const detection = detectProblems(item, this.context(section, settings));
     const verdict = triage({ item, detection, prior, showIgnored, now: this.deps.now(), settings });
     return { detection, verdict };
   }
@@ -107,7 +115,7 @@ export class ItemPipeline {
     }
     if (!("request" in step)) return { outcome: step };
     if (this.deps.fixing === null) return { outcome: step.intent };
-    return this.apply(c.item, detection, step.request, c.section);
+    return this.apply(c.item, detection, step.request, c.section, settings);
   }
 
   /**
@@ -119,11 +127,12 @@ export class ItemPipeline {
     detection: Detection,
     request: FixRequest,
     section?: PlexSection,
+    settings?: ScheduleSettings,
   ): Promise<Attempt> {
     const { fixing, plex, signal, call } = this.deps;
     if (fixing === null) throw new Error("a dry run sends no fix");
     try {
-      const context = this.context(await this.sectionOf({ item, section }));
+      const context = this.context(await this.sectionOf({ item, section }), settings);
       const { outcome, completion } = await fixAndVerify(
         { plex, signal, call, timeoutMs: this.deps.itemTimeoutSeconds * 1000, ...fixing, context },
         item,

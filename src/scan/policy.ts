@@ -32,7 +32,7 @@ export function inRetryPool(known: KnownItem): boolean {
 }
 
 export interface Verdict {
-  state: "fixed" | "failed" | "locked";
+  state: "fixed" | "failed" | "locked" | "waiting";
   remaining: ProblemCode[];
   cleared: ProblemCode[];
   reason: Reason;
@@ -42,6 +42,11 @@ export interface Verdict {
 export function verdictAfterFix(before: Detection, after: Detection): Verdict {
   const remaining = after.problems.filter((p) => !after.locked.includes(p));
   const cleared = before.problems.filter((p) => !after.problems.includes(p));
+  if (remaining.length === 1 && remaining[0] === "placeholder_episode") {
+    // Nothing upstream yet: no failure, the air-date schedule checks it again (the caller
+    // fills in when; see waitingReason).
+    return { state: "waiting", remaining, cleared, reason: { code: "waiting_upstream_manual" } };
+  }
   if (remaining.length === 0 && after.locked.length > 0) {
     // What a refresh could fix is fixed; the rest sits in locked fields.
     return {
@@ -65,6 +70,13 @@ export function verdictAfterFix(before: Detection, after: Detection): Verdict {
     cleared,
     reason: { code: "still_broken", params: { remaining, cleared } },
   };
+}
+
+/** Why a placeholder is left waiting: until its next scheduled check, or for a person's check. */
+export function waitingReason(nextCheckAt: number | null | undefined): Reason {
+  return typeof nextCheckAt === "number"
+    ? { code: "waiting_upstream", params: { until: new Date(nextCheckAt).toISOString() } }
+    : { code: "waiting_upstream_manual" };
 }
 
 /** The problems as English text, joined for a note or a log line. */

@@ -29,6 +29,10 @@ export function reasonText(r: Reason): string {
       return `locked field: ${text("locked")}; unlock it in Plex to allow a fix`;
     case "backoff":
       return `failed recently; waiting${p.until ? ` until ${text("until")}` : ""} before the next try`;
+    case "waiting_upstream":
+      return `placeholder episode: waiting for upstream data; next check ${text("until")}`;
+    case "waiting_upstream_manual":
+      return "placeholder episode: waiting for upstream data; no further scheduled check, check again by hand";
     case "matching_off":
       return "unmatched; automatic matching is switched off";
     case "match_undone_by_person":

@@ -58,6 +58,8 @@ export const STAT_OF_STATE: Record<ItemState, keyof ScanStats> = {
   skipped: "skipped",
   error: "errors",
   ignored: "skipped",
+  // Waiting for upstream data is no failure: it counts with the items left alone.
+  waiting: "skipped",
 };
 
 export function summarizeStats(s: ScanStats): string {

@@ -4,7 +4,8 @@ import type { ScanSettings } from "../config/settings.js";
 import type { PlexItem } from "../plex/index.js";
 import { type Detection, isFullyLocked } from "./detect.js";
 import { HEALTHY, type Outcome, outcome } from "./outcome.js";
-import { describeProblems, inBackoff, type KnownItem, retryAt } from "./policy.js";
+import { placeholderDue } from "./placeholder.js";
+import { describeProblems, inBackoff, type KnownItem, retryAt, waitingReason } from "./policy.js";
 import { displayTitle } from "./title.js";
 
 export interface TriageInput {
@@ -58,6 +59,12 @@ export function triage({
     return outcome("locked", "check", { code: "locked_fields", params: { locked: d.locked } }, d.problems, {
       log: { level: "info", message: `Locked: ${displayTitle(item)} (${fields})` },
     });
+  }
+  if (d.problems.includes("placeholder_episode")) {
+    // Refreshed once when found, then only when its air-date schedule says (or by hand): a
+    // scan or watch event in between leaves it, and its row, as they are.
+    if (prior?.state !== "waiting" || placeholderDue(prior.nextCheckAt, now)) return "fix";
+    return outcome("waiting", "skip", waitingReason(prior.nextCheckAt), d.problems, { record: false });
   }
   if (inBackoff(prior, now, settings.backoffHours)) {
     const at = prior ? retryAt(prior, settings.backoffHours) : undefined;

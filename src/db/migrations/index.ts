@@ -7,6 +7,7 @@ import * as m006 from "./006_match_undo.js";
 import * as m007 from "./007_history_source.js";
 import * as m008 from "./008_reason_codes.js";
 import * as m009 from "./009_job_error_reason.js";
+import * as m010 from "./010_placeholder_check.js";
 
 // Ordered by name; never edit a migration that has shipped, add a new one.
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   "007_history_source": m007,
   "008_reason_codes": m008,
   "009_job_error_reason": m009,
+  "010_placeholder_check": m010,
 };

@@ -9,6 +9,7 @@ import {
   IconEye,
   IconEyeOff,
   IconFlask,
+  IconHourglass,
   IconLock,
   IconPlayerSkipForward,
   IconPlayerStop,
@@ -30,6 +31,7 @@ export const ITEM_STATE_LOOK: Record<ItemState, { color: string; icon: Icon }> =
   skipped: { color: "gray", icon: IconPlayerSkipForward },
   error: { color: "red", icon: IconAlertTriangle },
   ignored: { color: "dark", icon: IconEyeOff },
+  waiting: { color: "cyan", icon: IconHourglass },
 };
 
 export function ItemStateBadge({ state, ...props }: { state: ItemState } & BadgeProps) {

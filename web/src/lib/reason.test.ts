@@ -14,6 +14,8 @@ const SAMPLES: Record<(typeof REASON_CODES)[number], Reason["params"]> = {
   locked_fields: { locked: ["no_poster"] },
   backoff: { until: "2026-12-08T10:00:00.000Z" },
   matching_off: undefined,
+  waiting_upstream: { until: "2026-12-08T06:00:00.000Z" },
+  waiting_upstream_manual: undefined,
   match_undone_by_person: undefined,
   would_refresh: { problems: ["no_poster", "no_summary"] },
   would_match: { to: "Heat (1995)", guid: "plex://movie/1", by: { code: "exact_title_near_year" } },
