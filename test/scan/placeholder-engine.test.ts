@@ -164,6 +164,29 @@ describe("placeholder episodes (issue 22 §2)", () => {
     for (const k of placeholders) expect(after.get(k)?.state).toBe("fixed");
   }, 60_000);
 
+  it("one simulated day of hourly scans and watch events: 2 refreshes per placeholder (found, then + 6 h)", async () => {
+    // Data that never arrives within the day: the cost of waiting alone.
+    const { emulator, h, placeholders, air } = await setup(10 * 24 * HOUR);
+    const offsets = scanSettingsSchema.parse({}).placeholderCheckOffsetsMinutes;
+    const c = clock(air + 30 * MIN);
+    let failed = 0;
+    for (let hour = 0; hour < 24; hour++) {
+      c.set(air + 30 * MIN + hour * HOUR);
+      failed += (await h.scan({}, { now: c.now })).stats.failed;
+      await watchEvent(emulator, h, placeholders, c.now, offsets);
+    }
+    const rows = await refreshesOf(h, placeholders);
+    const perItem = placeholders.map(
+      (k) => rows.filter((r) => r.rating_key === k && r.action === "refresh").length,
+    );
+    // Found at +0.5 h, then due at +6 h and at +1 day (the last scan runs at +23.5 h: not yet).
+    expect(perItem).toEqual([2, 2, 2]);
+    expect(failed).toBe(0);
+    console.log(
+      `placeholder refreshes over one simulated day (24 scans, 24 watch events each): ${perItem.join(", ")}`,
+    );
+  }, 120_000);
+
   it("'check again' refreshes at once, outside the schedule, and fixes an arrived placeholder", async () => {
     const { h, placeholders, air, arrived } = await setup(1500);
     const c = clock(air + 2 * MIN);
