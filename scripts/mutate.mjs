@@ -27,9 +27,13 @@ const rows = [];
 const started = Date.now();
 for (const group of groups) {
   const t0 = Date.now();
+  // The group's tests reach vitest through its config (vitest.mutate.config.ts), not Stryker's
+  // `testFiles`: with `testFiles`, Stryker 9.6 activates static mutants (module-level values)
+  // only after the module was loaded, so they survive whatever the tests check
+  // (stryker-js#6144). The test runner processes inherit this variable.
+  process.env.PSR_MUTATE_TEST_FILES = group.testFiles.join(",");
   const results = await new Stryker({
     mutate: group.mutate,
-    testFiles: group.testFiles,
     ...(concurrency === undefined ? {} : { concurrency }),
     htmlReporter: { fileName: `reports/mutation/${group.name}.html` },
     jsonReporter: { fileName: `reports/mutation/${group.name}.json` },
