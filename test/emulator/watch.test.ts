@@ -237,7 +237,7 @@ describe("watch mode against the emulator", () => {
     await quiet();
     const before = { ...events() };
     stack.emulator.resetStats();
-    const started = await api("POST", "/api/scans", {});
+    const started = await api("POST", "/api/scans", { dryRun: false });
     expect(started.status).toBe(202);
     await waitFor("the scan", async () => {
       const scan = await api("GET", `/api/scans/${started.body.id}`);
