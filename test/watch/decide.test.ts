@@ -12,6 +12,7 @@ import {
   classifyEntry,
   DEFAULT_TRACKER_OPTIONS,
   type DueGroup,
+  dayOf,
   nextMark,
   type WatchEntry,
   WatchTracker,
@@ -68,8 +69,38 @@ describe("classifyEntry", () => {
     ["a track", entry({ type: 10 }), { ignored: "not_library" }],
     ["a delete", entry({ type: -1, state: 9, metadataState: "deleted" }), { ignored: "not_library" }],
     ["a library this app does not scan", entry({ sectionId: "7" }), { ignored: "other_section" }],
+    [
+      "state 0 while still loading is not new",
+      entry({ metadataState: "loading" }),
+      { ignored: "processing" },
+    ],
+    [
+      "state 3 with neither state field is not done",
+      entry({ state: 3, metadataState: undefined }),
+      { ignored: "processing" },
+    ],
   ])("%s", (_name, input, expected) => {
     expect(classifyEntry(input, scanned)).toMatchObject(expected);
+  });
+
+  it.each([
+    {
+      name: "a movie is its own group, whatever parent the frame names",
+      input: entry({ ratingKey: "5", sectionId: "2", parentRatingKey: "4", rootRatingKey: "3" }),
+      expected: { kind: "created", ratingKey: "5", sectionId: "2", type: "movie", group: "5" },
+    },
+    {
+      name: "an episode without its show's key falls back to its season's",
+      input: entry({ type: 4, ratingKey: "12", parentRatingKey: "11", state: 5, metadataState: undefined }),
+      expected: { kind: "done", ratingKey: "12", sectionId: "1", type: "episode", group: "11" },
+    },
+    {
+      name: "an episode without either groups alone",
+      input: entry({ type: 4, ratingKey: "12" }),
+      expected: { kind: "created", ratingKey: "12", sectionId: "1", type: "episode", group: "12" },
+    },
+  ])("$name", ({ input, expected }) => {
+    expect(classifyEntry(input, scanned)).toEqual(expected);
   });
 });
 
@@ -239,6 +270,63 @@ describe("WatchTracker", () => {
     expect(t.oldestCreatedAt()).toBe(10);
   });
 
+  it("on a real clock: a created repeated at once is a repeat after the check, one after the window is not", () => {
+    const t0 = 1_800_000_000_000;
+    const t = new WatchTracker(opts);
+    t.onEntry(movie("1"), t0);
+    t.onEntry(movie("1", "done"), t0 + 1000);
+    expect(t.takeDue(t0 + 11_000)).toHaveLength(1);
+    expect(t.onEntry(movie("1"), t0 + 20_000)).toEqual(["repeat"]);
+    expect(t.takeDue(t0 + 30_000)).toEqual([]);
+    expect(t.onEntry(movie("1"), t0 + 40_000)).toEqual(["repeat"]);
+    expect(t.onEntry(movie("1"), t0 + 11_000 + opts.repeatMs)).toEqual(["tracked"]);
+  });
+
+  it("the next due time is the earliest of all groups", () => {
+    const t = new WatchTracker(opts);
+    t.onEntry(movie("1"), 0);
+    t.onEntry(movie("2"), 10);
+    expect(t.nextDueAt()).toBe(120_000);
+    t.onEntry(movie("2", "done"), 20);
+    expect(t.nextDueAt()).toBe(10_020);
+    expect(new WatchTracker(opts).nextDueAt()).toBeUndefined();
+  });
+
+  it("items tracked with an earlier time (a catch-up) are handed over oldest first", () => {
+    const t = new WatchTracker(opts);
+    t.onEntry(movie("live"), 100_000);
+    t.onEntry(movie("missed"), 50_000);
+    expect(t.oldestCreatedAt()).toBe(50_000);
+    expect(t.takeDue(300_000).map((g) => g.key)).toEqual(["missed", "live"]);
+    expect(t.oldestCreatedAt()).toBeUndefined();
+  });
+
+  it("when full, hands over the group created first, not the one tracked first", () => {
+    const t = new WatchTracker({ ...opts, maxTracked: 2 });
+    t.onEntry(movie("a"), 100);
+    t.onEntry(movie("b"), 50);
+    expect(t.onEntry(movie("c"), 200)).toEqual(["overflow", "tracked"]);
+    expect(t.takeDue(300).map((g) => [g.key, g.early])).toEqual([["b", true]]);
+  });
+
+  it("counts an item handed over early in the oldest time until it is taken", () => {
+    const t = new WatchTracker({ ...opts, maxTracked: 1 });
+    t.onEntry(movie("1"), 0);
+    t.onEntry(movie("2"), 10);
+    expect(t.oldestCreatedAt()).toBe(0);
+    const later = new WatchTracker({ ...opts, maxTracked: 1 });
+    later.onEntry(movie("2"), 10);
+    later.onEntry(movie("1"), 0); // a catch-up item, older than the one handed over
+    expect(later.oldestCreatedAt()).toBe(0);
+  });
+
+  it("with no room at all, each item goes straight through", () => {
+    const t = new WatchTracker({ ...opts, maxTracked: 0 });
+    expect(t.onEntry(movie("1"), 0)).toEqual(["overflow", "tracked"]);
+    expect(t.onEntry(movie("2"), 5)).toEqual(["overflow", "tracked"]);
+    expect(t.takeDue(5).map((g) => g.key)).toEqual(["1"]);
+  });
+
   it("applies a new settle time to items already settling", () => {
     const t = new WatchTracker(opts);
     t.onEntry(movie("1"), 0);
@@ -269,6 +357,31 @@ describe("CheckQueue", () => {
     expect(q.shift()?.key).toBe("d");
     expect(q.shift()).toBeUndefined();
   });
+
+  it("a merged group holds both groups' items once, from the earlier time", () => {
+    const q = new CheckQueue(5);
+    q.push({ ...group("show", 5), ratingKeys: ["e1", "e2"] });
+    q.push({ ...group("show", 1), ratingKeys: ["e2", "e3"] });
+    q.push({ ...group("show", 9), ratingKeys: ["e4"] });
+    expect(q.shift()).toEqual({ ...group("show", 1), ratingKeys: ["e1", "e2", "e3", "e4"] });
+  });
+
+  it("keeps its own copy of a group's items", () => {
+    const q = new CheckQueue(5);
+    const pushed = group("a");
+    q.push(pushed);
+    pushed.ratingKeys.push("changed later");
+    expect(q.shift()?.ratingKeys).toEqual(["a"]);
+  });
+
+  it("the oldest waiting time is the smallest, in any order", () => {
+    const q = new CheckQueue(5);
+    q.push(group("a", 9));
+    q.push(group("b", 3));
+    q.push(group("c", 7));
+    expect(q.oldestCreatedAt()).toBe(3);
+    expect(new CheckQueue(5).oldestCreatedAt()).toBeUndefined();
+  });
 });
 
 describe("the catch-up mark", () => {
@@ -285,6 +398,8 @@ describe("the catch-up mark", () => {
     [undefined, undefined],
     [0, undefined],
     [Number.NaN, undefined],
+    [Number.POSITIVE_INFINITY, undefined],
+    [-5, undefined],
     [1_700_000_000, 1_700_000_000],
   ])("catches up from %s → %s", (stored, since) => {
     expect(catchUpSince(stored)).toBe(since);
@@ -299,6 +414,9 @@ describe("the catch-up mark", () => {
         { ratingKey: "3", type: "episode", sectionId: "2", addedAt: now - 400_000, showKey: "9" },
         { ratingKey: "4", type: "episode", sectionId: "2", addedAt: now - 300_000, showKey: "9" },
         { ratingKey: "5", type: "season", sectionId: "2", addedAt: now - 300_000, showKey: "9" },
+        // Exactly the no-done time ago: no longer in Plex's hands.
+        { ratingKey: "6", type: "show", sectionId: "2", addedAt: now - 120_000, showKey: undefined },
+        { ratingKey: "7", type: "episode", sectionId: "2", addedAt: now - 200_000, showKey: undefined },
       ],
       now,
       120_000,
@@ -313,7 +431,19 @@ describe("the catch-up mark", () => {
     expect(plan.check).toEqual([
       { key: "2", sectionId: "1", ratingKeys: ["2"], createdAt: now - 500_000, early: false },
       { key: "9", sectionId: "2", ratingKeys: ["3", "4"], createdAt: now - 400_000, early: false },
+      { key: "6", sectionId: "2", ratingKeys: ["6"], createdAt: now - 120_000, early: false },
+      { key: "7", sectionId: "2", ratingKeys: ["7"], createdAt: now - 200_000, early: false },
     ]);
+  });
+});
+
+describe("dayOf", () => {
+  it.each([
+    { at: new Date(2026, 0, 5, 0, 0, 0), day: "2026-01-05" },
+    { at: new Date(2026, 11, 31, 23, 59, 59), day: "2026-12-31" },
+    { at: new Date(2026, 8, 9, 12), day: "2026-09-09" },
+  ])("$day", ({ at, day }) => {
+    expect(dayOf(at.getTime())).toBe(day);
   });
 });
 
