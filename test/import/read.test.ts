@@ -1,6 +1,14 @@
 // The import reader's own edges, on real files: settings.json as text, the SQLite file opened
 // read-only, and the original's folder left exactly as it was found.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import Sqlite from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
@@ -55,7 +63,20 @@ describe("readSettingsJson", () => {
     writeFileSync(path, "");
     const r = refusal(() => readSettingsJson(path));
     expect(r.reason).toBe("not_json");
-    expect(r.message).not.toMatch(/\(line \d+/);
+    expect(r.message).toBe(`${path}: invalid JSON: Unexpected end of JSON input`);
+  });
+
+  it("only a leading byte-order mark is dropped; one inside a value stays", () => {
+    const path = join(folder(), "settings.json");
+    writeFileSync(path, `{"theme": "a\uFEFFb"}`);
+    expect(readSettingsJson(path)).toEqual({ theme: "a\uFEFFb" });
+  });
+
+  it("a null as deep as the limit allows is read (only arrays and objects count)", () => {
+    const path = join(folder(), "settings.json");
+    const text = `${"[".repeat(32)}null${"]".repeat(32)}`;
+    writeFileSync(path, text);
+    expect(readSettingsJson(path)).toEqual(JSON.parse(text));
   });
 
   it.each([
@@ -106,6 +127,14 @@ describe("readLegacyDir", () => {
     expect(refusal(() => readLegacyDir(path))).toMatchObject({
       reason: "no_files",
       message: `${path}: not a directory`,
+    });
+  });
+
+  it("a folder with neither file says what it looked for", () => {
+    const dir = folder();
+    expect(refusal(() => readLegacyDir(dir))).toMatchObject({
+      reason: "no_files",
+      message: expect.stringContaining("neither settings.json nor refresh_state.db found"),
     });
   });
 
@@ -166,6 +195,73 @@ describe("readStateDb", () => {
       reason: "wrong_tables",
       problems: [{ field: "media_state", message: expect.stringMatching(/\(tables: none\)$/) }],
     });
+  });
+
+  it("a database with other tables lists them", () => {
+    const dir = folder();
+    const path = join(dir, "refresh_state.db");
+    new Sqlite(path).exec("create table alpha (a); create table beta (b)").close();
+    expect(refusal(() => readStateDb(path)).problems).toEqual([
+      {
+        field: "media_state",
+        message: "table not found; is this the original's refresh_state.db? (tables: alpha, beta)",
+      },
+    ]);
+  });
+
+  it("a path with no file is refused and no file is made", () => {
+    const dir = folder();
+    const path = join(dir, "refresh_state.db");
+    expect(refusal(() => readStateDb(path)).reason).toBe("not_sqlite");
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("a SQLite file whose schema page is broken is damaged, not 'not SQLite'", () => {
+    const dir = folder();
+    const path = writeOriginalDb(dir);
+    new Sqlite(path).pragma("journal_mode = DELETE");
+    const bytes = readFileSync(path);
+    bytes.fill(0xff, 100, 4096); // page 1 after the file header: sqlite_schema's b-tree
+    writeFileSync(path, bytes);
+    const r = refusal(() => readStateDb(path));
+    // SQLite's own SQLITE_CORRUPT, before any check of ours could run.
+    expect(r).toMatchObject({
+      reason: "damaged",
+      message: expect.stringContaining("cannot read the SQLite database:"),
+    });
+  });
+
+  it("opens read-only: a copy with unsaved WAL pages is read and left unchanged", () => {
+    const live = folder();
+    const path = writeOriginalDb(live);
+    const writer = new Sqlite(path);
+    cleanups.push(() => writer.close());
+    writer.pragma("wal_autocheckpoint = 0");
+    writer.prepare("insert into media_state(rating_key, state) values (?, ?)").run("in-wal", "fixed");
+    // The folder as a backup taken while the original ran: the database and its -wal.
+    const copy = folder();
+    const copied = join(copy, "refresh_state.db");
+    copyFileSync(path, copied);
+    copyFileSync(`${path}-wal`, `${copied}-wal`);
+    const before = [readFileSync(copied), readFileSync(`${copied}-wal`)];
+    expect(readStateDb(copied).mediaState.rows.map((r) => r.rating_key)).toContain("in-wal");
+    expect([readFileSync(copied), readFileSync(`${copied}-wal`)]).toEqual(before);
+    expect(readdirSync(copy).sort()).toEqual(["refresh_state.db", "refresh_state.db-wal"]);
+  });
+
+  it("keeps the empty WAL files of a connection that is still open", () => {
+    const dir = folder();
+    const path = writeOriginalDb(dir);
+    const other = new Sqlite(path);
+    cleanups.push(() => other.close());
+    other.pragma("wal_checkpoint(TRUNCATE)");
+    expect(statSync(`${path}-wal`).size).toBe(0);
+    readStateDb(path);
+    expect(readdirSync(dir).sort()).toEqual([
+      "refresh_state.db",
+      "refresh_state.db-shm",
+      "refresh_state.db-wal",
+    ]);
   });
 
   it("leaves the original's folder as it was: the WAL files it made are removed", () => {
