@@ -92,6 +92,8 @@ export const applyJobStatsSchema = z.object({
   fromJobId: z.number(),
   total: z.number(),
   done: z.number(),
+  /** Fixed by this job (items healthy by now are counted apart). */
+  fixed: z.number(),
   healthyNow: z.number(),
   gone: z.number(),
 });

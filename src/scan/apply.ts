@@ -49,7 +49,7 @@ export function runApply(plan: ApplyPlan, deps: ApplyDeps): Promise<RunOutcome<A
     `${total} item${total === 1 ? "" : "s"} proposed by dry run ${plan.fromJobId}, concurrency ${deps.settings.concurrency}`,
     () => run.run(),
     () =>
-      `${a.done} of ${a.total} done, ${a.healthyNow} healthy by now, ${a.gone} gone from Plex; ${summarizeStats(run.loop.stats)}`,
+      `${a.done} of ${a.total} done, ${a.fixed} fixed, ${a.healthyNow} healthy by now, ${a.gone} gone from Plex; ${summarizeStats(run.loop.stats)}`,
   );
 }
 
@@ -67,6 +67,7 @@ class ApplyRun {
       fromJobId: plan.fromJobId,
       total: plan.ratingKeys.length,
       done: 0,
+      fixed: 0,
       healthyNow: 0,
       gone: 0,
     };
@@ -131,7 +132,10 @@ class ApplyRun {
       await this.pipeline.settle(c, attempt.outcome);
       loop.fail(attempt.fatal);
     } else if (attempt.outcome.reason.code === "healthy_on_recheck") {
+      // Counted apart from the fixes this job made (the scan's figures count both as fixed).
       this.stats.apply.healthyNow++;
+    } else if (attempt.outcome.state === "fixed") {
+      this.stats.apply.fixed++;
     }
     this.count();
   }

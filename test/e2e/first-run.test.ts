@@ -214,6 +214,14 @@ describe("the first run", () => {
     const id = Number((await follow.getAttribute("href"))?.split("/").pop());
     const job = await stack.waitForScan(id, 90_000);
     expect(job).toMatchObject({ status: "success", source: "apply", settings: { dryRun: false } });
+    // Its own summary toast when it ends, with this job's figures.
+    const toast = page.getByRole("alert").filter({ hasText: `Apply dry run fixes finished (job #${id})` });
+    await toast.waitFor({ timeout: 30_000 });
+    const apply = (job.stats as unknown as { apply: { fixed: number; healthyNow: number } }).apply;
+    await expect
+      .poll(() => toast.innerText(), UNTIL)
+      .toContain(`${apply.fixed} fixed, ${apply.healthyNow} healthy by now`);
+    await screenshot(page, "apply-fixes-summary-desktop");
     // Fixed in Plex: every proposal a refresh can repair.
     for (const k of repairable) expect(truth().get(k)?.currentKinds, k).toEqual([]);
     // Jobs names the job; the dashboard no longer offers the fixes.

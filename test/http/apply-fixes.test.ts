@@ -121,9 +121,10 @@ describe("POST /api/scans/:id/apply", () => {
     expect(states).not.toContain("would_fix");
     expect(states.filter((s) => s === "fixed").length).toBeGreaterThan(dry.wouldFix / 2);
     expect(job.stats.fixed).toBe(states.filter((s) => s === "fixed").length);
+    expect(job.stats.apply.fixed).toBe(job.stats.fixed - 1);
     const log = (await api("GET", `/api/scans/${job.id}/log`)).body.lines.join("\n");
     expect(log).toContain(`Apply fixes started: ${dry.wouldFix} items proposed by dry run ${dry.id}`);
-    expect(log).toMatch(/Apply fixes finished: \d+ of \d+ done, 1 healthy by now/);
+    expect(log).toMatch(/Apply fixes finished: \d+ of \d+ done, \d+ fixed, 1 healthy by now/);
     expect(log).not.toContain(stack.emulator.token);
   }, 60_000);
 

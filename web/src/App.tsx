@@ -8,6 +8,7 @@ import { ApiError } from "./api/errors";
 import { keys } from "./api/queries";
 import { RequireAuth } from "./auth/RequireAuth";
 import { AppLayout } from "./components/AppLayout";
+import { ApplySummary } from "./components/ApplySummary";
 import { PageErrorBoundary } from "./components/PageErrorBoundary";
 import { LiveProvider } from "./events/LiveProvider";
 import { Dashboard } from "./pages/Dashboard";
@@ -82,6 +83,7 @@ export function App() {
                       <LiveProvider>
                         <AppLayout />
                         <BulkSummary />
+                        <ApplySummary />
                       </LiveProvider>
                     </SetupGate>
                   </RequireAuth>

@@ -12,6 +12,7 @@ import type { ScanResource } from "../../../src/contracts/schemas";
 import { errorMessage } from "../api/errors";
 import { useApplyFixes } from "../api/queries";
 import { formatNumber } from "../lib/format";
+import { announceApplyJob } from "./ApplySummary";
 import { ConfirmModal } from "./ConfirmModal";
 
 /** How many fixes a finished dry run proposed; 0 for any other job. */
@@ -38,6 +39,7 @@ export function ApplyFixes({ scan }: { scan: ScanResource }) {
     if (apply.isPending) return;
     apply.mutate(scan.id, {
       onSuccess: (started) => {
+        announceApplyJob(started.id);
         close();
         notifications.show({
           color: "blue",
