@@ -322,3 +322,116 @@ describe("masking", () => {
     if (masked.length === 0) expect(notificationSettingsSchema.parse(restored)).toEqual(full);
   });
 });
+
+describe("the edges of masking and restoring", () => {
+  it("reads the Telegram variables with their spaces trimmed, and warns of both bad values at once", () => {
+    const s = notificationSettingsFromEnv({
+      TELEGRAM_BOT_TOKEN: ` ${BOT_TOKEN} `,
+      TELEGRAM_CHAT_ID: " -100123 ",
+    });
+    expect([s.telegram.botToken, s.telegram.chatId]).toEqual([BOT_TOKEN, "-100123"]);
+    const warnings: string[] = [];
+    notificationSettingsFromEnv({ TELEGRAM_BOT_TOKEN: "oops", TELEGRAM_CHAT_ID: "my chat" }, (m) =>
+      warnings.push(m),
+    );
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^Telegram notifications stay off: TELEGRAM_BOT_TOKEN: .+; TELEGRAM_CHAT_ID: .+$/,
+    );
+  });
+
+  it("without a warning callback, bad variables still leave Telegram off", () => {
+    expect(notificationSettingsFromEnv({ TELEGRAM_BOT_TOKEN: BOT_TOKEN })).toEqual(
+      DEFAULT_NOTIFICATION_SETTINGS,
+    );
+    expect(notificationSettingsFromEnv({ TELEGRAM_BOT_TOKEN: "oops", TELEGRAM_CHAT_ID: "1" })).toEqual(
+      DEFAULT_NOTIFICATION_SETTINGS,
+    );
+  });
+
+  it.each([
+    { url: "https://user@example.com/", masked: "https://example.com/••••" },
+    { url: "https://:pw@example.com/", masked: "https://example.com/••••" },
+    { url: "https://example.com/?k=v", masked: "https://example.com/••••" },
+    { url: "https://example.com/#frag", masked: "https://example.com/••••" },
+    { url: "not a url", masked: "••••" },
+  ])("maskUrl($url) = $masked", ({ url, masked }) => {
+    expect(maskUrl(url)).toBe(masked);
+  });
+
+  it("a webhook with more than 20 headers is refused with the limit", () => {
+    const headers = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`X-H${i}`, "v"]));
+    expect(issues({ webhook: { headers } })).toEqual(['webhook.headers header_count {"maximum":20}']);
+    expect(issues({ webhook: { headers: Object.fromEntries(Object.entries(headers).slice(1)) } })).toEqual(
+      [],
+    );
+  });
+
+  it("settings without an ntfy token or webhook headers stay without them", () => {
+    const masked = maskNotificationSecrets(settings({}));
+    expect("token" in masked.ntfy).toBe(false);
+    expect("headers" in masked.webhook).toBe(false);
+  });
+
+  it.each([
+    { name: "not an object", body: "text" },
+    { name: "a list", body: ["a"] },
+    { name: "null", body: null },
+  ])("a body that is $name is passed on as it is", ({ body }) => {
+    expect(restoreMaskedSecrets(body, settings({}))).toBe(body);
+  });
+
+  it.each([
+    { name: "a section that is a list", body: { telegram: ["••••p-42"] } },
+    { name: "a section that is null", body: { ntfy: null } },
+    {
+      name: "headers that are a list",
+      body: { webhook: { url: "https://hooks.example.com/p", headers: ["x"] } },
+    },
+  ])("odd sections are left for validation to refuse: $name", ({ body }) => {
+    const current = settings({
+      telegram: { botToken: BOT_TOKEN },
+      ntfy: { token: NTFY_TOKEN },
+      webhook: { url: "https://hooks.example.com/p", headers: { "X-Api-Key": "SECRETkey1234" } },
+    });
+    expect(restoreMaskedSecrets(body, current)).toEqual(body);
+  });
+
+  it("nothing is restored where nothing is stored: an empty token's mask stays what was sent", () => {
+    const body = { telegram: { botToken: "" }, ntfy: { token: "••••" } };
+    expect(restoreMaskedSecrets(body, settings({}))).toEqual(body);
+  });
+
+  it("an API base that is not text is another destination", () => {
+    const current = settings({ telegram: { botToken: BOT_TOKEN } });
+    const body = { telegram: { botToken: maskSecret(BOT_TOKEN), apiBase: 42 } };
+    expect(unrestoredMasks(restoreMaskedSecrets(body, current))).toEqual(["notifications.telegram.botToken"]);
+  });
+
+  it("only the headers the client sent back masked are restored; new ones are kept as sent", () => {
+    const current = settings({
+      webhook: { url: "https://hooks.example.com/p", headers: { "X-Api-Key": "SECRETkey1234" } },
+    });
+    const body = {
+      webhook: {
+        url: "https://hooks.example.com/p",
+        headers: { "X-Api-Key": "••••1234", "X-New": "••••1234" },
+      },
+    };
+    expect(restoreMaskedSecrets(body, current)).toEqual({
+      webhook: {
+        url: "https://hooks.example.com/p",
+        headers: { "X-Api-Key": "SECRETkey1234", "X-New": "••••1234" },
+      },
+    });
+    // Stored without headers: the masks stay.
+    expect(restoreMaskedSecrets(body, settings({ webhook: { url: "https://hooks.example.com/p" } }))).toEqual(
+      body,
+    );
+  });
+
+  it("names masks at the top level and in nested sections by their path", () => {
+    expect(unrestoredMasks("••••")).toEqual(["notifications"]);
+    expect(unrestoredMasks({ a: { b: "x••••" }, c: "plain" })).toEqual(["notifications.a.b"]);
+  });
+});
