@@ -47,7 +47,7 @@ for (const [key, text] of en) {
 }
 // The German glossary (web/src/i18n/GLOSSARY.md): "du", never "Sie", and one word per term.
 const FORMAL = /\b(Sie|Ihnen|Ihre?[mnrs]?)\b/;
-const NOT_OURS = /\b(Bibliothek\w*|Dashboard|Behoben|behoben\w*|Testlauf)\b/;
+const NOT_OURS = /(\w*[Bb]ibliothek\w*|\bDashboard\b|\b[Bb]ehoben\w*|\bTestlauf\b)/;
 for (const [key, text] of de) {
   if (FORMAL.test(text))
     problems.push(`i18n: de "${key}" addresses the reader as "Sie"; the glossary says "du"`);

@@ -19,7 +19,7 @@ import { notifications } from "@mantine/notifications";
 import { IconCalendarOff, IconCalendarTime, IconPlayerPlay, IconPlayerStop } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router";
+import { Link, useNavigate } from "react-router";
 import { BULK_SOURCE } from "../../../src/contracts/bulk-constants";
 import type {
   ScanResource,
@@ -275,6 +275,7 @@ function ScanControls({
   firstScanPending?: boolean | undefined;
 }) {
   const { t } = useTranslation();
+  const navigate = useNavigate();
   const [startOpen, start] = useDisclosure(false);
   const [cancelOpen, cancel] = useDisclosure(false);
   const [dryRun, setDryRun] = useState<boolean | null>(null);
@@ -296,7 +297,14 @@ function ScanControls({
             color: "red",
             title: t("errors.title"),
             message: runningId ? (
-              <Anchor component={Link} to={`/jobs/${runningId}`}>
+              // Toasts live outside the router: a plain link, followed in the app.
+              <Anchor
+                href={`/jobs/${runningId}`}
+                onClick={(event) => {
+                  event.preventDefault();
+                  void navigate(`/jobs/${runningId}`);
+                }}
+              >
                 {errorMessage(t, error)}
               </Anchor>
             ) : (
