@@ -60,11 +60,15 @@ export function idLookupTitle(id: ExternalId): string {
  * Folds a title for comparison: Unicode-normalised, accents removed, lower case, "&" as "and",
  * punctuation dropped, a leading English/German article dropped, whitespace collapsed.
  */
+const LETTER_FOLDS: Record<string, string> = { æ: "ae", ø: "o", œ: "oe", ß: "ss", ł: "l", đ: "d", þ: "th" };
+
 export function normaliseTitle(title: string): string {
   return title
     .normalize("NFKD")
     .replace(/\p{M}+/gu, "")
     .toLowerCase()
+    // Letters that carry no separable accent, spelled as agents and file names spell them.
+    .replace(/[æøœßłđþ]/g, (c) => LETTER_FOLDS[c] ?? c)
     .replace(/&/g, " and ")
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim()

@@ -47,6 +47,8 @@ describe("normaliseTitle", () => {
     ["  Léon:  The Professional ", "leon the professional"],
     ["千と千尋の神隠し", "千と千尋の神隠し"],
     ["!!!", ""],
+    ["Ærø Ø", "aero o"],
+    ["Straße", "strasse"],
   ])("%s → %s", (input, output) => {
     expect(normaliseTitle(input)).toBe(output);
   });
