@@ -243,7 +243,8 @@ export default function JobDetailPage() {
           </Stack>
         )}
         {s.error && (
-          <Text size="sm" c="red.text" mt="xs">
+          // The CSS variable, not c="red.text": Mantine's color prop throws on that name.
+          <Text size="sm" mt="xs" style={{ color: "var(--mantine-color-red-text)" }}>
             {jobErrorText(t, lang, s)}
           </Text>
         )}
