@@ -41,6 +41,7 @@ import { RelativeTime } from "../components/RelativeTime";
 import { WatchCard } from "../components/WatchCard";
 import { useLiveLog, useLiveScheduler, useScanStatus } from "../events/hooks";
 import { formatNumber, formatPercent } from "../lib/format";
+import { jobErrorText } from "../lib/reason";
 import { RATE_COLOR, rateBand, successRate } from "../lib/rate";
 
 export function Dashboard() {
@@ -546,7 +547,9 @@ function LastScanFigures({ scan }: { scan: ScanResource | null }) {
           )}
         </Paper>
       </SimpleGrid>
-      {scan.error && <ErrorState error={new Error(scan.error)} title={t("lastScan.error")} />}
+      {scan.error && (
+        <ErrorState error={new Error(jobErrorText(t, lang, scan))} title={t("lastScan.error")} />
+      )}
     </section>
   );
 }
