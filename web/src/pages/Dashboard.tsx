@@ -41,8 +41,8 @@ import { RelativeTime } from "../components/RelativeTime";
 import { WatchCard } from "../components/WatchCard";
 import { useLiveLog, useLiveScheduler, useScanStatus } from "../events/hooks";
 import { formatNumber, formatPercent } from "../lib/format";
-import { jobErrorText } from "../lib/reason";
 import { RATE_COLOR, rateBand, successRate } from "../lib/rate";
+import { jobErrorText } from "../lib/reason";
 
 export function Dashboard() {
   const { t } = useTranslation();
