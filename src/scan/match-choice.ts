@@ -56,18 +56,19 @@ export function idLookupTitle(id: ExternalId): string {
   return `${id.source}-${id.id}`;
 }
 
-/**
- * Folds a title for comparison: Unicode-normalised, accents removed, lower case, "&" as "and",
- * punctuation dropped, a leading English/German article dropped, whitespace collapsed.
- */
+/** Letters that carry no separable accent, spelled as agents and file names spell them. */
 const LETTER_FOLDS: Record<string, string> = { æ: "ae", ø: "o", œ: "oe", ß: "ss", ł: "l", đ: "d", þ: "th" };
 
+/**
+ * Folds a title for comparison: Unicode-normalised, accents removed (and the letters above
+ * spelled out), lower case, "&" as "and", punctuation dropped, a leading English/German article
+ * dropped, whitespace collapsed.
+ */
 export function normaliseTitle(title: string): string {
   return title
     .normalize("NFKD")
     .replace(/\p{M}+/gu, "")
     .toLowerCase()
-    // Letters that carry no separable accent, spelled as agents and file names spell them.
     .replace(/[æøœßłđþ]/g, (c) => LETTER_FOLDS[c] ?? c)
     .replace(/&/g, " and ")
     .replace(/[^\p{L}\p{N}]+/gu, " ")

@@ -146,7 +146,9 @@ describe("the to-do list after a scan", () => {
       await page.getByRole("region", { name }).scrollIntoViewIfNeeded();
       await expectAccessible(page, `to-do ${scheme} ${language} ${size}`);
       expect((await hasNoSidewaysScroll(page)).ok).toBe(true);
-      await screenshot(page, `dashboard-todo-${size}-${scheme}-${language}`, { readme: size === "phone" && language === "de" });
+      await screenshot(page, `dashboard-todo-${size}-${scheme}-${language}`, {
+        readme: size === "phone" && language === "de",
+      });
       await page.goto("/items");
       await page.getByRole("radiogroup").waitFor();
       expect((await hasNoSidewaysScroll(page)).ok).toBe(true);

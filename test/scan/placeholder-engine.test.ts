@@ -75,7 +75,7 @@ async function refreshesOf(h: ScanHarness, keys: readonly string[]) {
 
 /** One watch event for each key: the same check watch mode runs for an item Plex announced. */
 async function watchEvent(
-  emulator: EmulatorHandle,
+  _emulator: EmulatorHandle,
   h: ScanHarness,
   keys: string[],
   now: () => number,

@@ -42,7 +42,9 @@ export function parseItemFilters(params: URLSearchParams): ItemFilters {
   const page = Number(params.get("page"));
   return {
     state: stateOf(params.get("state")),
-    problem: (PROBLEM_CODES as readonly string[]).includes(problem ?? "") ? (problem as ProblemCode) : undefined,
+    problem: (PROBLEM_CODES as readonly string[]).includes(problem ?? "")
+      ? (problem as ProblemCode)
+      : undefined,
     library: text(params.get("library")),
     q: text(params.get("q")),
     page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1,
