@@ -8,6 +8,7 @@ import {
   type KnownItem,
   retryAt,
   verdictAfterFix,
+  waitingReason,
 } from "../../src/scan/policy.js";
 import { reasonText } from "../../src/scan/reason-text.js";
 
@@ -96,6 +97,37 @@ describe("verdictAfterFix", () => {
     const v = verdictAfterFix(before, after);
     expect(v.state).toBe(state);
     expect(reasonText(v.reason)).toBe(note);
+  });
+});
+
+describe("placeholder episodes", () => {
+  const d = (problems: Detection["problems"]): Detection => ({ problems, locked: [], personal: false });
+  it.each<[string, Detection, "waiting" | "failed" | "fixed"]>([
+    ["still a placeholder after a refresh: waiting, not failed", d(["placeholder_episode"]), "waiting"],
+    ["a placeholder and another problem: failed", d(["placeholder_episode", "no_poster"]), "failed"],
+    ["its data arrived: fixed", d([]), "fixed"],
+  ])("%s", (_name, after, state) => {
+    const v = verdictAfterFix(d(["placeholder_episode", "no_poster"]), after);
+    expect(v.state).toBe(state);
+    if (state === "waiting")
+      expect(v).toEqual({
+        state,
+        remaining: ["placeholder_episode"],
+        cleared: ["no_poster"],
+        reason: { code: "waiting_upstream_manual" },
+      });
+  });
+
+  it.each<[string, number | null | undefined, unknown]>([
+    [
+      "until its next check",
+      NOW,
+      { code: "waiting_upstream", params: { until: new Date(NOW).toISOString() } },
+    ],
+    ["no check left: a person's", null, { code: "waiting_upstream_manual" }],
+    ["never scheduled", undefined, { code: "waiting_upstream_manual" }],
+  ])("waitingReason: %s", (_name, at, reason) => {
+    expect(waitingReason(at)).toEqual(reason);
   });
 });
 

@@ -166,6 +166,48 @@ describe("triage", () => {
     if (state === "fixed" || state === "healthy") expect(o.problems).toEqual([]);
   });
 
+  // A placeholder episode is refreshed when found, then only on its air-date schedule.
+  it.each<{
+    name: string;
+    prior: KnownItem | undefined;
+    expected: "fix" | { code: string; params?: object };
+  }>([
+    { name: "found for the first time: refreshed", prior: undefined, expected: "fix" },
+    {
+      name: "waiting, next check later: left alone",
+      prior: { state: "waiting", lastFailedAt: null, nextCheckAt: NOW + HOUR_MS },
+      expected: { code: "waiting_upstream", params: { until: new Date(NOW + HOUR_MS).toISOString() } },
+    },
+    {
+      name: "waiting, its check is due now: refreshed",
+      prior: { state: "waiting", lastFailedAt: null, nextCheckAt: NOW },
+      expected: "fix",
+    },
+    {
+      name: "waiting with no check left: only by hand",
+      prior: { state: "waiting", lastFailedAt: null, nextCheckAt: null },
+      expected: { code: "waiting_upstream_manual" },
+    },
+    { name: "failed an hour ago: refreshed, no back-off", prior: failedAgo(1), expected: "fix" },
+  ])("placeholder episode: $name", ({ prior, expected }) => {
+    const it = item({ type: "episode" });
+    const got = triage({
+      item: it,
+      detection: { problems: ["placeholder_episode"], locked: [], personal: false },
+      prior,
+      now: NOW,
+      settings: { backoffHours: 24 },
+    });
+    if (expected === "fix") return expect(got).toBe("fix");
+    expect(got).toMatchObject({
+      state: "waiting",
+      action: "skip",
+      reason: expected,
+      problems: ["placeholder_episode"],
+      record: false,
+    });
+  });
+
   // [name, item fields, prior, show ignored, expected state or "fix"]
   it.each<[string, Partial<PlexItem>, KnownItem | undefined, boolean, string]>([
     [
