@@ -288,6 +288,49 @@ describe("match search", () => {
   });
 });
 
+describe("outcomeAfterFix: a placeholder episode still without data", () => {
+  const aired = Date.UTC(2026, 10, 20);
+  const placeholder = item({
+    type: "episode",
+    title: "Episode 4",
+    summary: undefined,
+    thumb: undefined,
+    originallyAvailableAt: "2026-11-20",
+    grandparentTitle: "Dark",
+    parentIndex: 1,
+    index: 4,
+  });
+  it.each([
+    {
+      name: "waits until the next check of its schedule",
+      context: { now: aired + 2 * 60 * 60_000, placeholderCheckOffsetsMinutes: [360, 1440] },
+      how: "event" as const,
+      at: aired + 360 * 60_000,
+      reason: { code: "waiting_upstream", params: { until: new Date(aired + 360 * 60_000).toISOString() } },
+    },
+    {
+      name: "with the schedule used up, waits for a person, noting a late Plex",
+      context: { now: aired + 2 * 1440 * 60_000, placeholderCheckOffsetsMinutes: [360, 1440] },
+      how: "timeout" as const,
+      at: null,
+      reason: { code: "waiting_upstream_manual", params: { late: true } },
+    },
+  ])("$name", ({ context, how, at, reason }) => {
+    const o = outcomeAfterFix(placeholder, placeholder, { kind: "refresh" }, how, {
+      language: "en",
+      ...context,
+    });
+    expect([o.state, o.action, o.problems, o.nextCheckAt]).toEqual([
+      "waiting",
+      "refresh",
+      ["placeholder_episode"],
+      at,
+    ]);
+    expect(o.reason).toEqual(reason);
+    expect(o.log).toEqual({ level: "info", message: `Waiting: Dark – S01E04 – Episode 4 — ${o.note}` });
+  });
+});
+
 describe("plexErrorReason", () => {
   const at = { url: "http://plex:32400/library/metadata/7", method: "PUT" };
   it.each([
@@ -528,6 +571,27 @@ describe("fixAndVerify against the emulator", () => {
     });
     expect(again.outcome).toMatchObject({ state: "fixed", action: "undo_match", undone: true });
     expect(again.outcome.item?.guid).toBe(target.guid);
+  });
+
+  it.each([
+    { name: "a refresh", request: { kind: "refresh" } as FixRequest, counter: "refreshes" as const },
+    {
+      name: "a match",
+      request: { kind: "match", target: heat, reason: { code: "chosen_by_hand" } } as FixRequest,
+      counter: "matches" as const,
+    },
+    {
+      name: "an undo to a match",
+      request: { kind: "undo", to: { guid: "plex://movie/heat", title: "Heat", year: null } } as FixRequest,
+      counter: "matches" as const,
+    },
+  ])("a cancelled job sends nothing: $name", async ({ request, counter }) => {
+    const before = await read(emulator.truth().broken[0]?.ratingKey ?? "");
+    const sent = emulator.stats()[counter];
+    const controller = new AbortController();
+    controller.abort();
+    await expect(fixAndVerify(deps({ signal: controller.signal }), before, request)).rejects.toThrow();
+    expect(emulator.stats()[counter]).toBe(sent);
   });
 
   it("an item gone when re-read is ItemNotFoundError", async () => {
