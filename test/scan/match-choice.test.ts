@@ -30,6 +30,7 @@ describe("externalIdFromPaths", () => {
     [["/movies/Heat (1995)/Heat.mkv"], undefined],
     [["/movies/Heat {imdb-0113277}/Heat.mkv"], undefined],
     [["/movies/Heat {tmdb-abc}/Heat.mkv"], undefined],
+    [["/movies/Heat {tmdb-tt949}/Heat.mkv"], undefined],
     [["/movies/A {tmdb-1}/B {tmdb-2}.mkv"], { source: "tmdb", id: "2" }],
     [["/a/plain.mkv", "/b/Other {imdb-tt42}/x.mkv"], { source: "imdb", id: "tt42" }],
     [[], undefined],
@@ -68,6 +69,138 @@ describe("chooseById", () => {
       decision: "none",
       reason: { code: "id_no_result", params: { id: "imdb-tt0113277" } },
     });
+  });
+});
+
+describe("the reasons of a choice", () => {
+  const id = { source: "tmdb", id: "949" } as const;
+  it("by ID: the one result, or several for a person", () => {
+    expect(chooseById(id, [c("Heat", 1995)])).toEqual({
+      decision: "match",
+      candidate: c("Heat", 1995),
+      reason: { code: "id_from_filename", params: { id: "tmdb-949" } },
+    });
+    const several = [c("Heat", 1995), c("Heat", 1986)];
+    const r = chooseById(id, several);
+    expect(r).toEqual({
+      decision: "review",
+      candidates: several,
+      reason: { code: "id_several", params: { count: 2, id: "tmdb-949" } },
+    });
+    if (r.decision === "review") expect(r.candidates).not.toBe(several);
+  });
+
+  it.each([
+    {
+      name: "no usable title",
+      item: { title: "???", year: 1995 },
+      candidates: [c("Heat", 1995)],
+      expected: { decision: "none", reason: { code: "no_usable_title" } },
+    },
+    {
+      name: "no candidates",
+      item: { title: "Heat", year: 1995 },
+      candidates: [],
+      expected: { decision: "none", reason: { code: "no_candidates" } },
+    },
+    {
+      name: "a clear score",
+      item: { title: "Heat", year: 1995 },
+      candidates: [c("Heat", 1986, 70), c("Heat", 1995, 96)],
+      expected: {
+        decision: "match",
+        candidate: c("Heat", 1995, 96),
+        reason: { code: "score_clear", params: { score: 96, runnerUp: 70 } },
+      },
+    },
+    {
+      name: "a clear score without a runner-up",
+      item: { title: "Heat", year: 1995 },
+      candidates: [c("Heat", 1995, 96)],
+      expected: {
+        decision: "match",
+        candidate: c("Heat", 1995, 96),
+        reason: { code: "score_clear", params: { score: 96, runnerUp: null } },
+      },
+    },
+    {
+      name: "an inconclusive score, ranked",
+      item: { title: "Heat", year: 1995 },
+      candidates: [c("Heat", 1996, 90), c("Heat", 1995, 95)],
+      expected: {
+        decision: "review",
+        candidates: [c("Heat", 1995, 95), c("Heat", 1996, 90)],
+        reason: { code: "score_inconclusive", params: { score: 95, runnerUp: 90 } },
+      },
+    },
+    {
+      name: "a low score alone",
+      item: { title: "Heat", year: 1995 },
+      candidates: [c("Heat", 1995, 80)],
+      expected: {
+        decision: "review",
+        candidates: [c("Heat", 1995, 80)],
+        reason: { code: "score_inconclusive", params: { score: 80, runnerUp: null } },
+      },
+    },
+    {
+      name: "one exact title near the year",
+      item: { title: "Heat", year: 1996 },
+      candidates: [c("Heat", 1995), c("Heated", 1996)],
+      expected: { decision: "match", candidate: c("Heat", 1995), reason: { code: "exact_title_near_year" } },
+    },
+    {
+      name: "a candidate without a year matches by title",
+      item: { title: "Heat", year: 1995 },
+      candidates: [c("Heat")],
+      expected: { decision: "match", candidate: c("Heat"), reason: { code: "exact_title_near_year" } },
+    },
+    {
+      name: "two remakes, one of the exact year",
+      item: { title: "Dune", year: 2021 },
+      candidates: [c("Dune", 2020), c("Dune", 2021)],
+      expected: {
+        decision: "match",
+        candidate: c("Dune", 2021),
+        reason: { code: "exact_title_only_exact_year" },
+      },
+    },
+    {
+      name: "two of the exact year",
+      item: { title: "Dune", year: 2021 },
+      candidates: [
+        c("Dune", 2021, undefined, "plex://a"),
+        c("Dune", 2021, undefined, "plex://b"),
+        c("Other", 2021),
+      ],
+      expected: {
+        decision: "review",
+        candidates: [c("Dune", 2021, undefined, "plex://a"), c("Dune", 2021, undefined, "plex://b")],
+        reason: { code: "shared_title_year", params: { count: 2 } },
+      },
+    },
+    {
+      name: "namesakes and no year on the item",
+      item: { title: "Heat" },
+      candidates: [c("Heat", 1995), c("Heat", 1986)],
+      expected: {
+        decision: "review",
+        candidates: [c("Heat", 1995), c("Heat", 1986)],
+        reason: { code: "shared_title_year", params: { count: 2 } },
+      },
+    },
+    {
+      name: "no title of the same name and year",
+      item: { title: "Heat", year: 1995 },
+      candidates: [c("Heated", 1995), c("Heat", 1990)],
+      expected: {
+        decision: "review",
+        candidates: [c("Heated", 1995), c("Heat", 1990)],
+        reason: { code: "no_same_title_year" },
+      },
+    },
+  ])("$name", ({ item, candidates, expected }) => {
+    expect(chooseByTitle(item, candidates)).toEqual(expected);
   });
 });
 
@@ -171,8 +304,19 @@ describe("searchTitle", () => {
     ["1917 (2019) [1080p]", { title: "1917", year: 2019 }],
     ["Amélie_2001_WEB-DL", { title: "Amélie", year: 2001 }],
     ["Heat {imdb-tt0113277}", { title: "Heat" }],
+    ["The Webcam 2005", { title: "The Webcam", year: 2005 }],
+    ["The Starweb 1999", { title: "The Starweb", year: 1999 }],
+    ["Heat{x}Fire", { title: "Heat Fire" }],
+    ["[group] 1080p Movie", { title: "1080p Movie" }],
+    ["  [only tags]  ", { title: "[only tags]" }],
+    ["1917", { title: "1917" }],
+    ["Title 19(99)", { title: "Title 19(99)" }],
+    ["Title (19)99", { title: "Title (19)99" }],
+    ["Movie 12019", { title: "Movie 12019" }],
+    ["Movie 20190", { title: "Movie 20190" }],
   ])("%s", (raw, expected) => {
-    expect(searchTitle(raw)).toEqual(expected);
+    // Strict: a title without a year has no year key at all.
+    expect(searchTitle(raw)).toStrictEqual(expected);
   });
 });
 
