@@ -67,6 +67,7 @@ describe("CheckGate", () => {
     const runs = held.map((t) => gate.run(t.run));
     await expect(gate.run(async () => "late")).rejects.toBeInstanceOf(GateFullError);
     await expect(gate.run(async () => "late")).rejects.toThrow("Too many logins at once");
+    await expect(gate.run(async () => "late")).rejects.toMatchObject({ name: "GateFullError" });
     held[0]?.finish();
     await settle();
     const again = gate.run(async () => "again"); // one waiting place was freed

@@ -25,6 +25,10 @@ describe("lockoutRemaining", () => {
   ])("%s", (_name, windows, expected) => {
     expect(lockoutRemaining(windows, 5, 15 * MIN, NOW)).toBe(expected);
   });
+
+  it("a window without an oldest failure locks nothing, even early in the clock", () => {
+    expect(lockoutRemaining([{ count: 5, oldest: null }], 5, 15 * MIN, 1000)).toBe(0);
+  });
 });
 
 describe("sameOriginVerdict", () => {
@@ -44,6 +48,14 @@ describe("sameOriginVerdict", () => {
     ["neither header", {}, false],
   ])("%s", (_name, headers, ok) => {
     expect(sameOriginVerdict(headers, own).ok).toBe(ok);
+  });
+
+  it.each([
+    { headers: { secFetchSite: "cross-site" }, reason: "cross-site request (Sec-Fetch-Site: cross-site)" },
+    { headers: { origin: "https://evil.example" }, reason: "request from another origin" },
+    { headers: {}, reason: "missing Origin header" },
+  ])("says why: $reason", ({ headers, reason }) => {
+    expect(sameOriginVerdict(headers, own)).toEqual({ ok: false, reason });
   });
 });
 

@@ -38,6 +38,7 @@ describe("routedPath and isApiPath", () => {
     { url: "/%zz/../api/x", path: "/api/x", api: true },
     { url: "", path: "/", api: false },
     { url: "?q=/api", path: "/", api: false },
+    { url: "/a/http://evil/api/x", path: "/a/http:/evil/api/x", api: false }, // only a leading scheme is a target
   ])("$url → $path (api: $api)", ({ url, path, api }) => {
     expect(routedPath(url)).toBe(path);
     expect(isApiPath(url)).toBe(api);
@@ -252,8 +253,15 @@ describe("CSRF on state changes with a session", () => {
     if (token !== undefined) headers["X-CSRF-Token"] = token === "right" ? s.csrfToken : token;
     const res = await call(withEnvKey, "POST", "/api/thing", headers);
     expect(res.status).toBe(status);
-    if (status === 403) expect(res.json.code).toBe("csrf_failed");
-    else expect(res.json).toEqual({ auth: "session" });
+    if (status === 403) {
+      expect(res.json.code).toBe("csrf_failed");
+      // Which check failed: the origin (with the policy's reason) or the token.
+      const originOk = origin === "own" || (origin === undefined && site === "same-origin");
+      expect(res.json.error).toMatch(
+        originOk ? /^Forbidden: missing or wrong X-CSRF-Token$/ : /^Forbidden: \S/,
+      );
+      if (!originOk) expect(res.json.error).not.toContain("X-CSRF-Token");
+    } else expect(res.json).toEqual({ auth: "session" });
   });
 
   it("behind an HTTPS proxy our origin is the https one", async () => {
