@@ -83,7 +83,98 @@ describe("nameEvidence", () => {
   });
 });
 
+describe("nameEvidence, exactly", () => {
+  it.each<{ name: string; files?: string[]; locations?: string[]; evidence: object }>([
+    { name: "no year: no title either", files: ["/m/Heat/Heat.mkv"], evidence: { ids: [] } },
+    {
+      name: "a file at the top of the library",
+      files: ["Heat (1995).mkv"],
+      evidence: { ids: [], year: 1995, title: "Heat" },
+    },
+    {
+      name: "a year at the very end of the name",
+      files: ["/m/x/Heat 1995.mkv"],
+      evidence: { ids: [], year: 1995, title: "Heat" },
+    },
+    { name: "a name that is only a year", files: ["/m/x/1995.mkv"], evidence: { ids: [], year: 1995 } },
+    { name: "digits glued to a word are no year", files: ["/m/x/Heat1995 (x).mkv"], evidence: { ids: [] } },
+    { name: "a year followed by a letter is no year", files: ["/m/x/Heat 1995x.mkv"], evidence: { ids: [] } },
+    {
+      name: "a name without an extension keeps its last part",
+      files: ["/m/x/Heat.2001"],
+      evidence: { ids: [] },
+    },
+    {
+      name: "bracketed tags are read around, not as the year or title",
+      files: ["/m/x/[2019 remaster] Heat (1995).mkv"],
+      evidence: { ids: [], year: 1995, title: "Heat" },
+    },
+    {
+      name: "a bracket between title and year",
+      files: ["/m/x/Heat[x]1995.mkv"],
+      evidence: { ids: [], year: 1995, title: "Heat" },
+    },
+    {
+      name: "an edition tag",
+      files: ["/m/x/{edition-2019} Heat (1995).mkv"],
+      evidence: { ids: [], year: 1995, title: "Heat" },
+    },
+    {
+      name: "separators before the year",
+      files: ["/m/x/Heat -- (1995).mkv"],
+      evidence: { ids: [], year: 1995, title: "Heat" },
+    },
+    {
+      name: "runs of dots",
+      files: ["/m/x/The..Thing 1982.mkv"],
+      evidence: { ids: [], year: 1982, title: "The Thing" },
+    },
+    {
+      name: "a TMDB id written like an IMDb one",
+      files: ["/m/x/Heat {tmdb-tt949}.mkv"],
+      evidence: { ids: [] },
+    },
+    {
+      name: "a Windows path",
+      files: ["C:\\Movies\\Heat (1995) {tmdb-949}\\Heat.mkv"],
+      evidence: { ids: [{ source: "tmdb", id: "949" }], year: 1995, title: "Heat" },
+    },
+    {
+      name: "a show's folder with a trailing slash, deep in the library",
+      locations: ["/media/tv/Doctor Who (2005)/"],
+      evidence: { ids: [], year: 2005, title: "Doctor Who" },
+    },
+  ])("$name", ({ files = [], locations = [], evidence }) => {
+    const type = locations.length > 0 ? "show" : "movie";
+    expect(nameEvidence({ type, files, locations })).toEqual(evidence);
+  });
+});
+
 describe("matchedIds", () => {
+  it.each([
+    {
+      name: "a legacy TVDB agent",
+      guid: "com.plexapp.agents.thetvdb://78804?lang=en",
+      guids: [],
+      ids: [{ source: "tvdb", id: "78804" }],
+    },
+    {
+      name: "a legacy IMDb id in capitals",
+      guid: "com.plexapp.agents.imdb://TT0113277",
+      guids: [],
+      ids: [{ source: "imdb", id: "tt0113277" }],
+    },
+    {
+      name: "a legacy agent's name inside another guid",
+      guid: "x.com.plexapp.agents.imdb://tt1",
+      guids: [],
+      ids: [],
+    },
+    { name: "a provider inside another scheme", guid: "plex://movie/1", guids: ["ximdb://tt1"], ids: [] },
+  ])("$name", ({ guid, guids, ids }) => {
+    expect(matchedIds({ guid, guids })).toEqual(ids);
+  });
+
   it("reads the Guid list, and a legacy agent's guid itself", () => {
     expect(matchedIds({ guid: "plex://movie/1", guids: ["imdb://tt1", "tmdb://2", "mbid://x"] })).toEqual([
       { source: "imdb", id: "tt1" },
@@ -222,5 +313,70 @@ describe("confirmYear", () => {
   it("does not confirm with a near year only", () => {
     expect(confirmYear(suspect, [{ guid: "plex://movie/x", name: "The Thing", year: 1983 }])).toBeUndefined();
     expect(confirmYear(suspect, [])).toBeUndefined();
+  });
+});
+
+describe("checkWrongMatch, exactly", () => {
+  it.each([
+    {
+      name: "an ID that equals one of another provider is still a conflict",
+      file: "/m/The Thing {tmdb-1245}/t.mkv", // tvdb://1245 is in the Guid list, tmdb://60935 too
+      expected: {
+        kind: "id_conflict",
+        pathId: { source: "tmdb", id: "1245" },
+        matchedId: { source: "tmdb", id: "60935" },
+      },
+    },
+    {
+      name: "a suspicion names the title the files give",
+      file: "/m/Das Ding (1982)/Das Ding (1982).mkv",
+      expected: { kind: "year_suspect", pathYear: 1982, matchedYear: 2011, title: "Das Ding" },
+    },
+    {
+      name: "without a title in the files, the item's own",
+      file: "/m/x/1982.mkv",
+      expected: { kind: "year_suspect", pathYear: 1982, matchedYear: 2011, title: "The Thing" },
+    },
+  ])("$name", ({ file, expected }) => {
+    expect(checkWrongMatch(movie(file))).toEqual(expected);
+  });
+});
+
+describe("wrongMatchEvidence", () => {
+  const suspect = { kind: "year_suspect", pathYear: 1982, matchedYear: 2011, title: "The Thing" } as const;
+  it.each([
+    {
+      name: "an id conflict",
+      w: {
+        kind: "id_conflict",
+        pathId: { source: "tmdb", id: "1091" },
+        matchedId: { source: "tmdb", id: "60935" },
+      } as const,
+      exact: undefined,
+      reason: { code: "id_conflict", params: { pathId: "tmdb-1091", matchedId: "tmdb-60935" } },
+    },
+    {
+      name: "a year conflict with the search's offer",
+      w: suspect,
+      exact: [{ guid: "plex://movie/1982", name: "The Thing", year: 1982 }],
+      reason: {
+        code: "year_conflict",
+        params: { pathYear: 1982, matchedYear: 2011, offer: "The Thing (1982)" },
+      },
+    },
+    {
+      name: "a year conflict without an offer",
+      w: suspect,
+      exact: [],
+      reason: { code: "year_conflict", params: { pathYear: 1982, matchedYear: 2011 } },
+    },
+    {
+      name: "a year conflict, nothing searched",
+      w: suspect,
+      exact: undefined,
+      reason: { code: "year_conflict", params: { pathYear: 1982, matchedYear: 2011 } },
+    },
+  ])("$name", ({ w, exact, reason }) => {
+    expect(wrongMatchEvidence(w, exact)).toEqual(reason);
   });
 });
