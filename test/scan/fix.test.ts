@@ -487,6 +487,9 @@ describe("outcomeAfterFix: undo", () => {
       "event",
     );
     expect(o.matchedFrom).toBeUndefined();
+    const bare = item({ guid: "com.plexapp.agents.imdb://tt0113277" });
+    const request = { kind: "match", target, reason: { code: "chosen_by_hand" } } as const;
+    expect(outcomeAfterFix(bare, after, request, "event").matchedFrom).toBeUndefined();
     const moved = outcomeAfterFix(
       item({ guid: "plex://movie/other" }),
       after,
