@@ -3,6 +3,12 @@
  * catalogue of works, exact lookups for "imdb-tt…", "tmdb-…" and "tvdb-…" titles, and guid
  * resolution for PUT …/match. Results come best first; `score` is only reported for legacy
  * agents, as PMS does (REFERENCE §3.5).
+ *
+ * The ID lookup is how Plex's agents resolve an external ID: python-plexapi's
+ * `LibrarySection.getGuid()` (library.py) calls `matches(agent=…, title="imdb-tt0133093")` and
+ * takes the one result, and Plex's naming guide's `{imdb-…}`/`{tmdb-…}`/`{tvdb-…}` hints are
+ * looked up the same way. A lookup answers only with a work of the section's type (a TVDB series
+ * ID in a movie section finds nothing) and never with a near miss: an unknown ID finds nothing.
  */
 import { type El, el } from "./el.js";
 import type { Work } from "./model.js";

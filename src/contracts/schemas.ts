@@ -268,6 +268,8 @@ export const matchCandidateSchema = z.object({
   ids: z.array(externalIdSchema),
   /** The item is matched to it now. */
   current: z.boolean(),
+  /** The pasted ID that found it (`imdb-tt0133093`), when the picker searched by ID. */
+  foundBy: z.string().optional(),
 });
 export type MatchCandidate = z.infer<typeof matchCandidateSchema>;
 

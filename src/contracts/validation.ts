@@ -55,6 +55,11 @@ export const VALIDATION_MESSAGES = {
   cron_too_often: (p) => `runs every ${p.minutes} minutes: schedules may run at most once an hour`,
   // Scan settings: a schedule of offsets (placeholder re-checks) must rise from one to the next.
   offsets_ascending: () => "each time must be later than the one before",
+  // The match picker's search: a pasted ID or link. id_link_unreadable: {source};
+  // id_wrong_library_kind: {source, libraryType} (source imdb/tmdb/tvdb, libraryType movie/show).
+  id_link_unreadable: (p) => `this ${p.source} link names no ID to look up; paste the ID or the work's page`,
+  id_wrong_library_kind: (p) =>
+    `a ${p.source} ID of this kind cannot name a work in a ${p.libraryType} library`,
   // Addresses and secrets.
   http_url: () => "expected an http:// or https:// URL",
   url_query_or_fragment: () => "must not contain ? or #",

@@ -284,6 +284,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     results,
     setIgnored: (ratingKey, ignore) => setIgnored(deps.db.kysely, ratingKey, ignore, Date.now()),
     previousMatch: (ratingKey) => previousMatch(deps.db.kysely, ratingKey),
+    placeholderCheckOffsetsMinutes: async () => (await settings.load()).placeholderCheckOffsetsMinutes,
     // Read on each request: the URL set in the browser can change while the server runs.
     get plexUrl() {
       return deps.connection.effective().url;

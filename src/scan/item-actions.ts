@@ -5,12 +5,27 @@
 import type { PlexClient, PlexItem, PlexSection } from "../plex/index.js";
 import { CompletionTracker } from "./completion.js";
 import { type FixRequest, fixAndVerify, ItemNotFoundError, matchRefOf } from "./fix.js";
-import type { Candidate } from "./match-choice.js";
-import { titleQuery } from "./match-search.js";
+import { type Candidate, idLookupTitle } from "./match-choice.js";
+import { idQuery, titleQuery } from "./match-search.js";
 import { itemResult } from "./outcome.js";
+import { idFitsLibrary, parsePastedId } from "./pasted-id.js";
 import type { ItemResult, MatchRef, ScanStore } from "./store.js";
 
 export { ItemNotFoundError };
+
+/** What a person pasted cannot be searched: a link naming no work, or an ID of the wrong kind. */
+export class PastedIdError extends Error {
+  constructor(
+    readonly code: "id_link_unreadable" | "id_wrong_library_kind",
+    readonly params: Record<string, string>,
+  ) {
+    super(
+      code === "id_link_unreadable"
+        ? `The ${params.source} link names no ID to look up`
+        : `A ${params.source} ID cannot name a work in a ${params.libraryType} library`,
+    );
+  }
+}
 
 export interface ItemActionDeps {
   plex: PlexClient;
@@ -66,21 +81,36 @@ export function refreshItem(deps: ItemActionDeps, ratingKey: string): Promise<It
   return fixOne(deps, ratingKey, { kind: "refresh" });
 }
 
-/** Candidates for an item, searched as the scan searches, or for what the person typed. */
+/**
+ * Candidates for an item, searched as the scan searches, or for what the person typed. An ID or
+ * a TMDB/IMDb/TVDB link goes through the scan's ID lookup (the year plays no part), and each
+ * candidate it finds carries that ID as `foundBy`.
+ */
 export async function matchCandidates(
   deps: ItemActionDeps,
   ratingKey: string,
   title?: string,
   year?: number,
 ) {
+  const pasted = title === undefined ? { kind: "title" as const } : parsePastedId(title);
+  if (pasted.kind === "unreadable") throw new PastedIdError("id_link_unreadable", { source: pasted.site });
   const { item, section } = await load(deps, ratingKey);
-  const query = titleQuery(item, section, { title, year });
+  // Checked before Plex is asked: the agent would only answer with nothing.
+  if (pasted.kind === "id" && !idFitsLibrary(pasted, section?.type))
+    throw new PastedIdError("id_wrong_library_kind", {
+      source: pasted.id.source,
+      libraryType: section?.type ?? "",
+    });
+  const query =
+    pasted.kind === "id" ? idQuery(pasted.id, section) : titleQuery(item, section, { title, year });
   const results = await deps.plex.matches(ratingKey, { ...query, signal: deps.signal });
+  const foundBy = pasted.kind === "id" ? idLookupTitle(pasted.id) : undefined;
   return {
     // Unmatched in either form (local:// or tv.plex.agents.none://) is no current match.
     item: { ratingKey, title: item.title, year: item.year ?? null, guid: matchRefOf(item, section).guid },
     query: { title: query.title, year: query.year ?? null },
     candidates: results,
+    foundBy,
   };
 }
 

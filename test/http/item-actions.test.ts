@@ -290,3 +290,158 @@ describe("item actions", () => {
     expect(other).toMatchObject({ status: 404, body: { code: "no_poster" } });
   });
 });
+
+describe("match search by a pasted ID or link (issue 22 §3)", () => {
+  const sectionOf = (type: string) => {
+    const s = stack.emulator.truth().sections.find((x) => x.type === type);
+    expect(s).toBeDefined();
+    return s!.id;
+  };
+  /** A healthy item of a section as Plex lists it, with the external IDs its Guid names. */
+  async function healthyWork(type: "movie" | "show") {
+    const all = await plexJson(`/library/sections/${sectionOf(type)}/all?includeGuids=1`);
+    const broken = new Set(stack.emulator.truth().broken.map((t) => t.ratingKey));
+    const item = (
+      all.MediaContainer.Metadata as { ratingKey: string; guid: string; Guid?: { id: string }[] }[]
+    ).find((m) => !broken.has(m.ratingKey) && m.guid.startsWith("plex://") && (m.Guid?.length ?? 0) >= 3);
+    expect(item).toBeDefined();
+    const id = (scheme: string) =>
+      item!.Guid!.find((g) => g.id.startsWith(`${scheme}://`))!.id.slice(scheme.length + 3);
+    return { guid: item!.guid, imdb: id("imdb"), tmdb: id("tmdb"), tvdb: id("tvdb") };
+  }
+  /** The item whose picker searches: an unmatched one, else any other of the section. */
+  const unmatchedOf = async (type: "movie" | "show") => {
+    const t = stack.emulator.truth().broken.find((x) => x.type === type && x.kinds.includes("unmatched"));
+    if (t) return t.ratingKey;
+    const all = await plexJson(`/library/sections/${sectionOf(type)}/all`);
+    return (all.MediaContainer.Metadata as { ratingKey: string }[]).at(-1)!.ratingKey;
+  };
+  const search = (ratingKey: string, title: string, year?: number) =>
+    api(
+      "GET",
+      `/api/items/${ratingKey}/matches?title=${encodeURIComponent(title)}${year ? `&year=${year}` : ""}`,
+    );
+
+  it("finds exactly the work an IMDb link, a TMDB movie link or an ID names, and says which ID found it", async () => {
+    const work = await healthyWork("movie");
+    const rk = await unmatchedOf("movie");
+    for (const pasted of [
+      `https://m.imdb.com/title/${work.imdb}/?ref_=nv_sr_srsg_0`,
+      ` IMDB-${work.imdb.toUpperCase()} `,
+      `https://www.themoviedb.org/movie/${work.tmdb}-some-slug`,
+      `tmdb-${work.tmdb}`,
+    ]) {
+      // The year typed beside an ID plays no part: the ID names one work.
+      const found = await search(rk, pasted, 1901);
+      expect(found.status, pasted).toBe(200);
+      const label =
+        pasted.includes("imdb") || pasted.includes("IMDB") ? `imdb-${work.imdb}` : `tmdb-${work.tmdb}`;
+      expect(found.body.query).toEqual({ title: label, year: null });
+      expect(
+        found.body.candidates.map((c: { guid: string; foundBy: string }) => [c.guid, c.foundBy]),
+      ).toEqual([[work.guid, label]]);
+    }
+    // A title search carries no foundBy.
+    const byTitle = await search(rk, "The Matrix");
+    expect(byTitle.status).toBe(200);
+    for (const c of byTitle.body.candidates) expect(c.foundBy).toBeUndefined();
+  });
+
+  it("finds a show by a TVDB link or ID and by a TMDB tv link", async () => {
+    const work = await healthyWork("show");
+    const rk = await unmatchedOf("show");
+    for (const [pasted, label] of [
+      [`https://thetvdb.com/?tab=series&id=${work.tvdb}`, `tvdb-${work.tvdb}`],
+      [`tvdb-${work.tvdb}`, `tvdb-${work.tvdb}`],
+      [`https://www.themoviedb.org/tv/${work.tmdb}`, `tmdb-${work.tmdb}`],
+      [`https://www.imdb.com/title/${work.imdb}/`, `imdb-${work.imdb}`],
+    ]) {
+      const found = await search(rk, pasted!);
+      expect(found.status, pasted).toBe(200);
+      expect(
+        found.body.candidates.map((c: { guid: string; foundBy: string }) => [c.guid, c.foundBy]),
+      ).toEqual([[work.guid, label]]);
+    }
+  });
+
+  it("refuses an ID of the wrong kind for the library, or a link naming no work, without asking Plex", async () => {
+    const movie = await unmatchedOf("movie");
+    const show = await unmatchedOf("show");
+    const cases: [string, string, string, Record<string, string>][] = [
+      [movie, "tvdb-81189", "id_wrong_library_kind", { source: "tvdb", libraryType: "movie" }],
+      [
+        movie,
+        "https://thetvdb.com/?tab=series&id=73244",
+        "id_wrong_library_kind",
+        { source: "tvdb", libraryType: "movie" },
+      ],
+      [
+        movie,
+        "https://www.themoviedb.org/tv/1399",
+        "id_wrong_library_kind",
+        { source: "tmdb", libraryType: "movie" },
+      ],
+      [
+        show,
+        "https://www.themoviedb.org/movie/603-the-matrix",
+        "id_wrong_library_kind",
+        { source: "tmdb", libraryType: "show" },
+      ],
+      [show, "https://thetvdb.com/series/the-office-us", "id_link_unreadable", { source: "tvdb" }],
+      [movie, "https://www.imdb.com/name/nm0000206/", "id_link_unreadable", { source: "imdb" }],
+    ];
+    for (const [rk, pasted, code, params] of cases) {
+      fetched.length = 0;
+      const refused = await search(rk, pasted);
+      expect(refused.status, pasted).toBe(400);
+      expect(refused.body).toMatchObject({ code: "invalid_input", field: "title" });
+      expect(refused.body.issues).toEqual([expect.objectContaining({ field: "title", code, params })]);
+      const plexHost = new URL(stack.emulator.url).host;
+      expect(
+        fetched.filter((u) => new URL(u).host === plexHost && u.includes("/matches")),
+        pasted,
+      ).toEqual([]);
+    }
+    // The same watch, on a search that is allowed, sees the one request to Plex.
+    fetched.length = 0;
+    expect((await search(movie, "imdb-tt0133093")).status).toBe(200);
+    const plexHost = new URL(stack.emulator.url).host;
+    expect(fetched.filter((u) => new URL(u).host === plexHost && u.includes("/matches"))).toHaveLength(1);
+  });
+});
+
+describe("check again with the stored placeholder schedule", () => {
+  it("a waiting placeholder's next check follows placeholderCheckOffsetsMinutes as saved", async () => {
+    const added = stack.emulator.addItem({
+      type: "show",
+      episodes: 2,
+      placeholders: { count: 1, arrivesInMs: 3_600_000 },
+      processingMs: 10,
+    });
+    await added.finished;
+    const episodes = await Promise.all(
+      added.ratingKeys.map((k) =>
+        plexJson(`/library/metadata/${k}`).then((r) => r.MediaContainer.Metadata[0]),
+      ),
+    );
+    const placeholder = episodes.find((e) => e.type === "episode" && !e.summary);
+    expect(placeholder).toBeDefined();
+    const aired = Date.parse(`${placeholder.originallyAvailableAt}T00:00:00Z`);
+    // One check a minute after the air date, then a year later: only the stored list says so.
+    const saved = await api("PUT", "/api/settings", { placeholderCheckOffsetsMinutes: [1, 525_600] });
+    expect(saved.status).toBe(200);
+    try {
+      const checked = await api("POST", `/api/items/${placeholder.ratingKey}/refresh`);
+      expect(checked.status).toBe(200);
+      expect(checked.body.state).toBe("waiting");
+      expect(checked.body.reason).toEqual({
+        code: "waiting_upstream",
+        params: { until: new Date(aired + 525_600 * 60_000).toISOString() },
+      });
+    } finally {
+      await api("PUT", "/api/settings", {
+        placeholderCheckOffsetsMinutes: [360, 1440, 4320, 10_080, 20_160],
+      });
+    }
+  });
+});

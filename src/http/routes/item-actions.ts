@@ -14,6 +14,7 @@ import {
   type MatchRef,
   matchesQuerySchema,
 } from "../../contracts/index.js";
+import { codedIssue } from "../../contracts/validation.js";
 import type { SqliteScanStore } from "../../jobs/item-store.js";
 import type { ResultsView } from "../../jobs/results-view.js";
 import {
@@ -27,11 +28,12 @@ import {
   applyMatch,
   ItemNotFoundError,
   matchCandidates,
+  PastedIdError,
   refreshItem,
   undoMatch,
 } from "../../scan/item-actions.js";
 import { CandidateSearches } from "../candidate-searches.js";
-import { HttpError, parseInput } from "../errors.js";
+import { HttpError, invalidInput, parseInput } from "../errors.js";
 import { type CandidateLike, candidateView, itemEvidence, posterVersion } from "../item-evidence.js";
 import { isoTime, matchBody, ratingKeyParams } from "../schemas.js";
 import { toItemResource } from "./items.js";
@@ -53,6 +55,8 @@ export interface ItemActionRouteDeps {
   plexUrl: string;
   /** What the app's last match replaced: null = never matched by the app, undefined = not recorded. */
   previousMatch: (ratingKey: string) => Promise<MatchRef | null | undefined>;
+  /** The stored schedule of a waiting placeholder's checks (the drawer's "check again"). */
+  placeholderCheckOffsetsMinutes?: () => Promise<readonly number[]>;
 }
 
 function sendImage(reply: FastifyReply, image: PlexImage, cacheControl: string) {
@@ -68,13 +72,17 @@ const candidateList = (candidates: readonly CandidateLike[] | null, currentGuid:
     .filter((c): c is MatchCandidate => c !== undefined);
 
 export async function itemActionRoutes(app: FastifyInstance, deps: ItemActionRouteDeps): Promise<void> {
-  const actionDeps = () => ({
+  const actionDeps = async () => ({
     plex: deps.plex(),
     store: deps.store(),
     timeoutMs: deps.timeoutMs,
+    placeholderCheckOffsetsMinutes: await deps.placeholderCheckOffsetsMinutes?.(),
   });
   const notFound = (error: unknown): never => {
     if (error instanceof ItemNotFoundError) throw new HttpError(404, error.message);
+    // A pasted ID or link that cannot be searched is the person's input: a 400 on `title`.
+    if (error instanceof PastedIdError)
+      throw invalidInput([codedIssue("title", error.code, error.params)], "query");
     throw error;
   };
   const searches = new CandidateSearches();
@@ -140,25 +148,28 @@ export async function itemActionRoutes(app: FastifyInstance, deps: ItemActionRou
 
   app.post("/api/items/:ratingKey/refresh", async (request) => {
     const { ratingKey } = parseInput(ratingKeyParams, request.params, "params");
-    return once(ratingKey, "refresh", () => refreshItem(actionDeps(), ratingKey)).catch(notFound);
+    return once(ratingKey, "refresh", async () => refreshItem(await actionDeps(), ratingKey)).catch(notFound);
   });
 
   app.get("/api/items/:ratingKey/matches", async (request): Promise<MatchesResponse> => {
     const { ratingKey } = parseInput(ratingKeyParams, request.params, "params");
     const { title, year } = parseInput(matchesQuerySchema, request.query, "query");
-    const found = await matchCandidates(actionDeps(), ratingKey, title, year).catch(notFound);
+    const found = await matchCandidates(await actionDeps(), ratingKey, title, year).catch(notFound);
+    const candidates = candidateList(found.candidates, found.item.guid);
     return {
       searchId: searches.remember(ratingKey, found.candidates),
       item: found.item,
       query: found.query,
-      candidates: candidateList(found.candidates, found.item.guid),
+      candidates: found.foundBy ? candidates.map((c) => ({ ...c, foundBy: found.foundBy })) : candidates,
     };
   });
 
   app.post("/api/items/:ratingKey/match", async (request) => {
     const { ratingKey } = parseInput(ratingKeyParams, request.params, "params");
     const target = parseInput(matchBody, request.body, "body");
-    return once(ratingKey, "match", () => applyMatch(actionDeps(), ratingKey, target)).catch(notFound);
+    return once(ratingKey, "match", async () => applyMatch(await actionDeps(), ratingKey, target)).catch(
+      notFound,
+    );
   });
 
   // Undo: the match the app's last match replaced comes back (a match to it, or an unmatch),
@@ -171,7 +182,9 @@ export async function itemActionRoutes(app: FastifyInstance, deps: ItemActionRou
       throw new HttpError(409, "This app never matched this item, so there is no earlier match to restore", {
         code: "nothing_to_undo",
       });
-    return once(ratingKey, "undo-match", () => undoMatch(actionDeps(), ratingKey, to)).catch(notFound);
+    return once(ratingKey, "undo-match", async () => undoMatch(await actionDeps(), ratingKey, to)).catch(
+      notFound,
+    );
   });
 
   const ignore = async (ratingKey: string, value: { reason: string | null } | null) => {

@@ -106,6 +106,24 @@ describe("validation issues in the reader's language", () => {
       en.validation.invalid,
       de.validation.invalid,
     ],
+    [
+      "id_wrong_library_kind (site named as it spells itself, a sentence per library type)",
+      { code: "id_wrong_library_kind", params: { source: "tvdb", libraryType: "movie" } },
+      "This TVDB ID names no movie, and this is a movie library: paste an IMDb or TMDB movie ID or link.",
+      "Diese TVDB-ID nennt keinen Film, und das ist eine Film-Mediathek: Füge eine IMDb- oder TMDB-Film-ID oder einen Link dazu ein.",
+    ],
+    [
+      "id_wrong_library_kind in a show library",
+      { code: "id_wrong_library_kind", params: { source: "tmdb", libraryType: "show" } },
+      "This TMDB ID names no show, and this is a show library: paste a TVDB, IMDb or TMDB TV ID or link.",
+      "Diese TMDB-ID nennt keine Serie, und das ist eine Serien-Mediathek: Füge eine TVDB-, IMDb- oder TMDB-Serien-ID oder einen Link dazu ein.",
+    ],
+    [
+      "id_link_unreadable",
+      { code: "id_link_unreadable", params: { source: "imdb" } },
+      "This IMDb link names no ID. Paste the address of the movie's or show's page, or the ID itself (like imdb-tt0133093).",
+      "Dieser IMDb-Link nennt keine ID. Füge die Adresse der Film- oder Serienseite ein oder die ID selbst (etwa imdb-tt0133093).",
+    ],
   ])("%s", async (_, issue, english, german) => {
     expect(await inBoth(issue)).toEqual({ english, german });
   });

@@ -9,6 +9,9 @@ import { formatNumber } from "../lib/format";
 
 type Params = Record<string, unknown>;
 
+/** The sites a pasted ID comes from, as they spell their names (never translated). */
+const ID_SITES = { imdb: "IMDb", tmdb: "TMDB", tvdb: "TVDB" } as const;
+
 const KNOWN_TYPES = new Set(["string", "number", "int", "boolean", "object", "array", "date", "null"]);
 
 /** The catalogue key (under `validation.`) of an issue and the values for its placeholders. */
@@ -18,6 +21,9 @@ export function issueKey(issue: Pick<InputIssue, "code" | "params">): { key: str
   if (isValidationCode(code)) {
     if (code === "token_required")
       return { key: params.fromEnvironment ? "token_required_env" : code, values: {} };
+    // A pasted ID of the wrong kind: one sentence per library type (words, not a parameter).
+    if (code === "id_wrong_library_kind")
+      return { key: `${code}_${params.libraryType === "show" ? "show" : "movie"}`, values: params };
     return { key: code, values: params };
   }
   switch (code) {
@@ -61,6 +67,8 @@ export function issueText(t: TFunction, issue: Pick<InputIssue, "code" | "params
     // `count` stays a number: i18next picks the plural form by it.
     if (name === "count" && typeof value === "number") shown.count = value;
     else if (typeof value === "number") shown[name] = formatNumber(value, i18next.language || "en");
+    else if (name === "source" && typeof value === "string" && Object.hasOwn(ID_SITES, value))
+      shown[name] = ID_SITES[value as keyof typeof ID_SITES];
     else if (name === "agent")
       shown[name] = t(`validation.agent.${String(value)}`, { defaultValue: String(value) });
     else shown[name] = value === undefined || value === null ? "" : String(value);
