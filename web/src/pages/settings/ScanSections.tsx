@@ -14,9 +14,11 @@ import {
 } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { IconAlertCircle } from "@tabler/icons-react";
+import type { TFunction } from "i18next";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, errorMessage } from "../../api/errors";
+import { issueText } from "../../api/validation";
 import { useSaveSettings, useSchedulePreview } from "./api";
 import { fieldError, SettingsSection, sectionSave, useDraft } from "./shared";
 
@@ -36,6 +38,21 @@ export interface ScanDraft {
   outageWaitSeconds: number;
   retryPoolLimit: number;
   backoffHours: number;
+  /** placeholderCheckOffsetsMinutes as typed: minutes after the air date, comma-separated. */
+  placeholderChecks: string;
+}
+
+const OFFSETS_KEY = "placeholderCheckOffsetsMinutes";
+
+/**
+ * The typed list as the server takes it. A part that is not a whole number is sent as typed, so
+ * the server's check names it (a translated issue on that element) and nothing is saved.
+ */
+export function offsetsOf(text: string): (number | string)[] {
+  return text
+    .split(/[,;\s]+/)
+    .filter((part) => part !== "")
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
 /** The scan part of the stored settings, as the Scans form edits it. */
@@ -57,12 +74,16 @@ export function scanDraftOf(s: Record<string, unknown>): ScanDraft {
     outageWaitSeconds: pick("outageWaitSeconds"),
     retryPoolLimit: pick("retryPoolLimit"),
     backoffHours: pick("backoffHours"),
+    placeholderChecks: ((s[OFFSETS_KEY] as number[] | undefined) ?? []).join(", "),
   };
 }
 
 /** Bounds as in src/config/settings.ts (the server checks them again). */
 const BOUNDS: Record<
-  Exclude<keyof ScanDraft, "all" | "includeChildren" | "matchUnmatched" | "matchAutomatically" | "dryRun">,
+  Exclude<
+    keyof ScanDraft,
+    "all" | "includeChildren" | "matchUnmatched" | "matchAutomatically" | "dryRun" | "placeholderChecks"
+  >,
   [number, number]
 > = {
   days: [1, 3650],
@@ -98,7 +119,15 @@ export function ScanSection({ settings }: { settings: ScanDraft }) {
       id="scans"
       title={t("settings.scans.title")}
       description={t("settings.scans.description")}
-      save={sectionSave(form, save, () => ({ ...d }), scanDraftOf)}
+      save={sectionSave(
+        form,
+        save,
+        () => {
+          const { placeholderChecks, ...rest } = d;
+          return { ...rest, [OFFSETS_KEY]: offsetsOf(placeholderChecks) };
+        },
+        scanDraftOf,
+      )}
     >
       <Stack gap={4}>
         <Text size="sm" fw={500} id="scan-window-label">
@@ -170,8 +199,26 @@ export function ScanSection({ settings }: { settings: ScanDraft }) {
         <NumberInput {...numberField("retryPoolLimit")} />
         <NumberInput {...numberField("backoffHours")} />
       </SimpleGrid>
+      <TextInput
+        label={t("settings.scans.placeholderChecks")}
+        description={t("settings.scans.placeholderChecksHint")}
+        value={d.placeholderChecks}
+        onChange={(e) => form.update({ placeholderChecks: e.currentTarget.value })}
+        inputMode="numeric"
+        maxLength={120}
+        error={offsetsError(t, save.error)}
+      />
     </SettingsSection>
   );
+}
+
+/** The list's problem: one on the whole list (offsets_ascending, too many) or on one of its times. */
+function offsetsError(t: TFunction, error: unknown): string | undefined {
+  if (!(error instanceof ApiError) || error.status !== 400) return undefined;
+  const issue = error.body.issues?.find(
+    (i) => i.field === OFFSETS_KEY || i.field.startsWith(`${OFFSETS_KEY}.`),
+  );
+  return issue ? issueText(t, issue) : undefined;
 }
 
 export interface ScheduleDraft {

@@ -7,7 +7,7 @@ import type { ReactNode } from "react";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../api/errors";
 import { initI18n } from "../../i18n";
-import { ScanSection, ScheduleSection } from "./ScanSections";
+import { ScanSection, ScheduleSection, scanDraftOf } from "./ScanSections";
 import { DirtyContext, fieldError, SettingsSection, useUnsavedGuard } from "./shared";
 
 const wrap = (ui: ReactNode) => render(<MantineProvider env="test">{ui}</MantineProvider>);
@@ -174,6 +174,7 @@ describe("a German settings form", () => {
       outageWaitSeconds: 120,
       retryPoolLimit: 50,
       backoffHours: 24,
+      placeholderChecks: "360, 1440",
     };
     withQuery(<ScanSection settings={settings} />);
     fireEvent.change(screen.getByLabelText(/Hinzugefügt in den letzten … Tagen/), { target: { value: "0" } });
@@ -181,5 +182,48 @@ describe("a German settings form", () => {
     await screen.findByText("Muss mindestens 1 sein.");
     expect(fetch).toHaveBeenCalledWith("/api/settings", expect.objectContaining({ method: "PUT" }));
     expect(document.body.textContent).not.toMatch(/Too small|expected number/);
+  });
+
+  it("sends the placeholder checks as a list of minutes and shows the refusal on that field", async () => {
+    await i18next.changeLanguage("de");
+    const fetch = vi.fn(async (_url: string, _init?: RequestInit) =>
+      invalidInput({
+        field: "placeholderCheckOffsetsMinutes",
+        code: "offsets_ascending",
+        message: "each time must be later than the one before",
+      }),
+    );
+    vi.stubGlobal("fetch", fetch);
+    const settings = {
+      ...scanDraftOf({
+        all: true,
+        days: 30,
+        maxItems: 500,
+        includeChildren: true,
+        matchUnmatched: true,
+        matchAutomatically: true,
+        matchMinScore: 85,
+        matchMinLead: 10,
+        dryRun: false,
+        concurrency: 4,
+        requestDelayMs: 0,
+        itemTimeoutSeconds: 120,
+        outageWaitSeconds: 120,
+        retryPoolLimit: 50,
+        backoffHours: 24,
+        placeholderCheckOffsetsMinutes: [360, 1440, 4320],
+      }),
+    };
+    expect(settings.placeholderChecks).toBe("360, 1440, 4320");
+    withQuery(<ScanSection settings={settings} />);
+    fireEvent.change(screen.getByLabelText(/Platzhalter-Episoden erneut prüfen/), {
+      target: { value: "1440; 360 , x1" },
+    });
+    fireEvent.click(screen.getByRole("button", { name: "Scans speichern" }));
+    await screen.findByText("Jeder Zeitpunkt muss später als der vorige sein.");
+    const body = JSON.parse(String(fetch.mock.calls[0]?.[1]?.body));
+    expect(body.placeholderCheckOffsetsMinutes).toEqual([1440, 360, "x1"]);
+    expect(body).not.toHaveProperty("placeholderChecks");
+    expect(document.body.textContent).not.toContain("later than the one before");
   });
 });
