@@ -1,5 +1,6 @@
 // The SPA's build: web/ is the Vite root; `vite build` writes dist/web (hashed assets under
 // dist/web/assets). `vite` serves it on :5173 and proxies /api (SSE included) to the server.
+import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
@@ -8,6 +9,12 @@ const apiTarget = "http://127.0.0.1:8501";
 export default defineConfig({
   root: "web",
   plugins: [react()],
+  // zod with its JIT off (web/src/zod-jitless.ts), wherever the SPA imports it.
+  resolve: {
+    alias: [
+      { find: /^zod$/, replacement: fileURLToPath(new URL("web/src/zod-jitless.ts", import.meta.url)) },
+    ],
+  },
   build: {
     outDir: "../dist/web",
     emptyOutDir: true,

@@ -1,7 +1,8 @@
 // English and German catalogues; the language comes from localStorage, else the browser.
-import i18next from "i18next";
+// English is bundled (it is also the fallback); German loads on demand, so a browser downloads
+// one catalogue, not both.
+import i18next, { type BackendModule } from "i18next";
 import { initReactI18next } from "react-i18next";
-import de from "./de.json";
 import en from "./en.json";
 
 export const LANGUAGES = ["en", "de"] as const;
@@ -34,16 +35,40 @@ export function setLanguage(lang: Language): void {
   void i18next.changeLanguage(lang);
 }
 
+/** Reads a catalogue that is not bundled (i18next waits for it before switching language). */
+const catalogues: BackendModule = {
+  type: "backend",
+  init: () => undefined,
+  read(language, _namespace, done) {
+    if (language !== "de") return done(null, en);
+    import("./de.json").then(
+      (m) => done(null, m.default),
+      (error: unknown) => done(error instanceof Error ? error : new Error(String(error)), false),
+    );
+  },
+};
+
+let ready: Promise<unknown> = Promise.resolve();
+
+/** Resolves once the first language's catalogue is there (render after it, or German flashes English). */
+export function i18nReady(): Promise<unknown> {
+  return ready;
+}
+
 export function initI18n(lang?: Language): typeof i18next {
   const language =
     lang ?? detectLanguage(storedLanguage(), typeof navigator === "undefined" ? [] : navigator.languages);
-  void i18next.use(initReactI18next).init({
-    resources: { en: { translation: en }, de: { translation: de } },
-    lng: language,
-    fallbackLng: "en",
-    interpolation: { escapeValue: false },
-    returnNull: false,
-  });
+  ready = i18next
+    .use(catalogues)
+    .use(initReactI18next)
+    .init({
+      resources: { en: { translation: en } },
+      partialBundledLanguages: true,
+      lng: language,
+      fallbackLng: "en",
+      interpolation: { escapeValue: false },
+      returnNull: false,
+    });
   const apply = (lng: string) => {
     if (typeof document !== "undefined") document.documentElement.lang = lng;
   };
