@@ -2,13 +2,13 @@
 // undo the app's last match.
 // Each uses the scan's own fix-and-verify (polling: a single item needs no websocket) and
 // records the result exactly as a scan would.
+import { idFitsLibrary, parsePastedId } from "../contracts/pasted-id.js";
 import type { PlexClient, PlexItem, PlexSection } from "../plex/index.js";
 import { CompletionTracker } from "./completion.js";
 import { type FixRequest, fixAndVerify, ItemNotFoundError, matchRefOf } from "./fix.js";
 import { type Candidate, idLookupTitle } from "./match-choice.js";
 import { idQuery, titleQuery } from "./match-search.js";
 import { itemResult } from "./outcome.js";
-import { idFitsLibrary, parsePastedId } from "./pasted-id.js";
 import type { ItemResult, MatchRef, ScanStore } from "./store.js";
 
 export { ItemNotFoundError };

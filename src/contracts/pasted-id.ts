@@ -2,7 +2,13 @@
 // Plex's naming guide and the agents' lookup use) or a TMDB, IMDb or TVDB web address. Pure.
 // Anything else is a title search, so only texts that clearly mean an ID or one of these sites
 // are read here; a link to one of them that names no work is an error, not a title.
-import type { ExternalId } from "./match-choice.js";
+// A contract: the server searches by it, and the SPA tells from it that the year plays no part.
+
+/** An external ID (the same shape as the scan's ExternalId). */
+export interface ExternalId {
+  source: "imdb" | "tmdb" | "tvdb";
+  id: string;
+}
 
 /** What a paste is: a title, an ID (with the kind of work a link names), or an unreadable link. */
 export type PastedId =

@@ -1,7 +1,7 @@
 // What the match picker reads from a paste: IDs and TMDB/IMDb/TVDB links become an ID lookup,
 // a link naming no work is unreadable, anything else stays a title; and which IDs fit a library.
 import { describe, expect, it } from "vitest";
-import { idFitsLibrary, parsePastedId } from "../../src/scan/pasted-id.js";
+import { idFitsLibrary, parsePastedId } from "../../src/contracts/pasted-id.js";
 
 describe("parsePastedId", () => {
   it.each([
