@@ -8,7 +8,7 @@ import {
   sanitizeUrl,
   xmlToJson,
 } from "../../src/plex/index.js";
-import { readPlexItem, toPlexItem } from "../../src/plex/parse.js";
+import { parseIdentity, parseServer, readPlexItem, toPlexItem } from "../../src/plex/parse.js";
 import { MetadataSchema } from "../../src/plex/schemas.js";
 
 describe("parseItemsPage", () => {
@@ -138,6 +138,97 @@ describe("parseSections", () => {
   });
 });
 
+describe("a section, exactly", () => {
+  it("reads its folders, and is not refreshing unless Plex says so", () => {
+    const [section] = parseSections({
+      MediaContainer: {
+        Directory: [
+          {
+            key: "7",
+            title: "Filme",
+            type: "movie",
+            agent: "tv.plex.agents.movie",
+            scanner: "Plex Movie",
+            language: "de-DE",
+            uuid: "u-1",
+            Location: [{ path: "/media/filme" }, { path: "/media/more" }],
+          },
+        ],
+      },
+    });
+    expect(section).toStrictEqual({
+      id: "7",
+      key: "7",
+      title: "Filme",
+      type: "movie",
+      agent: "tv.plex.agents.movie",
+      scanner: "Plex Movie",
+      language: "de-DE",
+      uuid: "u-1",
+      refreshing: false,
+      locations: ["/media/filme", "/media/more"],
+      isPersonal: false,
+    });
+  });
+});
+
+describe("parseIdentity and parseServer", () => {
+  it.each([
+    {
+      name: "an identity",
+      body: { MediaContainer: { machineIdentifier: "abc", version: "1.41.3", claimed: "1" } },
+      expected: { machineIdentifier: "abc", version: "1.41.3", claimed: true },
+    },
+    {
+      name: "an identity without a version",
+      body: { MediaContainer: { machineIdentifier: "abc" } },
+      expected: { machineIdentifier: "abc", version: "" },
+    },
+    {
+      name: "no machine identifier: not Plex",
+      body: { MediaContainer: { version: "1" } },
+      expected: undefined,
+    },
+    { name: "not even a container", body: "<html>", expected: undefined },
+  ])("identity: $name", ({ body, expected }) => {
+    expect(parseIdentity(body)).toStrictEqual(expected);
+  });
+
+  it.each([
+    {
+      name: "a server root",
+      body: {
+        MediaContainer: {
+          friendlyName: "Keller",
+          machineIdentifier: "abc",
+          version: "1.41.3",
+          platform: "Linux",
+          myPlexUsername: "me",
+        },
+      },
+      expected: {
+        friendlyName: "Keller",
+        machineIdentifier: "abc",
+        version: "1.41.3",
+        platform: "Linux",
+        myPlexUsername: "me",
+      },
+    },
+    {
+      name: "a server root with only its identifier",
+      body: { MediaContainer: { machineIdentifier: "abc" } },
+      expected: { friendlyName: "", machineIdentifier: "abc", version: "" },
+    },
+    {
+      name: "no machine identifier: not Plex",
+      body: { MediaContainer: { friendlyName: "x" } },
+      expected: undefined,
+    },
+  ])("server: $name", ({ body, expected }) => {
+    expect(parseServer(body)).toStrictEqual(expected);
+  });
+});
+
 describe("parseSearchResults", () => {
   it("drops results without guid or name, keeps missing score absent", () => {
     expect(
@@ -244,6 +335,7 @@ describe("readPlexItem (the hand-written reader behind parseItemsPage)", () => {
       { name: "x", locked: 1 },
     ],
     [{ path: "/p" }, { path: "" }, 3],
+    [{ name: "summary", locked: false }, { name: "thumb" }, { name: "art", locked: "0" }],
   ];
   const keys = Object.keys(MetadataSchema.shape);
   const container = { librarySectionID: "9", librarySectionTitle: "Films" };
@@ -261,12 +353,15 @@ describe("readPlexItem (the hand-written reader behind parseItemsPage)", () => {
       if (rnd() < 0.8) el.ratingKey = String(i);
       elements.push(el);
     }
-    for (const el of elements) {
-      const parsed = MetadataSchema.safeParse(el);
-      const expected = parsed.success ? toPlexItem(parsed.data, container) : undefined;
-      const actual = readPlexItem(el, container);
-      expect(actual).toStrictEqual(expected);
-      expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+    // With the section from the container, and without one (a listing that names none).
+    for (const where of [container, {}]) {
+      for (const el of elements) {
+        const parsed = MetadataSchema.safeParse(el);
+        const expected = parsed.success ? toPlexItem(parsed.data, where) : undefined;
+        const actual = readPlexItem(el, where);
+        expect(actual).toStrictEqual(expected);
+        expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+      }
     }
   });
 });
