@@ -309,6 +309,14 @@ describe("WatchTracker", () => {
     expect(t.takeDue(300).map((g) => [g.key, g.early])).toEqual([["b", true]]);
   });
 
+  it("when full and two groups were created in the same millisecond, the first tracked goes", () => {
+    const t = new WatchTracker({ ...opts, maxTracked: 2 });
+    t.onEntry(movie("a"), 100);
+    t.onEntry(movie("b"), 100);
+    t.onEntry(movie("c"), 200);
+    expect(t.takeDue(300).map((g) => g.key)).toEqual(["a"]);
+  });
+
   it("counts an item handed over early in the oldest time until it is taken", () => {
     const t = new WatchTracker({ ...opts, maxTracked: 1 });
     t.onEntry(movie("1"), 0);
