@@ -52,7 +52,7 @@ export const mutationGroups = [
   },
   { name: "watch", mutate: ["src/watch/decide.ts"], testFiles: ["test/watch/decide.test.ts"] },
   // Masked notification secrets stay bound to their destination.
-  { name: "notify", mutate: ["src/notify/schema.ts"], testFiles: ["test/notify/schema.test.ts"] },
+  { name: "notify", mutate: ["src/notify/schema.ts"], testFiles: ["test/notify/schema*.test.ts"] },
 ];
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */

@@ -174,6 +174,7 @@ describe("notificationSettingsFromEnv", () => {
   it.each<[string, Record<string, string | undefined>, string | null]>([
     ["nothing set", {}, null],
     ["empty values", { TELEGRAM_BOT_TOKEN: "", TELEGRAM_CHAT_ID: " " }, null],
+    ["a token of spaces only", { TELEGRAM_BOT_TOKEN: "  ", TELEGRAM_CHAT_ID: "" }, null],
     ["only the token", { TELEGRAM_BOT_TOKEN: BOT_TOKEN }, "TELEGRAM_CHAT_ID is not set"],
     ["only the chat", { TELEGRAM_CHAT_ID: "-100123" }, "TELEGRAM_BOT_TOKEN is not set"],
     [
