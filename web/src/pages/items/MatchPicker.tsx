@@ -1,5 +1,6 @@
 // "Find a match": Plex's candidates as poster cards, an editable search for when the file name
-// misleads Plex, and a confirmation that names the current and the new match before applying.
+// misleads Plex (a title, or a pasted ID or IMDb/TMDB/TVDB link, which finds that one work), and
+// a confirmation that names the current and the new match before applying.
 import {
   Alert,
   Badge,
@@ -18,11 +19,13 @@ import { useMediaQuery } from "@mantine/hooks";
 import { IconArrowRight, IconSearch } from "@tabler/icons-react";
 import { type FormEvent, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { parsePastedId } from "../../../../src/contracts/pasted-id";
 import type { MatchCandidate, MatchesResponse } from "../../../../src/contracts/schemas";
 import { type ActionResult, useApplyMatch, useMatchSearch } from "../../api/itemActions";
 import { ErrorState } from "../../components/ErrorState";
 import { TitleYear } from "../../components/TitleYear";
 import { formatNumber } from "../../lib/format";
+import { fieldError } from "../settings/shared";
 import { CandidateIds, CurrentBadge } from "./CandidateFacts";
 import { PosterImage } from "./PosterImage";
 import { candidatePosterSrc } from "./posterSrc";
@@ -92,7 +95,9 @@ export function MatchPicker({
       setForm({ title: asked.title ?? "", year: asked.year ? String(asked.year) : "" });
   }, [asked, form]);
 
-  const yearText = form?.year.trim() ?? "";
+  // A pasted ID or link names one work: the server looks it up and the year plays no part.
+  const byId = form !== null && parsePastedId(form.title).kind !== "title";
+  const yearText = byId ? "" : (form?.year.trim() ?? "");
   const yearInvalid = yearText !== "" && !YEAR.test(yearText);
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -100,6 +105,9 @@ export function MatchPicker({
     setChosen(null);
     setQuery({ title: form.title.trim() || undefined, year: yearText ? Number(yearText) : undefined });
   };
+  // A paste the server cannot search (a link naming no work, an ID of the wrong kind) is the
+  // title field's problem; any other failure is the search's.
+  const titleProblem = fieldError(t, search.error, "title");
 
   const close = () => {
     // Closing while Plex applies the match would hide its result; the button shows progress.
@@ -151,6 +159,7 @@ export function MatchPicker({
                   maxLength={300}
                   style={{ flex: 1, minWidth: 0 }}
                   miw={phone ? "100%" : undefined}
+                  error={titleProblem}
                 />
                 <TextInput
                   label={t("itemActions.picker.searchYear")}
@@ -163,6 +172,8 @@ export function MatchPicker({
                   maxLength={4}
                   w={96}
                   error={yearInvalid || undefined}
+                  disabled={byId}
+                  aria-describedby={byId ? "match-year-ignored" : undefined}
                 />
                 <Button
                   type="submit"
@@ -173,9 +184,16 @@ export function MatchPicker({
                   {t("itemActions.picker.search")}
                 </Button>
               </Group>
+              {byId && (
+                <Text size="xs" c="dimmed" id="match-year-ignored">
+                  {t("itemActions.picker.yearIgnored")}
+                </Text>
+              )}
             </Stack>
           </form>
-          {search.isError && <ErrorState error={search.error} onRetry={() => void search.refetch()} />}
+          {search.isError && !titleProblem && (
+            <ErrorState error={search.error} onRetry={() => void search.refetch()} />
+          )}
           {search.isPending && (
             <Center py="xl">
               <Loader role="status" aria-label={t("itemActions.picker.searching")} />
@@ -242,6 +260,11 @@ function Candidates({
                     ? t("itemActions.picker.noScore")
                     : t("itemActions.picker.score", { score: formatNumber(c.score, i18n.language) })}
                 </Badge>
+                {c.foundBy && (
+                  <Badge variant="light" color="teal" tt="none" style={{ alignSelf: "flex-start" }}>
+                    {t("itemActions.picker.foundBy", { id: c.foundBy })}
+                  </Badge>
+                )}
                 <CandidateIds ids={c.ids} />
                 <Text size="xs" c="dimmed" lineClamp={3}>
                   {c.summary ?? t("itemActions.picker.noSummary")}
