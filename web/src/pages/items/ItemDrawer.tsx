@@ -233,6 +233,12 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
             leftSection={<IconCheck size={16} aria-hidden />}
             disabled={busy}
             onClick={() => pick(primary.candidate)}
+            // A long title wraps on a phone instead of being cut off.
+            h="auto"
+            mih={36}
+            py={6}
+            maw="100%"
+            styles={{ label: { whiteSpace: "normal", textAlign: "start" } }}
           >
             {t("itemActions.useCandidate", {
               title: primary.candidate.year
