@@ -414,6 +414,9 @@ describe("import upload: writes in progress and the cap", () => {
   const sqliteStart = () => Buffer.concat([files.database.subarray(0, 100), MB]);
 
   it("an upload being written counts against the cap: new uploads remove idle ones, not it", async () => {
+    // From an empty staging folder: uploads left by the tests before would take places.
+    for (const id of uploadsOnDisk()) await api("DELETE", `/api/import/uploads/${id}`);
+    expect(uploadsOnDisk()).toEqual([]);
     const first = await newUpload();
     const put = streamingPut(first, "database");
     const half = Math.floor(files.database.length / 2);
