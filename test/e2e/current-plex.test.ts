@@ -187,6 +187,9 @@ describe("current Plex in the browser", () => {
           ? `Placeholder episode: waiting for upstream data; next check ${when}`
           : `Platzhalter-Episode: wartet auf Daten der Quelle; nächste Prüfung ${when}`;
       await drawer.getByText(sentence).first().waitFor();
+      // An episode is never matched by itself (Plex matches its show): no match button.
+      const find = language === "en" ? "Find a match" : "Zuordnung suchen";
+      expect(await drawer.getByRole("button", { name: find }).count()).toBe(0);
       await screenshot(page, `placeholder-waiting-${language}`, { readme: language === "en" });
       await expectAccessible(page, `placeholder drawer (${language})`);
       await page.keyboard.press("Escape");

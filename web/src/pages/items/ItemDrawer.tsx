@@ -311,7 +311,8 @@ function Details({ detail, onDialog }: { detail: ItemDetail; onDialog: (open: bo
         >
           {t("itemActions.refresh")}
         </Button>
-        {primary.kind !== "find_match" && (
+        {/* Plex matches movies and shows; a season or episode follows its show. */}
+        {primary.kind !== "find_match" && item.type !== "episode" && item.type !== "season" && (
           <Button
             variant="light"
             leftSection={<IconSearch size={16} aria-hidden />}
