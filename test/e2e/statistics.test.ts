@@ -77,4 +77,34 @@ describe("statistics", () => {
     await expectAccessible(page, "statistics, phone");
     await screenshot(page, "statistics-phone", { fullPage: true });
   });
+  it("passes axe in light and dark while a bulk job's toast is open", E2E_TIMEOUT, async () => {
+    await page.setViewportSize(DESKTOP);
+    await openLoggedIn(page, "/statistics");
+    await page.getByRole("heading", { level: 1, name: "Statistics" }).waitFor();
+    const { json } = await stack.api<{ items: { ratingKey: string }[] }>("GET", "/api/items?pageSize=3");
+    // A slow Plex, so this tab sees the job running (a toast is for the jobs a tab followed).
+    stack.emulator.setFaults({ latencyMs: 300 });
+    const started = await stack.api<{ id: number }>("POST", "/api/bulk", {
+      action: "refresh",
+      ratingKeys: json.items.map((i) => i.ratingKey),
+    });
+    expect(started.status).toBe(202);
+    await page
+      .getByRole("banner")
+      .getByRole("link", { name: /^Bulk job running/ })
+      .waitFor(UNTIL);
+    stack.emulator.setFaults({ latencyMs: 0 });
+    const toast = page.locator(".mantine-Notification-root").first();
+    await toast.waitFor(UNTIL);
+    for (const scheme of ["Light", "Dark"] as const) {
+      await chooseColourScheme(page, scheme);
+      await expect.poll(() => toast.isVisible(), UNTIL).toBe(true);
+      await expectAccessible(page, `statistics with a toast (${scheme})`);
+    }
+    await chooseColourScheme(page, "Light");
+    await stack.api("POST", "/api/bulk", {
+      action: "unignore",
+      ratingKeys: json.items.map((i) => i.ratingKey),
+    });
+  });
 });

@@ -1,7 +1,8 @@
 import { localStorageColorSchemeManager, MantineProvider } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { lazy, Suspense, useState } from "react";
+import { lazy, Suspense, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { BrowserRouter, Route, Routes } from "react-router";
 import { setCsrfToken, setUnauthorizedHandler } from "./api/client";
 import { ApiError } from "./api/errors";
@@ -18,7 +19,7 @@ import { ItemsPage, JobDetailPage, JobsPage, SettingsPage, StatisticsPage } from
 import { NotFound } from "./pages/NotFound";
 import { AppearanceDefaults } from "./pages/settings/AppearanceDefaults";
 import { SetupGate } from "./pages/setup/SetupGate";
-import { cssVariablesResolver, theme } from "./theme";
+import { cssVariablesResolver, themeFor } from "./theme";
 
 const SetupPage = lazy(() => import("./pages/Setup"));
 const ImportPage = lazy(() => import("./pages/import/ImportPage"));
@@ -49,6 +50,9 @@ function makeQueryClient(): QueryClient {
 
 export function App() {
   const [client] = useState(makeQueryClient);
+  const { t, i18n } = useTranslation();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the label follows the language
+  const theme = useMemo(() => themeFor(t("common.close")), [i18n.language]);
   return (
     <MantineProvider
       theme={theme}

@@ -1,6 +1,12 @@
 // Mantine's defaults with one accent: Plex amber (#e5a00d) as a ten-shade primary palette.
 // Text on light backgrounds uses darker shades so it keeps a readable contrast.
-import { type CSSVariablesResolver, createTheme, type MantineColorsTuple } from "@mantine/core";
+import {
+  type CSSVariablesResolver,
+  createTheme,
+  type MantineColorsTuple,
+  type MantineThemeOverride,
+  mergeThemeOverrides,
+} from "@mantine/core";
 
 export const amber: MantineColorsTuple = [
   "#fff8e1",
@@ -31,6 +37,16 @@ export const theme = createTheme({
     Table: { defaultProps: { verticalSpacing: 6, horizontalSpacing: "sm", fz: "sm" } },
   },
 });
+
+/**
+ * The theme in the reader's language: toasts get a named close button (Mantine's own has only
+ * an icon, which a screen reader announces as "button").
+ */
+export function themeFor(closeLabel: string): MantineThemeOverride {
+  return mergeThemeOverrides(theme, {
+    components: { Notification: { defaultProps: { closeButtonProps: { "aria-label": closeLabel } } } },
+  });
+}
 
 const TEXT_COLORS = [
   "amber",
