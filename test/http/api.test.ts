@@ -142,7 +142,7 @@ describe("HTTP API", () => {
   });
 
   it("starts a scan, streams it, refuses a second one, cancels it", async () => {
-    const start = await api("POST", "/api/scans", { all: true });
+    const start = await api("POST", "/api/scans", { all: true, dryRun: false });
     expect(start.status).toBe(202);
     const id = start.body.id as number;
 

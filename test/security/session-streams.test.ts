@@ -48,7 +48,7 @@ async function stream(path: string, headers: Record<string, string>, first: stri
 }
 
 async function startScan(): Promise<number> {
-  const started = await call("/api/scans", { "X-Api-Key": KEY }, { all: true });
+  const started = await call("/api/scans", { "X-Api-Key": KEY }, { all: true, dryRun: false });
   expect(started.status, JSON.stringify(started.body)).toBe(202);
   return started.body.id as number;
 }
