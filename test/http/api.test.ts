@@ -196,7 +196,7 @@ describe("HTTP API", () => {
   });
 
   it("on SIGTERM stops the scan cleanly, marks it interrupted and flushes its log", async () => {
-    const start = await api("POST", "/api/scans", { all: true });
+    const start = await api("POST", "/api/scans", { all: true, dryRun: false });
     expect(start.status).toBe(202);
     const id = start.body.id as number;
     await waitFor(async () =>
@@ -215,7 +215,7 @@ describe("HTTP API", () => {
   });
 
   it("survives kill -9 mid-scan: the job becomes interrupted and finished items are kept", async () => {
-    const start = await api("POST", "/api/scans", { all: true });
+    const start = await api("POST", "/api/scans", { all: true, dryRun: false });
     expect(start.status).toBe(202);
     const id = start.body.id as number;
     // Wait until some items have results.
