@@ -158,7 +158,9 @@ export function parseListingQuery(params: URLSearchParams, now: number): Listing
       const want = raw === "1" || raw === "true";
       q.predicates.push((item) => isUnmatched(item) === want);
     } else if (field === "title") {
-      q.predicates.push(stringPredicate((i) => normalizeTitle(i.title), op, values.map(normalizeTitle)));
+      q.predicates.push(
+        stringPredicate((i) => normalizeTitle(i.edits?.title ?? i.title), op, values.map(normalizeTitle)),
+      );
     } else if (field === "guid") {
       q.predicates.push((item) => values.includes(item.guid) === !op.startsWith("!"));
     }

@@ -8,10 +8,11 @@ import type { Duplex } from "node:stream";
 import { type EmulatorContext, HttpError, type Route } from "./context.js";
 import { formatOf, htmlError, sendError } from "./respond.js";
 import { metadataRoutes } from "./routes/metadata.js";
+import { posterRoutes } from "./routes/posters.js";
 import { sectionRoutes } from "./routes/sections.js";
 import { serverRoutes } from "./routes/server.js";
 
-const ROUTES: Route[] = [...serverRoutes, ...sectionRoutes, ...metadataRoutes];
+const ROUTES: Route[] = [...serverRoutes, ...sectionRoutes, ...metadataRoutes, ...posterRoutes];
 const WS_PATH = "/:/websockets/notifications";
 
 export interface HttpStats {

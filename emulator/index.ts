@@ -6,6 +6,7 @@
 import type { AddressInfo } from "node:net";
 import type { EmulatorContext } from "./context.js";
 import { FaultState, type Faults } from "./faults.js";
+import { type ReplacedFile, type ReplaceFileOptions, replaceFile } from "./file-replace.js";
 import { generateLibrary as generate } from "./generate.js";
 import { EmulatorHttp } from "./http.js";
 import { type AddedItem, type AddItemOptions, addLibraryItem } from "./library-scan.js";
@@ -22,6 +23,7 @@ import type { WrongMatchCounts } from "./wrong-matches.js";
 
 export { type CliOptions, startEmulatorFromCli } from "./cli.js";
 export type { Faults } from "./faults.js";
+export type { ReplacedFile, ReplaceFileOptions } from "./file-replace.js";
 export type { AddedItem, AddItemOptions, NewItemHealth } from "./library-scan.js";
 export type { BrokenKind, GeneratedLibrary, Item, ItemType, Section, UnmatchedForm, Work } from "./model.js";
 export { DATASET_PROFILES, type DatasetProfile } from "./profiles.js";
@@ -78,6 +80,11 @@ export interface EmulatorHandle {
   idle(): Promise<void>;
   /** A library scan adds a new item: it is listed at once and announced on the websocket. */
   addItem(opts?: AddItemOptions): AddedItem;
+  /**
+   * A movie's file is replaced: the item is deleted (timeline state 9) and a new one with a new
+   * ratingKey, the same path and, once matched, the same guid appears without customizations.
+   */
+  replaceFile(ratingKey: string, opts?: ReplaceFileOptions): ReplacedFile;
   /** The notification websocket: raw frames (tests) and dropping every client (a reconnect). */
   notifications: {
     sendRaw(text: string): void;
@@ -177,6 +184,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     truth: () => buildTruth(store),
     idle: () => queue.idle(),
     addItem: (o) => addLibraryItem(ctx, o),
+    replaceFile: (rk, o) => replaceFile(ctx, rk, o),
     notifications: {
       sendRaw: (text) => hub.sendRaw(text),
       publish: (type, entries) => hub.publish(type, entries),

@@ -84,7 +84,7 @@ function pickSection(ctx: EmulatorContext, type: "movie" | "show", id: number | 
 export function addLibraryItem(ctx: EmulatorContext, opts: AddItemOptions = {}): AddedItem {
   const type = opts.type ?? "movie";
   const section = pickSection(ctx, type, opts.sectionId);
-  const { store, hub } = ctx;
+  const { store } = ctx;
   const now = Math.floor(Date.now() / 1000);
   const rk = store.nextRk();
   const title = opts.title ?? `New Arrival ${rk}`;
@@ -176,7 +176,36 @@ export function addLibraryItem(ctx: EmulatorContext, opts: AddItemOptions = {}):
     }
   }
   section.contentChangedAt = now;
+  const { createdAt, finished } = announceAdded(ctx, section, added, {
+    processingMs: opts.processingMs,
+    repeatDone: opts.repeatDone,
+    repeatEveryMs: opts.repeatEveryMs,
+  });
+  return {
+    ratingKey: String(rk),
+    ratingKeys: added.map((i) => String(i.rk)),
+    addedAt: now,
+    createdAt,
+    finished,
+  };
+}
 
+export interface AnnounceOptions {
+  processingMs?: number | undefined;
+  repeatDone?: number | undefined;
+  repeatEveryMs?: number | undefined;
+  /** Runs when the agent's data comes in, before the "loading" frames (a replaced file's match). */
+  onMatch?: () => void;
+}
+
+/** The scan activity and timeline frames for new items (the first is the top item). */
+export function announceAdded(
+  ctx: EmulatorContext,
+  section: Section,
+  added: Item[],
+  opts: AnnounceOptions,
+): { createdAt: number; finished: Promise<void> } {
+  const { store, hub } = ctx;
   const entry = (item: Item, state: number, extra: Record<string, unknown> = {}, named = true) => {
     const e: Record<string, unknown> = {
       identifier: "com.plexapp.plugins.library",
@@ -225,6 +254,7 @@ export function addLibraryItem(ctx: EmulatorContext, opts: AddItemOptions = {}):
   const every = Math.max(1, opts.repeatEveryMs ?? 500);
   const finished = new Promise<void>((resolve) => {
     setTimeout(() => {
+      opts.onMatch?.();
       hub.publish(
         "timeline",
         added.map((i) => entry(i, 3, { metadataState: "loading" })),
@@ -245,17 +275,11 @@ export function addLibraryItem(ctx: EmulatorContext, opts: AddItemOptions = {}):
         if (sent >= repeats) return resolve();
         sent++;
         // Thumbnailing a large file: Plex sends "done" for the top item again and again.
-        hub.publish("timeline", [entry(top, 5)]);
+        hub.publish("timeline", [entry(added[0] as Item, 5)]);
         setTimeout(repeat, every).unref?.();
       };
       repeat();
     }, processingMs).unref?.();
   });
-  return {
-    ratingKey: String(rk),
-    ratingKeys: added.map((i) => String(i.rk)),
-    addedAt: now,
-    createdAt,
-    finished,
-  };
+  return { createdAt, finished };
 }

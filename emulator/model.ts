@@ -108,6 +108,40 @@ export interface Item {
   airDate?: string;
   /** A placeholder episode (see Placeholder); gone once a refresh found its data. */
   placeholder?: Placeholder;
+  /** A person's edits (customizations.ts): shown instead of the agent's value. */
+  edits?: Partial<Record<EditableField, string>>;
+  /** Label and Collection tags, in the order given. */
+  labels?: string[];
+  collections?: string[];
+  /** Posters uploaded to this item (POST …/posters), with their bytes. */
+  uploads?: PosterUpload[];
+  /** ratingKey of the chosen poster (PUT …/poster?url=); absent = the agent's first. */
+  selectedPoster?: string;
+}
+
+/**
+ * Fields a person can edit (python-plexapi mixins.py: TitleMixin, SortTitleMixin,
+ * OriginalTitleMixin, SummaryMixin, TaglineMixin, OriginallyAvailableMixin, ContentRatingMixin,
+ * StudioMixin; `year` as Plex Web's edit dialog sends it).
+ */
+export const EDITABLE_FIELDS = [
+  "title",
+  "titleSort",
+  "originalTitle",
+  "summary",
+  "tagline",
+  "year",
+  "originallyAvailableAt",
+  "contentRating",
+  "studio",
+] as const;
+export type EditableField = (typeof EDITABLE_FIELDS)[number];
+
+export interface PosterUpload {
+  /** `upload://posters/<sha1>`, as Plex names uploads (python-plexapi media.py BaseResource). */
+  ratingKey: string;
+  contentType: string;
+  bytes: Buffer;
 }
 
 /**

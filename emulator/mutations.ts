@@ -3,12 +3,11 @@
  * repair and never touches locked fields; unmatched (either form) and personal items gain
  * nothing from it; a match rewrites the item (and a show's subtree) from the chosen work.
  */
+import { dropUnlockedEdits, isLocked } from "./customizations.js";
 import { type Item, isUnmatched, unmatchedGuid, type Work } from "./model.js";
 import { hash32, hex24 } from "./random.js";
 import type { Store } from "./store.js";
 import { episodeTitle, sortTitle } from "./text.js";
-
-const isLocked = (item: Item, field: string): boolean => item.locked?.includes(field) ?? false;
 
 function bump(item: Item, now: number): void {
   item.updatedAt = Math.max(now, item.updatedAt + 1);
@@ -29,6 +28,8 @@ export function applyRefresh(store: Store, item: Item, now: number): Item[] {
 }
 
 function refreshOne(store: Store, item: Item, now: number): void {
+  // Labels, collections and a chosen poster are the user's: a refresh keeps them.
+  dropUnlockedEdits(item);
   const section = store.section(item.sectionId);
   const root = store.root(item);
   const canFix = section !== undefined && section.kind !== "personal" && !isUnmatched(root);
@@ -64,6 +65,9 @@ export function applyMatch(store: Store, item: Item, work: Work, now: number): I
   else delete item.titleSort;
   item.year = work.year;
   delete item.noGuids;
+  // A new match brings the new work's values and poster wherever nothing is locked.
+  dropUnlockedEdits(item);
+  if (!isLocked(item, "thumb")) delete item.selectedPoster;
   if (!isLocked(item, "summary")) item.summary = true;
   if (!isLocked(item, "thumb")) item.thumb = true;
   const out: Item[] = [];

@@ -6,6 +6,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
+import { type Item, TYPE_NUMBER } from "./model.js";
 
 export type NotificationType = "timeline" | "activity" | "status" | "progress" | "log" | string;
 
@@ -33,6 +34,36 @@ function parseFilters(raw: string | null): Pick<Client, "include" | "exclude"> {
     else include.add(p);
   }
   return { include: include.size > 0 ? include : null, exclude };
+}
+
+/** A timeline entry for an item changed in place: state 5 ("done"), REFERENCE §4.3. */
+export function timelineUpdate(item: Item): Record<string, unknown> {
+  return {
+    identifier: "com.plexapp.plugins.library",
+    sectionID: String(item.sectionId),
+    itemID: String(item.rk),
+    type: TYPE_NUMBER[item.type],
+    title: item.title,
+    state: 5,
+    updatedAt: item.updatedAt,
+  };
+}
+
+/**
+ * A deleted item: state 9 with metadataState "deleted" (python-plexapi alert.py docstring;
+ * Tautulli activity_handler.py treats exactly this pair as a delete, REFERENCE §4.4).
+ */
+export function timelineDeleted(item: Item, now: number): Record<string, unknown> {
+  return {
+    identifier: "com.plexapp.plugins.library",
+    sectionID: String(item.sectionId),
+    itemID: String(item.rk),
+    type: TYPE_NUMBER[item.type],
+    title: "",
+    state: 9,
+    metadataState: "deleted",
+    updatedAt: now,
+  };
 }
 
 export class NotificationHub {

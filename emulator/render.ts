@@ -3,6 +3,7 @@
  * shows, seasons, artists and albums, <Track> for tracks. Attribute names, order and JSON
  * types follow the captured fixtures.
  */
+import { customTags } from "./customizations.js";
 import { type El, el } from "./el.js";
 import { type Item, isLegacyGuid, isUnmatched, type Section, TYPE_NUMBER } from "./model.js";
 import { PEOPLE } from "./names.js";
@@ -138,12 +139,24 @@ export class Renderer {
         break;
     }
     e.json = "Metadata";
+    this.customize(e, item, opts);
     if (opts.excludeFields) for (const f of opts.excludeFields) delete e.attrs[f];
     if (opts.excludeElements && e.children) {
       const ex = opts.excludeElements;
       e.children = e.children.filter((c) => !ex.has(c.tag));
     }
     return e;
+  }
+
+  /** A person's edits replace the agent's values; labels and collections join the tags. */
+  private customize(e: El, item: Item, opts: RenderOptions): void {
+    if (item.edits) {
+      for (const [field, value] of Object.entries(item.edits)) {
+        e.attrs[field] = field === "year" ? Number(value) : value;
+      }
+    }
+    const extra = customTags(item, (tag, filter, names) => tags(tag, filter, names, opts.detail));
+    if (extra.length > 0) e.children = [...(e.children ?? []), ...extra];
   }
 
   private common(item: Item, opts: RenderOptions, children: El[]): void {

@@ -33,6 +33,7 @@ const STATUS_TEXT: Record<number, string> = {
   403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
+  413: "Request Entity Too Large",
   500: "Internal Server Error",
   503: "Service Unavailable",
 };

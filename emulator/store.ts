@@ -120,6 +120,22 @@ export class Store {
     this.itemsVersion++;
   }
 
+  /** A deleted item (a replaced file): gone from lookups and listings. Leaves only. */
+  removeItem(rk: number): void {
+    const item = this.get(rk);
+    if (!item) return;
+    if (item.childRks?.length) throw new Error(`item ${rk} has children`);
+    const list = this.byId.get(item.sectionId)?.byType.get(item.type);
+    const at = list?.indexOf(rk) ?? -1;
+    if (list && at >= 0) list.splice(at, 1);
+    const parent = this.parent(item);
+    if (parent?.childRks) parent.childRks = parent.childRks.filter((c) => c !== rk);
+    this.lib.items[rk] = undefined;
+    this.lib.hidden.delete(rk);
+    this.lib.wrongMatches = this.lib.wrongMatches.filter((f) => f.rk !== rk);
+    this.itemsVersion++;
+  }
+
   /** The ratingKey the next added item gets. */
   nextRk(): number {
     return this.lib.items.length;
@@ -174,11 +190,11 @@ function sortValue(item: Item, field: SortField): string | number {
     case "updatedAt":
       return item.updatedAt;
     case "titleSort":
-      return normalizeTitle(item.titleSort ?? item.title);
+      return normalizeTitle(item.edits?.titleSort ?? item.titleSort ?? item.edits?.title ?? item.title);
     case "title":
-      return normalizeTitle(item.title);
+      return normalizeTitle(item.edits?.title ?? item.title);
     case "year":
-      return item.year ?? 0;
+      return Number(item.edits?.year ?? item.year ?? 0);
     case "originallyAvailableAt":
       return item.work?.originallyAvailableAt ?? "";
     case "rating":

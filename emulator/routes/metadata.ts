@@ -3,11 +3,13 @@ import { type EmulatorContext, HttpError, PMS_CONTAINER, type Route } from "../c
 import { type El, el } from "../el.js";
 import { posterPng } from "../images.js";
 import { searchResultElement } from "../matches.js";
-import { type Item, TYPE_NUMBER } from "../model.js";
+import type { Item } from "../model.js";
 import { applyUnmatch } from "../mutations.js";
+import { timelineUpdate } from "../notifications.js";
 import { applyPage, pageAttrs, parsePage } from "../paging.js";
 import { customisation } from "../render.js";
 import { sendBytes, sendContainer, sendEmpty, sendError } from "../respond.js";
+import { chosenUpload } from "./posters.js";
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
@@ -261,18 +263,7 @@ export const metadataRoutes: Route[] = [
       const item = itemFor(ctx, params[0]);
       if (item.type !== "movie" && item.type !== "show") throw new HttpError(400);
       const touched = applyUnmatch(ctx.store, item, nowSeconds());
-      ctx.hub.publish(
-        "timeline",
-        touched.map((i) => ({
-          identifier: PMS_CONTAINER.identifier,
-          sectionID: String(i.sectionId),
-          itemID: String(i.rk),
-          type: TYPE_NUMBER[i.type],
-          title: i.title,
-          state: 5,
-          updatedAt: i.updatedAt,
-        })),
-      );
+      ctx.hub.publish("timeline", touched.map(timelineUpdate));
       sendEmpty(res);
     },
   },
@@ -288,11 +279,16 @@ export const metadataRoutes: Route[] = [
         sendError(res, 404);
         return;
       }
+      const upload = kind === "thumb" ? chosenUpload(item) : undefined;
+      if (upload) {
+        sendBytes(res, upload.contentType, upload.bytes);
+        return;
+      }
       sendBytes(
         res,
         "image/png",
         posterPng(
-          `${kind}:${item.rk}:${item.thumbAt}`,
+          `${kind}:${item.rk}:${item.thumbAt}${kind === "thumb" && item.selectedPoster ? item.selectedPoster : ""}`,
           kind === "thumb" ? 40 : 64,
           kind === "thumb" ? 60 : 36,
         ),

@@ -1,9 +1,11 @@
 /** Section endpoints: the section list, a section's directory, listings with paging/sort/filter. */
 import { type EmulatorContext, HttpError, PMS_CONTAINER, type Route, type RouteRequest } from "../context.js";
+import { applySectionEdit } from "../customizations.js";
 import { type El, el } from "../el.js";
 import { parseListingQuery, QueryError } from "../filters.js";
 import { metaElement } from "../meta.js";
 import { type Item, type ItemType, type Section, TYPE_BY_NUMBER } from "../model.js";
+import { timelineUpdate } from "../notifications.js";
 import { applyPage, pageAttrs, parsePage } from "../paging.js";
 import { customisation, type RenderOptions } from "../render.js";
 import { sendContainer, sendEmpty } from "../respond.js";
@@ -311,27 +313,14 @@ export const sectionRoutes: Route[] = [
     },
   },
   {
-    // Field edits (python-plexapi _edit): only lock/unlock flags are modelled.
+    // Edits (python-plexapi LibrarySection._edit): field values and locks, labels, collections.
     method: "PUT",
     name: "PUT /library/sections/:id/all",
     pattern: /^\/library\/sections\/(\d+)\/all$/,
     handler: (ctx, { res, params, query }) => {
-      sectionFor(ctx, params[0]);
-      const ids = (query.get("id") ?? "").split(",").filter(Boolean).map(Number);
-      const items = ids.map((id) => ctx.store.get(id)).filter((i): i is Item => i !== undefined);
-      if (items.length === 0) throw new HttpError(400);
-      for (const [key, value] of query) {
-        const m = /^(\w+)\.locked$/.exec(key);
-        if (!m) continue;
-        const field = m[1] as string;
-        for (const item of items) {
-          const locked = new Set(item.locked ?? []);
-          if (value === "1") locked.add(field);
-          else locked.delete(field);
-          if (locked.size > 0) item.locked = [...locked];
-          else delete item.locked;
-        }
-      }
+      const section = sectionFor(ctx, params[0]);
+      const items = applySectionEdit(ctx.store, section, query, nowSeconds());
+      ctx.hub.publish("timeline", items.map(timelineUpdate));
       sendEmpty(res);
     },
   },
