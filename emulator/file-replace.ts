@@ -4,8 +4,7 @@
  * a timeline entry with state 9 and metadataState "deleted" (python-plexapi alert.py, Tautulli
  * activity_handler.py, REFERENCE §4.4); a new item appears with a new ratingKey and the same
  * file path, created unmatched and given the same match once the agent answers. Nothing the
- * person had set survives: no edits, locks, labels, collections or chosen poster
- * (Kometa-Team/Kometa and Plex forum reports of "lost my custom posters after upgrading a file").
+ * person had set survives: no edits, locks, labels, collections or chosen poster (issue 23).
  */
 import type { EmulatorContext } from "./context.js";
 import { announceAdded } from "./library-scan.js";

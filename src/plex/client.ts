@@ -9,17 +9,23 @@ import { PlexNotificationListener, type PlexNotificationListenerOptions } from "
 import { splitListing } from "./listing-body.js";
 import { collect, paginate } from "./pager.js";
 import {
+  EDITABLE_FIELDS,
+  type EditableField,
   type ItemsPage,
   itemsPageOf,
   LISTING_EXCLUDE_ELEMENTS,
   LISTING_EXCLUDE_FIELDS,
+  type PlexCustomizations,
   type PlexIdentity,
   type PlexItem,
+  type PlexPoster,
   type PlexSearchResult,
   type PlexSection,
   type PlexServerInfo,
+  parseCustomizations,
   parseIdentity,
   parseItemsPage,
+  parsePosters,
   parseSearchResults,
   parseSections,
   parseServer,
@@ -120,6 +126,40 @@ export interface PlexImage {
   contentType: string;
   body: Uint8Array;
 }
+
+/** The item an edit addresses: Plex edits through its section, naming the item's type. */
+export interface EditTarget {
+  sectionId: string;
+  ratingKey: string;
+  /** movie, show, season, episode, artist, album or track. */
+  type: string;
+}
+
+/** A field's new value (null: back to the agent's) and whether it is locked afterwards. */
+export interface FieldEdit {
+  value?: string | number | null;
+  locked: boolean;
+}
+
+export interface UploadPosterOptions extends RequestOptions {
+  /** Content type of the image bytes; default image/jpeg. */
+  contentType?: string;
+}
+
+/** Plex metadata type numbers (python-plexapi utils.SEARCHTYPES). */
+const TYPE_NUMBER: Readonly<Record<string, number>> = {
+  movie: 1,
+  show: 2,
+  season: 3,
+  episode: 4,
+  artist: 8,
+  album: 9,
+  track: 10,
+};
+const EDITABLE: ReadonlySet<string> = new Set(EDITABLE_FIELDS);
+type TagKind = "label" | "collection";
+/** A tag name Plex would store: not empty, no control characters. */
+const isTagName = (name: string): boolean => name !== "" && [...name].every((c) => c.charCodeAt(0) >= 0x20);
 
 export const DEFAULT_PRODUCT = "Plex Smart Refresher";
 const DEFAULT_PAGE_SIZE = 300;
@@ -355,6 +395,122 @@ export class PlexClient {
     return { contentType: res.headers.get("content-type") ?? "application/octet-stream", body: res.bytes };
   }
 
+  // --- Customizations (issue 23), with the calls python-plexapi's edit mixins make ------------
+
+  /**
+   * Full items with what a person may have customised: every editable value, the locks, labels,
+   * collections, the artwork shown. Missing keys are absent. Only asked for where needed, so
+   * listings stay as lean as before.
+   */
+  async customizations(
+    ratingKeys: readonly string[],
+    opts: RequestOptions = {},
+  ): Promise<PlexCustomizations[]> {
+    const keys = [...new Set(ratingKeys.map((k) => String(k).trim()).filter((k) => k !== ""))];
+    const out: PlexCustomizations[] = [];
+    for (let i = 0; i < keys.length; i += METADATA_CHUNK) {
+      const chunk = keys.slice(i, i + METADATA_CHUNK);
+      out.push(
+        ...(await this.chunked(chunk, async (part) =>
+          parseCustomizations(
+            await this.transport.json({
+              method: "GET",
+              path: `/library/metadata/${part.map(idPath).join(",")}`,
+              query: { includeGuids: 0, skipRefresh: 1 },
+              signal: opts.signal,
+            }),
+          ),
+        )),
+      );
+    }
+    return out;
+  }
+
+  /**
+   * Edits fields, each with its lock (mixins.py EditFieldMixin.editField: `{field}.value` and
+   * `{field}.locked`). A null value sends "" (Plex goes back to the agent's value).
+   */
+  async editFields(
+    target: EditTarget,
+    fields: Partial<Record<EditableField, FieldEdit>>,
+    opts: RequestOptions = {},
+  ): Promise<void> {
+    const query: Query = {};
+    for (const [name, edit] of Object.entries(fields)) {
+      if (!EDITABLE.has(name)) throw new TypeError(`${name} is no editable field`);
+      if (!edit) continue;
+      if (edit.value !== undefined) query[`${name}.value`] = edit.value === null ? "" : String(edit.value);
+      query[`${name}.locked`] = edit.locked ? 1 : 0;
+    }
+    if (Object.keys(query).length === 0) throw new TypeError("editFields needs at least one field");
+    await this.edit(target, query, opts.signal);
+  }
+
+  /**
+   * Adds labels. Plex replaces the tag list with the indexed one it is sent, so the labels the
+   * item keeps go first, as mixins.py EditTagsMixin.editTags does.
+   */
+  async addLabels(
+    target: EditTarget,
+    labels: readonly string[],
+    keep: readonly string[] = [],
+    opts: RequestOptions = {},
+  ) {
+    await this.addTags(target, "label", labels, keep, opts);
+  }
+
+  async removeLabels(
+    target: EditTarget,
+    labels: readonly string[],
+    opts: RequestOptions = {},
+  ): Promise<void> {
+    await this.removeTags(target, "label", labels, opts);
+  }
+
+  async addCollections(
+    target: EditTarget,
+    collections: readonly string[],
+    keep: readonly string[] = [],
+    opts: RequestOptions = {},
+  ): Promise<void> {
+    await this.addTags(target, "collection", collections, keep, opts);
+  }
+
+  async removeCollections(target: EditTarget, collections: readonly string[], opts: RequestOptions = {}) {
+    await this.removeTags(target, "collection", collections, opts);
+  }
+
+  /** GET …/posters: the posters Plex offers for an item, the shown one `selected`. */
+  async posters(ratingKey: string, opts: RequestOptions = {}): Promise<PlexPoster[]> {
+    return parsePosters(
+      await this.transport.json({
+        method: "GET",
+        path: `/library/metadata/${idPath(ratingKey)}/posters`,
+        signal: opts.signal,
+      }),
+    );
+  }
+
+  /** PUT …/poster?url=<a poster's ratingKey> (media.py BaseResource.select). */
+  async selectPoster(ratingKey: string, posterKey: string, opts: RequestOptions = {}): Promise<void> {
+    if (!posterKey.trim()) throw new TypeError("selectPoster needs a poster ratingKey");
+    await this.put(`/library/metadata/${idPath(ratingKey)}/poster`, { url: posterKey }, opts.signal);
+  }
+
+  /** POST …/posters with the image as the body (mixins.py PosterMixin.uploadPoster); Plex selects it. */
+  async uploadPoster(ratingKey: string, image: Uint8Array, opts: UploadPosterOptions = {}): Promise<void> {
+    if (image.length === 0) throw new TypeError("uploadPoster needs image bytes");
+    if (image.length > MAX_IMAGE_BYTES)
+      throw new TypeError(`a poster may have at most ${MAX_IMAGE_BYTES} bytes`);
+    await this.transport.request({
+      method: "POST",
+      path: `/library/metadata/${idPath(ratingKey)}/posters`,
+      headers: { "Content-Type": opts.contentType ?? "image/jpeg", "Content-Length": String(image.length) },
+      body: image,
+      signal: opts.signal,
+    });
+  }
+
   /** A notification listener for this server (not started: call `start()`). */
   notifications(
     opts: Partial<Omit<PlexNotificationListenerOptions, "baseUrl" | "token">> = {},
@@ -404,22 +560,73 @@ export class PlexClient {
   }
 
   /** A 404 for a batch may mean "none of these exist": split until single keys, which are simply absent. */
-  private async metadataChunk(keys: string[], signal: AbortSignal | undefined): Promise<PlexItem[]> {
-    try {
+  private metadataChunk(keys: string[], signal: AbortSignal | undefined): Promise<PlexItem[]> {
+    return this.chunked(keys, async (part) => {
       const body = await this.transport.json({
         method: "GET",
-        path: `/library/metadata/${keys.map(idPath).join(",")}`,
+        path: `/library/metadata/${part.map(idPath).join(",")}`,
         query: { includeGuids: 1, skipRefresh: 1 },
         signal,
       });
       return parseItemsPage(body).items;
+    });
+  }
+
+  /** PUT /library/sections/{id}/all?type=&id=&… — how Plex takes every edit (library.py _edit). */
+  private async edit(target: EditTarget, query: Query, signal: AbortSignal | undefined): Promise<void> {
+    const type = TYPE_NUMBER[target.type];
+    if (type === undefined) throw new TypeError(`items of type ${target.type} cannot be edited`);
+    await this.put(
+      `/library/sections/${idPath(target.sectionId)}/all`,
+      { type, id: String(target.ratingKey).trim(), ...query },
+      signal,
+    );
+  }
+
+  private async addTags(
+    target: EditTarget,
+    kind: TagKind,
+    names: readonly string[],
+    keep: readonly string[],
+    opts: RequestOptions,
+  ): Promise<void> {
+    const all = [...new Set([...keep, ...names].map((n) => n.trim()))];
+    if (names.length === 0 || !all.every(isTagName)) throw new TypeError(`bad ${kind} names`);
+    const query: Query = {};
+    all.forEach((name, i) => {
+      query[`${kind}[${i}].tag.tag`] = name;
+    });
+    query[`${kind}.locked`] = 1;
+    await this.edit(target, query, opts.signal);
+  }
+
+  /** `{kind}[].tag.tag-=a,b`: each name quoted, then joined, as mixins.py _tagHelper does. */
+  private async removeTags(
+    target: EditTarget,
+    kind: TagKind,
+    names: readonly string[],
+    opts: RequestOptions,
+  ) {
+    const clean = names.map((n) => n.trim());
+    if (clean.length === 0 || !clean.every(isTagName)) throw new TypeError(`bad ${kind} names`);
+    await this.edit(
+      target,
+      { [`${kind}[].tag.tag-`]: clean.map(encodeURIComponent).join(","), [`${kind}.locked`]: 1 },
+      opts.signal,
+    );
+  }
+
+  /** Runs `load` on a batch; a 404 splits it until single keys, which are then simply absent. */
+  private async chunked<T>(keys: string[], load: (keys: string[]) => Promise<T[]>): Promise<T[]> {
+    try {
+      return await load(keys);
     } catch (error) {
       if (!(error instanceof PlexNotFoundError)) throw error;
       if (keys.length <= 1) return [];
       const half = Math.ceil(keys.length / 2);
       return [
-        ...(await this.metadataChunk(keys.slice(0, half), signal)),
-        ...(await this.metadataChunk(keys.slice(half), signal)),
+        ...(await this.chunked(keys.slice(0, half), load)),
+        ...(await this.chunked(keys.slice(half), load)),
       ];
     }
   }

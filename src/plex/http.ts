@@ -50,6 +50,8 @@ export interface RequestSpec {
   signal?: AbortSignal | undefined;
   /** Refuse a body larger than this (read in chunks, so memory stays bounded); default MAX_ANSWER_BYTES. */
   maxBytes?: number;
+  /** A request body (POST …/posters); sent as it is, never logged. */
+  body?: Uint8Array;
 }
 
 export interface RawResponse {
@@ -138,6 +140,7 @@ export class PlexTransport {
           signal: deadline.signal,
           maxBytes,
           tooLarge: () => new PlexAnswerTooLargeError(maxBytes, details),
+          ...(spec.body ? { body: spec.body } : {}),
         });
         if (res.status >= 200 && res.status < 300) {
           this.log({ method: spec.method, url: safeUrl, status: res.status, ms: since(started), attempt });

@@ -2,6 +2,8 @@
 export {
   type CountOptions,
   DEFAULT_PRODUCT,
+  type EditTarget,
+  type FieldEdit,
   isRemoteImageUrl,
   isServerPath,
   type ListSectionOptions,
@@ -14,6 +16,7 @@ export {
   type PlexImage,
   type RequestOptions,
   type ThumbOptions,
+  type UploadPosterOptions,
 } from "./client.js";
 export {
   PlexAnswerTooLargeError,
@@ -40,14 +43,20 @@ export {
 } from "./notifications.js";
 export { compactKey, KeySet } from "./pager.js";
 export {
+  EDITABLE_FIELDS,
+  type EditableField,
   type ItemsPage,
+  type PlexCustomizations,
   type PlexIdentity,
   type PlexItem,
+  type PlexPoster,
   type PlexSearchResult,
   type PlexSection,
   type PlexServerInfo,
+  parseCustomizations,
   parseIdentity,
   parseItemsPage,
+  parsePosters,
   parseSearchResults,
   parseSections,
   parseServer,

@@ -1,10 +1,13 @@
 // Turns Plex response bodies (JSON, or XML already converted by xml.ts) into the normalised
 // shapes the rest of the app sees. Pure functions: no I/O.
 import {
+  CustomizedSchema,
   IdentitySchema,
   ItemContainerSchema,
   mediaContainer,
+  PosterSchema,
   parseList,
+  type RawCustomized,
   type RawMetadata,
   type RawSearchResult,
   type RawSection,
@@ -422,4 +425,75 @@ export function parseServer(body: unknown): PlexServerInfo | undefined {
     platform: raw.platform,
     myPlexUsername: raw.myPlexUsername,
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Customizations (issue 23): read from full items and the poster list only.
+
+/** Fields a person can edit and lock (python-plexapi mixins.py EditFieldMixin subclasses). */
+export const EDITABLE_FIELDS = [
+  "title",
+  "titleSort",
+  "originalTitle",
+  "summary",
+  "tagline",
+  "year",
+  "originallyAvailableAt",
+  "contentRating",
+  "studio",
+] as const;
+export type EditableField = (typeof EDITABLE_FIELDS)[number];
+
+/** An item's customisable state: every editable value, the locks, labels, collections, artwork. */
+export interface PlexCustomizations {
+  ratingKey: string;
+  type: string;
+  librarySectionId?: string;
+  /** Values as Plex shows them now (the year as text, like every edit sends it). */
+  values: Partial<Record<EditableField, string>>;
+  lockedFields: string[];
+  labels: string[];
+  collections: string[];
+  thumb?: string;
+  art?: string;
+}
+
+export interface PlexPoster {
+  /** What PUT …/poster?url= takes: `metadata://…`, `upload://…` or an http(s) address. */
+  ratingKey: string;
+  key?: string;
+  thumb?: string;
+  provider?: string;
+  selected: boolean;
+}
+
+export function toPlexCustomizations(raw: RawCustomized): PlexCustomizations {
+  const values: Partial<Record<EditableField, string>> = {};
+  for (const field of EDITABLE_FIELDS) {
+    const v = raw[field];
+    if (v !== undefined) values[field] = String(v);
+  }
+  return compact<PlexCustomizations>({
+    ratingKey: raw.ratingKey,
+    type: raw.type ?? "unknown",
+    librarySectionId: raw.librarySectionID,
+    values,
+    lockedFields: raw.Field.filter((f) => f.locked === true).map((f) => f.name),
+    labels: [...new Set(raw.Label.map((t) => t.tag))],
+    collections: [...new Set(raw.Collection.map((t) => t.tag))],
+    thumb: raw.thumb,
+    art: raw.art,
+  });
+}
+
+/** A full-item answer → one entry per item; malformed items are left out. */
+export function parseCustomizations(body: unknown): PlexCustomizations[] {
+  return parseList(CustomizedSchema, mediaContainer(body).Metadata).items.map(toPlexCustomizations);
+}
+
+/** GET …/posters → the posters (`Metadata`; XML's `<Photo>` arrives as that too, xml.ts). */
+export function parsePosters(body: unknown): PlexPoster[] {
+  return parseList(PosterSchema, mediaContainer(body).Metadata).items.map((p) =>
+    compact<PlexPoster>({ ...p, selected: p.selected === true }),
+  );
 }

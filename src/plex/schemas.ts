@@ -125,6 +125,43 @@ export const MetadataSchema = z.object({
 });
 export type RawMetadata = z.infer<typeof MetadataSchema>;
 
+/** A Label or Collection tag (python-plexapi media.py MediaTag: `tag`). */
+export const TagSchema = z.object({ tag: requiredStr });
+
+/**
+ * What a person may have customised on an item (issue 23): the editable fields, locks, labels,
+ * collections and the artwork shown. Read from a full item only, so listings stay lean.
+ */
+export const CustomizedSchema = z.object({
+  ratingKey: requiredStr,
+  type: text,
+  librarySectionID: str,
+  title: str,
+  titleSort: str,
+  originalTitle: str,
+  summary: str,
+  tagline: str,
+  year: num,
+  originallyAvailableAt: text,
+  contentRating: str,
+  studio: str,
+  thumb: text,
+  art: text,
+  Field: list(FieldSchema),
+  Label: list(TagSchema),
+  Collection: list(TagSchema),
+});
+export type RawCustomized = z.infer<typeof CustomizedSchema>;
+
+/** One poster of GET …/posters (python-plexapi media.py BaseResource). */
+export const PosterSchema = z.object({
+  ratingKey: requiredStr,
+  key: text,
+  thumb: text,
+  provider: text,
+  selected: bool,
+});
+
 /** The container fields of an item listing; the items themselves are parsed one by one. */
 export const ItemContainerSchema = z.object({
   size: num,

@@ -19,6 +19,8 @@ export interface SendInit {
    */
   maxBytes: number;
   tooLarge: () => Error;
+  /** A request body (a poster upload); none for every other call. */
+  body?: Uint8Array;
 }
 
 export interface Answer {
@@ -133,6 +135,6 @@ export function nodeSender(): Send {
         },
       );
       req.on("error", fail);
-      req.end();
+      req.end(init.body);
     });
 }
