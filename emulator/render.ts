@@ -155,6 +155,8 @@ export class Renderer {
         e.attrs[field] = field === "year" ? Number(value) : value;
       }
     }
+    // Most items have no tags of their own: skip the work on a 100,000-item listing.
+    if (!item.labels && !item.collections) return;
     const extra = customTags(item, (tag, filter, names) => tags(tag, filter, names, opts.detail));
     if (extra.length > 0) e.children = [...(e.children ?? []), ...extra];
   }
