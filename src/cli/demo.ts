@@ -72,6 +72,9 @@ export async function demoCommand(argv: string[], config: Config, env: NodeJS.Pr
   );
   // Plex "adds" a movie every three minutes, every other one without a poster, so watch mode has
   // something to show on the dashboard.
+  // A new show whose last two episodes are placeholders ("Episode 3", no summary, no thumbnail):
+  // their data appears upstream after 20 minutes, so the demo shows them waiting, then fixed.
+  emulator.addItem({ type: "show", episodes: 4, placeholders: { count: 2, arrivesInMs: 20 * 60_000 } });
   let arrivals = 0;
   const arrivalTimer = setInterval(() => {
     arrivals++;

@@ -72,7 +72,9 @@ describe("the demo dataset", () => {
     expect(found.length).toBeGreaterThanOrEqual(30);
     // Most of what the window holds is healthy.
     expect(found.length).toBeLessThan(outcome.stats.checked / 4);
-    for (const code of PROBLEM_CODES) expect(byProblem[code] ?? 0, code).toBeGreaterThanOrEqual(4);
+    // Placeholder episodes arrive while the demo runs (psr demo adds a show with two), not in the dataset.
+    for (const code of PROBLEM_CODES.filter((c) => c !== "placeholder_episode"))
+      expect(byProblem[code] ?? 0, code).toBeGreaterThanOrEqual(4);
     expect(outcomes.refresh).toBeGreaterThanOrEqual(20);
     expect(outcomes.match).toBeGreaterThanOrEqual(4);
     expect(outcomes.review).toBeGreaterThanOrEqual(3);
