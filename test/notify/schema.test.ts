@@ -1,9 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   DEFAULT_NOTIFICATION_SETTINGS,
   maskNotificationSecrets,
   maskSecret,
   maskUrl,
+  type NotificationSettings,
   type NotificationSettingsInput,
   notificationSettingsFromEnv,
   notificationSettingsSchema,
@@ -217,16 +218,23 @@ describe("masking", () => {
     expect(maskUrl(input)).toBe(expected);
   });
 
-  const full = settings({
-    telegram: { enabled: true, botToken: BOT_TOKEN, chatId: "-100123", topicId: 3 },
-    discord: { enabled: true, webhookUrl: "https://discord.com/api/webhooks/1/SECRETdiscord" },
-    ntfy: { enabled: true, topic: "psr", token: NTFY_TOKEN, priority: 4 },
-    webhook: {
-      enabled: true,
-      url: "https://hooks.example.com/p/SECRETpath?k=SECRETq",
-      headers: { "X-Api-Key": "SECRETkey1234" },
-    },
+  // Parsed before the tests, not while the file is collected: a broken schema then fails tests
+  // instead of stopping the whole file from loading (which Stryker would count as no test).
+  let full: NotificationSettings;
+  beforeAll(() => {
+    full = fullSettings();
   });
+  const fullSettings = () =>
+    settings({
+      telegram: { enabled: true, botToken: BOT_TOKEN, chatId: "-100123", topicId: 3 },
+      discord: { enabled: true, webhookUrl: "https://discord.com/api/webhooks/1/SECRETdiscord" },
+      ntfy: { enabled: true, topic: "psr", token: NTFY_TOKEN, priority: 4 },
+      webhook: {
+        enabled: true,
+        url: "https://hooks.example.com/p/SECRETpath?k=SECRETq",
+        headers: { "X-Api-Key": "SECRETkey1234" },
+      },
+    });
 
   it("masks every secret and keeps everything else", () => {
     const masked = maskNotificationSecrets(full);
