@@ -47,7 +47,7 @@ describe("GET /api/events", () => {
     const started = await fetch(`${server.url}/api/scans`, {
       method: "POST",
       headers: { ...auth, "Content-Type": "application/json" },
-      body: JSON.stringify({ all: true }),
+      body: JSON.stringify({ all: true, dryRun: false }),
     });
     expect(started.status).toBe(202);
     const { id } = (await started.json()) as { id: number };
