@@ -423,7 +423,12 @@ describe("import upload: writes in progress and the cap", () => {
     put.write(files.database.subarray(0, half));
     await expect.poll(() => partialBytes(first)).toBe(half);
     const later = [];
-    for (let i = 0; i < 4; i++) later.push(await newUpload());
+    for (let i = 0; i < 4; i++) {
+      // Uploads are ordered by their folder's time, which the kernel keeps in ticks of a few
+      // milliseconds: folders made within one tick tie. A person's uploads are seconds apart.
+      await new Promise((r) => setTimeout(r, 30));
+      later.push(await newUpload());
+    }
     // Four uploads at most: the one being written and the three newest.
     expect(uploadsOnDisk()).toEqual([first, ...later.slice(1)].sort());
     put.end(files.database.subarray(half));
@@ -440,6 +445,7 @@ describe("import upload: writes in progress and the cap", () => {
     const ids = [];
     const puts = [];
     for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 30)); // each folder a clock tick newer (see above)
       const id = await newUpload();
       const put = streamingPut(id, "database");
       put.write(sqliteStart());
